@@ -1,0 +1,38 @@
+using GpuGen.Backends;
+using GpuGen.Backends.Cpu;
+
+namespace GpuGen.Tensors;
+
+/// <summary>
+/// A compute device as the engine sees it: a backend (memory, copies, kernels) plus a buffer pool.
+/// Tensors are made on a device and stay there; host copies happen only at explicit calls.
+/// </summary>
+public sealed class Device : IDisposable
+{
+    public Device(IBackend backend)
+    {
+        Backend = backend;
+        Pool = new BufferPool(backend);
+    }
+
+    /// <summary>The managed CPU accelerator.</summary>
+    public static Device Cpu() => new(new CpuBackend());
+
+    public IBackend Backend { get; }
+
+    public IKernels Kernels => Backend.Kernels;
+
+    public BufferPool Pool { get; }
+
+    public string Name => Backend.Name;
+
+    public void Synchronize() => Backend.Synchronize();
+
+    public override string ToString() => $"{Backend.Name} ({Backend.Info.Name})";
+
+    public void Dispose()
+    {
+        Pool.Dispose();
+        Backend.Dispose();
+    }
+}
