@@ -1,0 +1,6 @@
+namespace GpuGen.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args) => 0;
+}
