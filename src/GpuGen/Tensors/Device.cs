@@ -28,6 +28,12 @@ public sealed class Device : IDisposable
 
     public void Synchronize() => Backend.Synchronize();
 
+    /// <summary>Opens a step: intermediates made until it is disposed return to the pool then.</summary>
+    public StepScope Step(bool recordGradients = true) => new(this, recordGradients);
+
+    /// <summary>A step that records no gradients (sampling, evaluation), like torch.no_grad().</summary>
+    public StepScope NoGrad() => new(this, recordGradients: false);
+
     public override string ToString() => $"{Backend.Name} ({Backend.Info.Name})";
 
     public void Dispose()

@@ -1,0 +1,75 @@
+using GpuGen.Backends;
+using GpuGen.Tensors;
+
+namespace GpuGen.Autograd;
+
+public static partial class Ops
+{
+    /// <summary>
+    /// y[N,Out] = x[N,In] · wᵀ[Out,In] + b[Out] (leading dimensions of x are flattened into N).
+    /// Backward: dx += dy·w, dw += dyᵀ·x, db += Σₙ dy.
+    /// </summary>
+    public static Tensor Linear(Tensor x, Tensor w, Tensor? b = null)
+    {
+        if (w.Rank != 2) throw ShapeError("Linear", $"weight must be [out, in], got {w.Describe()}");
+        int outF = w.Dim(0), inF = w.Dim(1);
+        if (x.Dim(-1) != inF) throw ShapeError("Linear", $"input {x.Describe()} has {x.Dim(-1)} features, weight {w.Describe()} expects {inF}");
+        if (b is not null && (b.Rank != 1 || b.Dim(0) != outF)) throw ShapeError("Linear", $"bias {b.Describe()} must be [{outF}]");
+        SameDevice(x, w, "Linear");
+        int n = checked((int)(x.Length / inF));
+        var shape = x.Dims.ToArray();
+        shape[^1] = outF;
+        var y = Tensor.Empty(x.Device, shape);
+        var k = K(x);
+        k.Gemm(new GemmArgs(false, true, n, outF, inF, 1f, 0f, inF, inF, outF), x.Buffer, w.Buffer, y.Buffer);
+        if (b is not null) k.Binary(BinaryOp.Add, n, outF, y.Buffer, b.Buffer, Broadcast.Row, y.Buffer);
+
+        return Record(Recording(x, w, b), y, dy =>
+        {
+            if (x.RequiresGrad)
+                k.Gemm(new GemmArgs(false, false, n, inF, outF, 1f, 1f, outF, inF, inF), dy.Buffer, w.Buffer, x.EnsureGrad().Buffer);
+            if (w.RequiresGrad)
+                k.Gemm(new GemmArgs(true, false, outF, inF, n, 1f, 1f, outF, inF, inF), dy.Buffer, x.Buffer, w.EnsureGrad().Buffer);
+            if (b is { RequiresGrad: true })
+                k.ReduceSum(1, n, outF, dy.Buffer, b.EnsureGrad().Buffer, 1f, accumulate: true);
+        });
+    }
+
+    /// <summary>
+    /// y[M,N] = op(a) · op(b) for 2-D a and b (op transposes when flagged).
+    /// Backward: da += dy·op(b)ᵀ (transposed back when transA), db likewise.
+    /// </summary>
+    public static Tensor MatMul(Tensor a, Tensor b, bool transA = false, bool transB = false)
+    {
+        if (a.Rank != 2 || b.Rank != 2) throw ShapeError("MatMul", $"needs 2-D operands, got {a.Describe()} and {b.Describe()}");
+        SameDevice(a, b, "MatMul");
+        int m = transA ? a.Dim(1) : a.Dim(0), ka = transA ? a.Dim(0) : a.Dim(1);
+        int kb = transB ? b.Dim(1) : b.Dim(0), n = transB ? b.Dim(0) : b.Dim(1);
+        if (ka != kb) throw ShapeError("MatMul", $"inner dimensions differ: {a.Describe()}{(transA ? "ᵀ" : "")} · {b.Describe()}{(transB ? "ᵀ" : "")}");
+        var y = Tensor.Empty(a.Device, [m, n]);
+        var k = K(a);
+        k.Gemm(new GemmArgs(transA, transB, m, n, ka, 1f, 0f, a.Dim(1), b.Dim(1), n), a.Buffer, b.Buffer, y.Buffer);
+
+        return Record(Recording(a, b), y, dy =>
+        {
+            if (a.RequiresGrad)
+            {
+                // a = [m,k]: da = dy·op(b)ᵀ; a stored transposed ([k,m]): da = op(b)·dyᵀ.
+                var args = transA
+                    ? new GemmArgs(transB, true, ka, m, n, 1f, 1f, b.Dim(1), n, m)
+                    : new GemmArgs(false, !transB, m, ka, n, 1f, 1f, n, b.Dim(1), ka);
+                var (first, second) = transA ? (b, dy) : (dy, b);
+                k.Gemm(args, first.Buffer, second.Buffer, a.EnsureGrad().Buffer);
+            }
+            if (b.RequiresGrad)
+            {
+                // b = [k,n]: db = op(a)ᵀ·dy; b stored transposed ([n,k]): db = dyᵀ·op(a).
+                var args = transB
+                    ? new GemmArgs(true, transA, n, ka, m, 1f, 1f, n, a.Dim(1), ka)
+                    : new GemmArgs(!transA, false, ka, n, m, 1f, 1f, a.Dim(1), n, n);
+                var (first, second) = transB ? (dy, a) : (a, dy);
+                k.Gemm(args, first.Buffer, second.Buffer, b.EnsureGrad().Buffer);
+            }
+        });
+    }
+}

@@ -1,0 +1,35 @@
+using GpuGen.Tensors;
+
+namespace GpuGen.Nn;
+
+/// <summary>
+/// Deterministic parameter initialisation: each tensor drawn gets the next Philox stream of one
+/// seed, so a model built with the same seed has bit-identical weights on every backend.
+/// Defaults follow PyTorch 1.13 (Linear/Conv: kaiming_uniform(a=√5), i.e. U(±1/√fan_in), for weights
+/// and biases).
+/// </summary>
+public sealed class Initializer
+{
+    private ulong nextStream;
+
+    public Initializer(ulong seed) => Seed = seed;
+
+    public ulong Seed { get; }
+
+    /// <summary>U(−bound, bound) with bound = 1/√fan_in.</summary>
+    public Tensor KaimingUniform(Device device, int fanIn, params int[] shape) =>
+        Uniform(device, 1f / MathF.Sqrt(Math.Max(1, fanIn)), shape);
+
+    public Tensor Uniform(Device device, float bound, params int[] shape)
+    {
+        var t = Tensor.Empty(device, shape);
+        device.Kernels.UniformFill(t.Length, Seed, nextStream++, 0, t.Storage, -bound, bound);
+        return t;
+    }
+
+    public Tensor Constant(Device device, float value, params int[] shape)
+    {
+        nextStream++;
+        return Tensor.Full(device, shape, value);
+    }
+}
