@@ -1,6 +1,44 @@
+using System.CommandLine;
+using GpuGen.Cli.Commands;
+
 namespace GpuGen.Cli;
 
+/// <summary>
+/// The `gpugen` command. Problems with the input (unknown flags, bad shapes, missing or broken
+/// files, unknown devices) end in one line on stderr naming the problem and a non-zero exit code:
+/// 2 for a bad request, 1 for a failure while working. No stack traces.
+/// </summary>
 public static class Program
 {
-    public static int Main(string[] args) => 0;
+    public static int Main(string[] args)
+    {
+        var root = new RootCommand("gpugen: train and sample generative models with hand-written kernels")
+        {
+            TrainCommand.Create(),
+            SampleCommand.Create(),
+            DataCommand.Create(),
+            DevicesCommand.Create(),
+            DemoCommand.Create(),
+            BenchCommand.Create(),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            Console.Error.WriteLine($"gpugen: {parse.Errors[0].Message} (see gpugen --help)");
+            return 2;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (IsUserFacing(e))
+        {
+            Console.Error.WriteLine($"gpugen: {e.Message}");
+            return e is CliError or ArgumentException ? 2 : 1;
+        }
+    }
+
+    private static bool IsUserFacing(Exception e) => e is CliError or ArgumentException or IOException
+        or InvalidDataException or KeyNotFoundException or DllNotFoundException or UnauthorizedAccessException
+        or NotSupportedException;
 }

@@ -29,7 +29,7 @@ public sealed class ToyDiffusion : IDisposable
         Schedule = NoiseSchedule.Create(config.Schedule, config.Timesteps, config.BetaStart, config.BetaEnd);
         Model = new EpsMlp(device, config.Network, new Initializer(config.Seed));
         Optimizer = new Adam(Model.Parameters(), config.LearningRate);
-        Ema = new Ema(Model.Parameters(), config.EmaDecay);
+        Ema = config.EmaDecay > 0 ? new Ema(Model.Parameters(), config.EmaDecay) : null;
         Trainer = new DiffusionTrainer(Model, Schedule, Optimizer, config.Seed, Ema);
         hostBatch = new float[config.Batch * 2];
         batch = Tensor.Zeros(device, config.Batch, 2);
@@ -65,7 +65,8 @@ public sealed class ToyDiffusion : IDisposable
 
     public Adam Optimizer { get; }
 
-    public Ema Ema { get; }
+    /// <summary>The moving average of the weights; null when the config's decay is 0.</summary>
+    public Ema? Ema { get; }
 
     public DiffusionTrainer Trainer { get; }
 
@@ -89,7 +90,8 @@ public sealed class ToyDiffusion : IDisposable
     {
         if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), $"number of samples must be positive, got {n}");
         scheduler ??= new DdpmScheduler(Schedule);
-        if (useEma) Ema.Swap();
+        var ema = useEma ? Ema : null;
+        ema?.Swap();
         try
         {
             using var x = DiffusionSampler.Sample(Model, scheduler, Device, [n, 2], seed, observer);
@@ -97,7 +99,7 @@ public sealed class ToyDiffusion : IDisposable
         }
         finally
         {
-            if (useEma) Ema.Swap();
+            ema?.Swap();
         }
     }
 
@@ -107,7 +109,7 @@ public sealed class ToyDiffusion : IDisposable
     public void Dispose()
     {
         Trainer.Dispose();
-        Ema.Dispose();
+        Ema?.Dispose();
         Optimizer.Dispose();
         Model.Dispose();
         batch.Dispose();

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using GpuGen.Bench;
+using Spectre.Console;
+
+namespace GpuGen.Cli.Commands;
+
+/// <summary>`gpugen bench [names…]`: the workloads of shared/WORKLOADS.md on one device.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var names = new Argument<string[]>("workloads") { Description = "workloads to run (default: all): " + string.Join(", ", Workloads.All.Select(w => w.Name)), Arity = ArgumentArity.ZeroOrMore };
+        var device = CommonOptions.Device();
+        var json = CommonOptions.Json();
+        var cmd = new Command("bench", "time the benchmark workloads") { names, device, json };
+        cmd.SetAction(r =>
+        {
+            var chosen = (r.GetValue(names) is { Length: > 0 } list ? list : Workloads.All.Select(w => w.Name).ToArray())
+                .Select(Workloads.Find).ToList();
+            using var dev = CommonOptions.OpenDevice(r.GetValue(device)!);
+            int threads = Environment.ProcessorCount;
+            Console.Error.WriteLine($"measuring the FMA peak of {threads} threads ...");
+            double peak = FmaPeak.MeasureGflops(threads);
+            var results = new List<WorkloadResult>();
+            foreach (var w in chosen)
+            {
+                Console.Error.WriteLine($"running {w.Name} on {dev.Name} ...");
+                results.Add(Workloads.Run(w, dev));
+            }
+            var table = new Table().AddColumns("workload", "result", "median ms", "min ms", "max ms", "W/R/I", "foreign busy", "own cpu/wall");
+            foreach (var res in results)
+            {
+                var m = res.Measurement;
+                string headline = res.Metrics.TryGetValue("gflops", out var g) ? $"{g:F1} GFLOP/s ({g / peak:P0} of peak)"
+                    : res.Metrics.TryGetValue("steps_per_s", out var s) ? $"{s:F0} steps/s" : "";
+                table.AddRow(res.Name, headline, $"{m.MedianSeconds * 1e3:F3}", $"{m.MinSeconds * 1e3:F3}", $"{m.MaxSeconds * 1e3:F3}",
+                    $"{m.Warmup}/{m.Reps}/{m.Inner}", $"{m.ForeignBusyFraction:P0}", $"{m.OwnCpuPerWall:F2}");
+            }
+            AnsiConsole.Write(table);
+            Console.WriteLine($"device {dev}; FMA peak {peak:F0} GFLOP/s on {threads} threads");
+            if (r.GetValue(json))
+            {
+                var map = new JsonOut();
+                foreach (var res in results)
+                {
+                    var o = new JsonOut();
+                    foreach (var (k, v) in res.Metrics) o.Add(k, v);
+                    if (res.Metrics.TryGetValue("gflops", out var g)) o.Add("fraction_of_peak", g / peak);
+                    var m = res.Measurement;
+                    o.Add("median_s", m.MedianSeconds).Add("min_s", m.MinSeconds).Add("max_s", m.MaxSeconds)
+                     .Add("warmup", m.Warmup).Add("reps", m.Reps).Add("inner", m.Inner).Add("attempts", m.Attempts)
+                     .Add("foreign_busy_frac", m.ForeignBusyFraction).Add("own_cpu_per_wall", m.OwnCpuPerWall);
+                    map.Add(res.Name, o);
+                }
+                Console.WriteLine(new JsonOut().Add("device", dev.Name).Add("device_name", dev.Backend.Info.Name)
+                    .Add("threads", threads).Add("fma_peak_gflops", peak).Add("results", map));
+            }
+            return 0;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,50 @@
+using System.CommandLine;
+using GpuGen.Data;
+using GpuGen.Models.Diffusion;
+
+namespace GpuGen.Cli.Commands;
+
+/// <summary>
+/// `gpugen demo`: the main job. Trains the 2-D diffusion model for about a minute, then writes the
+/// samples over the data, the reverse chain from noise to samples, and the loss curve.
+/// </summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var seconds = new Option<double>("--seconds") { Description = "training time budget", DefaultValueFactory = _ => 60 };
+        var maxSteps = new Option<int>("--max-steps") { Description = "stop earlier after this many steps", DefaultValueFactory = _ => 20000 };
+        var data = new Option<string>("--data") { Description = $"toy distribution: {string.Join(", ", ToyData.Names)}", DefaultValueFactory = _ => "8gaussians" };
+        var output = new Option<string>("--out", "-o") { Description = "where the pictures go", DefaultValueFactory = _ => "runs/demo" };
+        var seed = CommonOptions.Seed();
+        var device = CommonOptions.Device();
+        var json = CommonOptions.Json();
+        var cmd = new Command("demo", "train a diffusion model for about a minute and draw what it learned") { seconds, maxSteps, data, output, seed, device, json };
+        cmd.SetAction(r =>
+        {
+            string dir = r.GetValue(output)!;
+            double budget = r.GetValue(seconds);
+            if (!(budget > 0)) throw new CliError($"--seconds must be positive, got {budget}");
+            CommonOptions.Positive(r.GetValue(maxSteps), "--max-steps");
+            Directory.CreateDirectory(dir);
+            using var dev = CommonOptions.OpenDevice(r.GetValue(device)!);
+            var config = new ToyDiffusionConfig(Data: ToyData.Canonical(r.GetValue(data)!), Seed: r.GetValue(seed));
+            using var run = ToyDiffusion.Create(dev, config);
+            Console.WriteLine($"GpuGen demo: DDPM on {config.Data}, {run.Model.ParameterCount():N0} parameters, on {dev}");
+            Console.WriteLine($"training for up to {budget:F0} s ...");
+            var result = TrainCommand.TrainLoop(run, r.GetValue(maxSteps), 0, dir, progress: true, seconds: budget);
+            Console.WriteLine("sampling 2000 points through 1000 reverse steps ...");
+            var summary = TrainCommand.Finish(run, dir, 2000, r.GetValue(seed), result);
+
+            var scheduler = new DdpmScheduler(run.Schedule);
+            var (observer, frames) = Pictures.ChainRecorder(scheduler);
+            run.Sample(1000, r.GetValue(seed) + 1, observer: observer);
+            string chainPath = Path.Combine(dir, "chain.png");
+            Pictures.Chain(frames, run.DataSample(1000, r.GetValue(seed) + 1)).SavePng(chainPath);
+            Console.WriteLine($"wrote {chainPath} (the reverse chain) and {Path.Combine(dir, "loss.png")}");
+            if (r.GetValue(json)) Console.WriteLine(summary.Add("command", "demo").Add("chain_png", chainPath).Add("device", dev.Name));
+            return 0;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Globalization;
+using GpuGen.Backends.Cpu;
+using GpuGen.Tensors;
+
+namespace GpuGen.Backends;
+
+/// <summary>
+/// Finds and opens devices by the names used on the command line: "cpu", "opencl[:N]", "cuda[:N]".
+/// A backend whose driver is missing is simply absent from <see cref="List"/>.
+/// </summary>
+public static class DeviceRegistry
+{
+    /// <summary>Every device this machine offers, in the order `gpugen devices` prints them.</summary>
+    public static IReadOnlyList<(string Name, DeviceInfo Info)> List()
+    {
+        using var cpu = new CpuBackend();
+        return [("cpu", cpu.Info)];
+    }
+
+    /// <summary>Opens a device by name; an unknown or unavailable one is an error naming it and the choices.</summary>
+    public static Device Open(string spec)
+    {
+        var (kind, index) = Parse(spec);
+        return kind switch
+        {
+            "cpu" when index == 0 => Device.Cpu(),
+            "cpu" => throw new ArgumentException($"unknown device '{spec}': there is one CPU device, 'cpu'"),
+            "opencl" or "cuda" => throw new ArgumentException(
+                $"device '{spec}' is not available: this build has no {(kind == "cuda" ? "CUDA" : "OpenCL")} backend yet (devices: {string.Join(", ", List().Select(d => d.Name))})"),
+            _ => throw new ArgumentException($"unknown device '{spec}' (expected cpu, opencl[:N] or cuda[:N])"),
+        };
+    }
+
+    public static (string Kind, int Index) Parse(string spec)
+    {
+        var parts = spec.Trim().ToLowerInvariant().Split(':');
+        if (parts.Length > 2 || parts[0].Length == 0) throw new ArgumentException($"unknown device '{spec}' (expected cpu, opencl[:N] or cuda[:N])");
+        int index = 0;
+        if (parts.Length == 2 && (!int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out index)))
+            throw new ArgumentException($"device '{spec}': '{parts[1]}' is not a device number");
+        return (parts[0], index);
+    }
+}
