@@ -1,24 +1,118 @@
 namespace GpuGen.Backends.Cpu;
 
-/// <summary>Row-major SGEMM for the CPU backend (placeholder: replaced by the packed, register-tiled kernel).</summary>
-internal static unsafe class CpuGemm
+/// <summary>
+/// Row-major batched SGEMM for the CPU backend, C_b = α·op(A_b)·op(B_b) + β·C_b (see <see cref="GemmArgs"/>).
+/// This file is the dispatch: describe the operands as strided views (the transpose flags become
+/// strides), pick a path (blocked micro-kernels, or the dot-product path for N ≤ 8), and split the
+/// work between the two cores when it is large enough to pay for the hand-off (~1 µs).
+/// The pieces: CpuGemmBlocked (loop nest), CpuGemmPack, CpuGemmKernel512/256 (register tiles),
+/// CpuGemmNarrow (thin N), CpuGemmWorker (second thread).
+/// </summary>
+internal static unsafe partial class CpuGemm
 {
+    /// <summary>Below this many flops one core finishes before a hand-off to the second would pay.</summary>
+    private const double ParallelMinFlops = 400_000;
+
+    /// <summary>AVX-512 micro-kernels where 512-bit vectors are fast; settable so tests can cover the fallback.</summary>
+    internal static bool UseVector512 { get; set; } = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
+
+    /// <summary>A view and how many batches of it to run, with the batch strides in elements.</summary>
+    private struct Job
+    {
+        public View V;
+        public int Count;
+        public long StrideA, StrideB, StrideC;
+    }
+
     public static void Sgemm(in GemmArgs g, float* a, float* b, float* c)
     {
-        for (int batch = 0; batch < g.Batch; batch++)
+        if (g.M < 0 || g.N < 0 || g.K < 0 || g.Batch < 0)
+            throw new ArgumentOutOfRangeException(nameof(g), $"GEMM sizes must be non-negative, got M={g.M} N={g.N} K={g.K} batch={g.Batch}");
+        if (g.M == 0 || g.N == 0 || g.Batch == 0) return;
+
+        var v = new View
         {
-            float* A = a + g.OffsetA + batch * g.StrideA;
-            float* B = b + g.OffsetB + batch * g.StrideB;
-            float* C = c + g.OffsetC + batch * g.StrideC;
-            for (int i = 0; i < g.M; i++)
-                for (int j = 0; j < g.N; j++)
-                {
-                    float s = 0;
-                    for (int p = 0; p < g.K; p++)
-                        s += (g.TransA ? A[p * g.Lda + i] : A[i * g.Lda + p]) * (g.TransB ? B[j * g.Ldb + p] : B[p * g.Ldb + j]);
-                    float* dst = C + i * g.Ldc + j;
-                    *dst = g.Beta == 0f ? g.Alpha * s : g.Alpha * s + g.Beta * *dst;
-                }
+            A = a + g.OffsetA, Ai = g.TransA ? 1 : g.Lda, Ak = g.TransA ? g.Lda : 1,
+            B = b + g.OffsetB, Bk = g.TransB ? 1 : g.Ldb, Bj = g.TransB ? g.Ldb : 1,
+            C = c + g.OffsetC, Ci = g.Ldc, Cj = 1,
+            M = g.M, N = g.N, K = g.K, Alpha = g.Alpha, Beta = g.Beta,
+        };
+        var job = new Job { V = v, Count = g.Batch, StrideA = g.StrideA, StrideB = g.StrideB, StrideC = g.StrideC };
+
+        if (g.Flops < ParallelMinFlops || Environment.ProcessorCount < 2)
+        {
+            RunJob(job);
+            return;
+        }
+
+        if (g.Batch >= 2)
+        {
+            // Whole batches per core: no shared packing, no synchronisation inside a batch.
+            int half = g.Batch / 2;
+            Job mine = job, theirs = job;
+            mine.Count = half;
+            theirs.Count = g.Batch - half;
+            theirs.V.A += half * g.StrideA; theirs.V.B += half * g.StrideB; theirs.V.C += half * g.StrideC;
+            if (!TryRunPair(mine, theirs)) RunJob(job);
+            return;
+        }
+
+        if (!Split(v, out View first, out View second) ||
+            !TryRunPair(new Job { V = first, Count = 1 }, new Job { V = second, Count = 1 }))
+            RunJob(job);
+    }
+
+    /// <summary>
+    /// Cuts one GEMM into two independent halves along M (in whole 12-row slivers) or N (in whole
+    /// 32-column slivers), whichever has more slivers; each half packs its own operands, so the
+    /// cores never wait on each other. Splitting M re-packs B on both cores (K·N extra copies
+    /// against M·N·K/2 FMAs each: ≤ 2% when M ≥ 64).
+    /// </summary>
+    private static bool Split(in View v, out View first, out View second)
+    {
+        first = second = v;
+        int mSlivers = (v.M + Mr - 1) / Mr, nSlivers = (v.N + Nr - 1) / Nr;
+        if (mSlivers >= nSlivers && mSlivers >= 2)
+        {
+            int m0 = Math.Min(v.M, (mSlivers + 1) / 2 * Mr);
+            first.M = m0;
+            second.M = v.M - m0;
+            second.A += m0 * v.Ai;
+            second.C += m0 * v.Ci;
+            return second.M > 0;
+        }
+        if (nSlivers >= 2)
+        {
+            int n0 = Math.Min(v.N, (nSlivers + 1) / 2 * Nr);
+            first.N = n0;
+            second.N = v.N - n0;
+            second.B += n0 * v.Bj;
+            second.C += n0 * v.Cj;
+            return second.N > 0;
+        }
+        return false;
+    }
+
+    private static void RunJob(in Job job)
+    {
+        View v = job.V;
+        for (int i = 0; i < job.Count; i++)
+        {
+            if (v.K == 0 || v.Alpha == 0f) ScaleC(v);
+            else if (v.N <= NarrowMaxN && (v.Ak == 1 || v.Ai == 1)) RunNarrow(v);
+            else RunBlocked(v);
+            v.A += job.StrideA; v.B += job.StrideB; v.C += job.StrideC;
+        }
+    }
+
+    /// <summary>C = β·C without touching A or B (K == 0 or α == 0, as in BLAS); β == 0 writes zeros.</summary>
+    private static void ScaleC(in View v)
+    {
+        for (int i = 0; i < v.M; i++)
+        {
+            float* row = v.C + i * v.Ci;
+            for (int j = 0; j < v.N; j++)
+                row[j * v.Cj] = v.Beta == 0f ? 0f : v.Beta * row[j * v.Cj];
         }
     }
 }

@@ -1,0 +1,108 @@
+using System.Runtime.InteropServices;
+
+namespace GpuGen.Backends.Cpu;
+
+/// <summary>
+/// The blocked loop nest for one thread (GotoBLAS/BLIS order): for each NC block of columns and KC
+/// block of depth, pack B once (kc × nc, kept in L2: ≤ 1 MiB of the 2 MiB), then walk A sliver by
+/// sliver; each A sliver (MR × kc, ≤ 18 KiB) stays in L1 while the kernel streams every B sliver of
+/// the panel past it. KC ≤ 384 keeps that sliver in L1 beside the streamed B lines.
+/// Packing is skipped where it does not pay: a row-major A is read in place when few B slivers reuse
+/// it (N ≤ 256), and a row-major B is read in place when few A slivers reuse it (M ≤ 192).
+/// </summary>
+internal static unsafe partial class CpuGemm
+{
+    private const int Mr = 12, Nr = 32, KcMax = 384, BPanelFloats = 256 * 1024;
+    private const int DirectAMaxN = 256, DirectBMaxM = 192;
+
+    /// <summary>
+    /// One GEMM as strided views: A(i,k) = A[i·Ai + k·Ak], B(k,j) = B[k·Bk + j·Bj],
+    /// C(i,j) = C[i·Ci + j·Cj]; C = Alpha·A·B + Beta·C. Sub-blocks for threads are views too.
+    /// </summary>
+    internal struct View
+    {
+        public float* A, B, C;
+        public nint Ai, Ak, Bk, Bj, Ci, Cj;
+        public int M, N, K;
+        public float Alpha, Beta;
+    }
+
+    /// <summary>Per-thread packing memory, allocated once per thread and freed when the thread dies.</summary>
+    private sealed class Scratch
+    {
+        public readonly float* A = Alloc(Mr * KcMax);
+        public readonly float* B = Alloc(BPanelFloats);
+        public readonly float* BEdge = Alloc(Nr * KcMax);
+        public readonly float* Tile = Alloc(Mr * Nr);
+
+        [ThreadStatic] private static Scratch? current;
+
+        public static Scratch Current => current ??= new Scratch();
+
+        private static float* Alloc(int floats) => (float*)NativeMemory.AlignedAlloc((nuint)floats * sizeof(float), 64);
+
+        ~Scratch()
+        {
+            NativeMemory.AlignedFree(A);
+            NativeMemory.AlignedFree(B);
+            NativeMemory.AlignedFree(BEdge);
+            NativeMemory.AlignedFree(Tile);
+        }
+    }
+
+    private static void RunBlocked(in View v)
+    {
+        Scratch s = Scratch.Current;
+        int kBlocks = (v.K + KcMax - 1) / KcMax;
+        int kcStep = (v.K + kBlocks - 1) / kBlocks;
+        bool directB = v.Bj == 1 && v.M <= DirectBMaxM;
+        bool directA = v.Ak == 1 && v.N <= DirectAMaxN;
+        int ncMax = directB ? v.N : Math.Max(Nr, BPanelFloats / kcStep / Nr * Nr);
+        int nBlocks = (v.N + ncMax - 1) / ncMax;
+        int ncStep = directB ? v.N : ((v.N + nBlocks - 1) / nBlocks + Nr - 1) / Nr * Nr;
+        bool wide = UseVector512;
+
+        for (int jc = 0; jc < v.N; jc += ncStep)
+        {
+            int nc = Math.Min(ncStep, v.N - jc);
+            for (int pc = 0; pc < v.K; pc += kcStep)
+            {
+                int kc = Math.Min(kcStep, v.K - pc);
+                float* bBlock = v.B + pc * v.Bk + jc * v.Bj;
+                int nFull = nc / Nr * Nr;
+                if (!directB)
+                    PackB(bBlock, v.Bk, v.Bj, kc, nc, s.B);
+                else if (nFull < nc)
+                    PackB(bBlock + nFull, v.Bk, 1, kc, nc - nFull, s.BEdge);
+                float beta = pc == 0 ? v.Beta : 1f;
+
+                for (int i = 0; i < v.M;)
+                {
+                    int rem = v.M - i;
+                    int mrs = rem > 8 ? Mr : 4;
+                    int mr = Math.Min(mrs, rem);
+                    float* aSrc = v.A + i * v.Ai + pc * v.Ak;
+                    float* ap = s.A;
+                    nint rs = 1, ks = mrs;
+                    if (directA && mr == mrs) { ap = aSrc; rs = v.Ai; ks = 1; }
+                    else PackA(aSrc, v.Ai, v.Ak, mr, mrs, kc, s.A);
+
+                    float* cRow = v.C + i * v.Ci + jc * v.Cj;
+                    for (int j = 0; j < nc; j += Nr)
+                    {
+                        int nr = Math.Min(Nr, nc - j);
+                        float* bp; nint bs;
+                        if (!directB) { bp = s.B + (nint)j * kc; bs = Nr; }
+                        else if (nr == Nr) { bp = bBlock + j; bs = v.Bk; }
+                        else { bp = s.BEdge; bs = Nr; }
+                        float* cp = cRow + j * v.Cj;
+                        if (!wide) Kernel256(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, mrs, nr, v.Alpha, beta, s.Tile);
+                        else if (mrs == Mr) Kernel12x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
+                        else Kernel4x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
+                    }
+                    i += mr;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace GpuGen.Backends.Cpu;
+
+/// <summary>
+/// Packing: copies of an operand block into the order the micro-kernel reads, so each k step of the
+/// kernel touches one contiguous run. The transpose flags of the GEMM are absorbed here: an operand is
+/// described by two element strides, whichever way it is stored, and packing is a strided gather.
+/// </summary>
+internal static unsafe partial class CpuGemm
+{
+    /// <summary>
+    /// B block (kc × nc), B(k, j) = src[k·bk + j·bj], into ⌈nc/32⌉ slivers laid out [k][32], columns
+    /// past nc zero (they produce zeros the store never writes).
+    /// </summary>
+    private static void PackB(float* src, nint bk, nint bj, int kc, int nc, float* dst)
+    {
+        for (int j0 = 0; j0 < nc; j0 += Nr, dst += (nint)kc * Nr)
+        {
+            int w = Math.Min(Nr, nc - j0);
+            float* s = src + j0 * bj;
+            if (bj == 1 && w == Nr)
+            {
+                for (int k = 0; k < kc; k++, s += bk)
+                {
+                    Vector512.Store(Vector512.Load(s), dst + k * Nr);
+                    Vector512.Store(Vector512.Load(s + 16), dst + k * Nr + 16);
+                }
+            }
+            else if (bj == 1)
+            {
+                for (int k = 0; k < kc; k++, s += bk)
+                {
+                    float* d = dst + k * Nr;
+                    int j = 0;
+                    for (; j < w; j++) d[j] = s[j];
+                    for (; j < Nr; j++) d[j] = 0f;
+                }
+            }
+            else
+            {
+                // Source columns of B are contiguous in k (transposed storage): transpose 8×8 blocks.
+                int k8 = bk == 1 && Avx.IsSupported ? kc & ~7 : 0;
+                int j = 0;
+                for (; j + 8 <= w; j += 8)
+                    for (int k = 0; k < k8; k += 8)
+                        Transpose8x8(s + j * bj + k, bj, dst + k * Nr + j, Nr);
+                for (int jj = 0; jj < Nr; jj++)
+                {
+                    float* col = s + jj * bj;
+                    int kStart = jj < j ? k8 : 0;
+                    if (jj < w)
+                        for (int k = kStart; k < kc; k++) dst[k * Nr + jj] = col[k * bk];
+                    else
+                        for (int k = 0; k < kc; k++) dst[k * Nr + jj] = 0f;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// One A sliver (mr ≤ mrs rows × kc), A(i, k) = src[i·ai + k·ak], laid out [k][mrs] with rows
+    /// past mr zero.
+    /// </summary>
+    private static void PackA(float* src, nint ai, nint ak, int mr, int mrs, int kc, float* dst)
+    {
+        if (ai == 1)
+        {
+            for (int k = 0; k < kc; k++, src += ak)
+            {
+                float* d = dst + k * mrs;
+                int i = 0;
+                for (; i < mr; i++) d[i] = src[i];
+                for (; i < mrs; i++) d[i] = 0f;
+            }
+            return;
+        }
+
+        for (int i = 0; i < mrs; i++)
+        {
+            float* row = src + i * ai;
+            if (i < mr)
+                for (int k = 0; k < kc; k++) dst[k * mrs + i] = row[k * ak];
+            else
+                for (int k = 0; k < kc; k++) dst[k * mrs + i] = 0f;
+        }
+    }
+
+    /// <summary>dst[r·ld + c] = src[c·srcLd + r] for an 8×8 block (three shuffle stages, AVX).</summary>
+    private static void Transpose8x8(float* src, nint srcLd, float* dst, nint ld)
+    {
+        var r0 = Avx.LoadVector256(src);
+        var r1 = Avx.LoadVector256(src + srcLd);
+        var r2 = Avx.LoadVector256(src + 2 * srcLd);
+        var r3 = Avx.LoadVector256(src + 3 * srcLd);
+        var r4 = Avx.LoadVector256(src + 4 * srcLd);
+        var r5 = Avx.LoadVector256(src + 5 * srcLd);
+        var r6 = Avx.LoadVector256(src + 6 * srcLd);
+        var r7 = Avx.LoadVector256(src + 7 * srcLd);
+        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + ld, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2 * ld, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3 * ld, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4 * ld, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5 * ld, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6 * ld, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7 * ld, Avx.Permute2x128(u3, u7, 0x31));
+    }
+}

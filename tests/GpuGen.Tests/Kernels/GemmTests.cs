@@ -1,0 +1,192 @@
+using GpuGen.Backends;
+using GpuGen.Backends.Cpu;
+using Xunit.Abstractions;
+
+namespace GpuGen.Tests.Kernels;
+
+/// <summary>
+/// CPU SGEMM against a float64 reference on fresh random inputs. Error bound: a float32 dot product of
+/// length K accumulated in any order (blocked, FMA) has |fl(s) − s| ≤ γ_K·Σ|a||b| with
+/// γ_K = K·u/(1 − K·u), u = 2⁻²⁴ (Higham, Accuracy and Stability, eq. 3.5); the α and β products add
+/// a few more roundings, and the inputs are exact in float32 on both sides. So each element must
+/// satisfy |c − ref| ≤ (K + 4)·u·(|α|·Σ_k|a||b| + |β|·|c₀|) + tiny, with a factor 2 of slack.
+/// </summary>
+public sealed class GemmTests(ITestOutputHelper output)
+{
+    private const double U = 1.0 / (1 << 24);
+
+    public static TheoryData<int, int, int> AwkwardSizes()
+    {
+        var data = new TheoryData<int, int, int>();
+        int[] sizes = [1, 7, 33, 130, 257];
+        foreach (int m in sizes)
+            foreach (int n in sizes)
+                foreach (int k in new[] { 1, 33, 257 })
+                    data.Add(m, n, k);
+        data.Add(13, 2, 128);
+        data.Add(300, 5, 40);
+        data.Add(2, 300, 1100);
+        data.Add(9, 64, 17);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(AwkwardSizes))]
+    public void MatchesReferenceForEveryTransposeAtAwkwardSizes(int m, int n, int k)
+    {
+        for (int t = 0; t < 4; t++)
+        {
+            bool ta = (t & 1) != 0, tb = (t & 2) != 0;
+            Check(GemmArgs.Simple(m, n, k, ta, tb), seed: HashCode.Combine(m, n, k, t));
+        }
+    }
+
+    [Theory]
+    [InlineData(1f, 0f)]
+    [InlineData(-0.75f, 0f)]
+    [InlineData(1f, 1f)]
+    [InlineData(0.5f, -1.5f)]
+    [InlineData(0f, 2f)]
+    [InlineData(2f, 0.25f)]
+    public void AppliesAlphaAndBeta(float alpha, float beta)
+    {
+        foreach (var (m, n, k) in new[] { (37, 45, 29), (130, 70, 300), (5, 3, 64), (64, 2, 1000) })
+            for (int t = 0; t < 4; t++)
+                Check(GemmArgs.Simple(m, n, k, (t & 1) != 0, (t & 2) != 0, alpha, beta), seed: 7 * m + t + (int)(alpha * 100) + (int)(beta * 1000));
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void HonoursPaddedLeadingDimensionsAndOffsets(bool ta, bool tb)
+    {
+        foreach (var (m, n, k) in new[] { (33, 70, 19), (130, 2, 257), (257, 33, 7) })
+        {
+            var g = GemmArgs.Simple(m, n, k, ta, tb, alpha: 1.25f, beta: 0.5f) with { OffsetA = 5, OffsetB = 11, OffsetC = 3 };
+            g = g with { Lda = g.Lda + 3, Ldb = g.Ldb + 17, Ldc = g.Ldc + 1 };
+            Check(g, seed: m + n + k + (ta ? 1 : 0) + (tb ? 2 : 0));
+        }
+    }
+
+    [Theory]
+    [InlineData(false, false, 0f)]
+    [InlineData(true, false, 1f)]
+    [InlineData(false, true, 0f)]
+    [InlineData(true, true, 0.5f)]
+    public void RunsBatchesWithStridesAndOffsets(bool ta, bool tb, float beta)
+    {
+        foreach (var (m, n, k, batch) in new[] { (17, 40, 23, 3), (64, 64, 64, 4), (100, 3, 50, 5), (1, 1, 1, 2) })
+        {
+            var g = GemmArgs.Simple(m, n, k, ta, tb, alpha: 0.8f, beta: beta);
+            long sizeA = (long)m * k, sizeB = (long)k * n, sizeC = (long)m * n;
+            g = g with { Batch = batch, StrideA = sizeA + 9, StrideB = sizeB + 4, StrideC = sizeC + 2, OffsetA = 1, OffsetB = 2, OffsetC = 3 };
+            Check(g, seed: 31 * m + batch + (ta ? 1 : 0));
+        }
+    }
+
+    [Fact]
+    public void LargeProblemUsesEveryBlockAndBothCores()
+    {
+        for (int t = 0; t < 4; t++)
+            Check(GemmArgs.Simple(600, 700, 500, (t & 1) != 0, (t & 2) != 0, beta: t == 3 ? 1f : 0f), seed: 600 + t);
+        Check(GemmArgs.Simple(1000, 1030, 800), seed: 1000);
+    }
+
+    [Fact]
+    public void PortableKernelMatchesReference()
+    {
+        bool saved = CpuGemm.UseVector512;
+        try
+        {
+            CpuGemm.UseVector512 = false;
+            foreach (var (m, n, k) in new[] { (37, 45, 29), (130, 70, 300), (5, 3, 64), (600, 40, 50) })
+                for (int t = 0; t < 4; t++)
+                    Check(GemmArgs.Simple(m, n, k, (t & 1) != 0, (t & 2) != 0, beta: 0.5f), seed: m + t);
+        }
+        finally
+        {
+            CpuGemm.UseVector512 = saved;
+        }
+    }
+
+    [Fact]
+    public void ZeroSizesAreNoOpsOrScale()
+    {
+        Check(GemmArgs.Simple(5, 6, 0, beta: 0f), seed: 1);
+        Check(GemmArgs.Simple(5, 6, 0, beta: 2f), seed: 2);
+        Check(GemmArgs.Simple(0, 6, 3), seed: 3);
+        Check(GemmArgs.Simple(4, 0, 3), seed: 4);
+    }
+
+    /// <summary>Runs <paramref name="g"/> on the CPU backend and compares every element of C with the float64 reference.</summary>
+    private void Check(GemmArgs g, int seed)
+    {
+        var rng = new System.Random(seed);
+        long rowsA = g.TransA ? g.K : g.M, colsA = g.TransA ? g.M : g.K;
+        long rowsB = g.TransB ? g.N : g.K, colsB = g.TransB ? g.K : g.N;
+        long lenA = g.OffsetA + (g.Batch - 1) * g.StrideA + Math.Max(0, (rowsA - 1) * g.Lda + colsA) + 1;
+        long lenB = g.OffsetB + (g.Batch - 1) * g.StrideB + Math.Max(0, (rowsB - 1) * g.Ldb + colsB) + 1;
+        long lenC = g.OffsetC + (g.Batch - 1) * g.StrideC + Math.Max(0, (g.M - 1L) * g.Ldc + g.N) + 1;
+        float[] a = Uniform(rng, lenA), b = Uniform(rng, lenB), c0 = Uniform(rng, lenC);
+        if (g.Beta == 0f) Array.Fill(c0, float.NaN); // beta == 0 must not read C: NaN would leak
+
+        using var backend = new CpuBackend();
+        using var da = backend.Allocate(lenA);
+        using var db = backend.Allocate(lenB);
+        using var dc = backend.Allocate(lenC);
+        backend.Write(da, 0, a);
+        backend.Write(db, 0, b);
+        backend.Write(dc, 0, c0);
+        backend.Kernels.Gemm(g, da, db, dc);
+        var c = new float[lenC];
+        backend.Read(dc, 0, c);
+
+        var inside = new bool[lenC];
+        double worst = 0, worstDiff = 0;
+        string where = "";
+        for (int bt = 0; bt < g.Batch; bt++)
+            for (int i = 0; i < g.M; i++)
+                for (int j = 0; j < g.N; j++)
+                {
+                    double s = 0, mag = 0;
+                    for (int p = 0; p < g.K; p++)
+                    {
+                        double x = a[g.OffsetA + bt * g.StrideA + (g.TransA ? (long)p * g.Lda + i : (long)i * g.Lda + p)];
+                        double y = b[g.OffsetB + bt * g.StrideB + (g.TransB ? (long)j * g.Ldb + p : (long)p * g.Ldb + j)];
+                        s += x * y;
+                        mag += Math.Abs(x * y);
+                    }
+                    long ci = g.OffsetC + bt * g.StrideC + (long)i * g.Ldc + j;
+                    inside[ci] = true;
+                    double old = g.Beta == 0f ? 0 : c0[ci];
+                    double expected = g.Alpha * s + g.Beta * old;
+                    double bound = 2 * (g.K + 4) * U * (Math.Abs(g.Alpha) * mag + Math.Abs(g.Beta * old)) + 1e-30;
+                    double diff = Math.Abs(c[ci] - expected);
+                    if (!(diff <= bound) && (double.IsNaN(diff) || diff / bound > worst))
+                    {
+                        worst = double.IsNaN(diff) ? double.PositiveInfinity : diff / bound;
+                        worstDiff = diff;
+                        where = $"batch {bt} C[{i},{j}] = {c[ci]}, expected {expected}";
+                    }
+                }
+
+        string name = $"M={g.M} N={g.N} K={g.K} transA={g.TransA} transB={g.TransB} alpha={g.Alpha} beta={g.Beta} ld=({g.Lda},{g.Ldb},{g.Ldc}) batch={g.Batch}";
+        if (worst > 0)
+        {
+            output.WriteLine($"{name}: max |diff| {worstDiff:g4} ({worst:g3}× the bound) at {where}");
+            Assert.Fail($"{name}: max |diff| {worstDiff:g4} ({worst:g3}× the bound) at {where}");
+        }
+        for (long p = 0; p < lenC; p++)
+            if (!inside[p] && BitConverter.SingleToInt32Bits(c[p]) != BitConverter.SingleToInt32Bits(c0[p]))
+                Assert.Fail($"{name}: C[{p}] outside the matrix was written ({c0[p]} → {c[p]})");
+    }
+
+    private static float[] Uniform(System.Random rng, long length)
+    {
+        var x = new float[length];
+        for (long i = 0; i < length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
+        return x;
+    }
+}
