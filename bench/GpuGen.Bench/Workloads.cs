@@ -61,7 +61,7 @@ public static class Workloads
             long parameters = run.Model.ParameterCount();
             return new WorkloadRun(
                 () => run.TrainStep(),
-                warmup: 20, reps: 7, inner: 50,
+                Warmup: 20, Reps: 7, Inner: 50,
                 m => new Dictionary<string, double> { ["steps_per_s"] = 1 / m.MedianSeconds, ["ms"] = m.MedianSeconds * 1e3, ["params"] = parameters },
                 run);
         });

@@ -54,7 +54,7 @@ internal static class CpuParallel
 
     private static int Parts(long n, long threshold)
     {
-        long parts = n < threshold || Cores == 1 ? 1 : Math.Min(Cores, n / (threshold / 2));
+        long parts = n < threshold || Cores == 1 ? 1 : Math.Min(Cores, n / Math.Max(1, threshold / 2));
         return (int)Math.Max(parts, (n + MaxPart - 1) / MaxPart);
     }
 
