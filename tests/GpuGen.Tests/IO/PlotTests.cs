@@ -141,7 +141,7 @@ public sealed class PlotTests
         Assert.Equal(8 + 4 * (34 + 8), strip.Width);
         Assert.True(strip.Height > 34 + 16);
         // The first image's top-left pixel, inside its 1-pixel frame, below the title.
-        int top = 8 + 14 + 8 + 1;
+        int top = 8 + 18 + 8 + 1;   // padding, title (9-row font at scale 2), padding, frame
         byte g = images[0].Pixels[0];
         Assert.Equal(new Rgb(g, g, g), PixelAt(strip, 8 + 1, top));
         byte g1 = images[1].Pixels[7];
@@ -220,7 +220,10 @@ public sealed class PlotTests
         }
         var strip = Plot.Strip(chain, labels, scale: 3, title: "reverse diffusion x_T ... x_0");
 
-        foreach (var (name, image) in new[] { ("scatter", scatter), ("loss", loss), ("loss_linear", lossLinear), ("grid", grid), ("strip", strip) })
+        var font = Plot.Strip([chain[^1]], ["0123456789 .,:;=+-*/()[]{}<>!?'\"#$%&@^_`|~\\ jumpy gray quick fox"],
+            title: "ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz");
+
+        foreach (var (name, image) in new[] { ("scatter", scatter), ("loss", loss), ("loss_linear", lossLinear), ("grid", grid), ("strip", strip), ("font", font) })
         {
             var png = image.EncodePng();
             Assert.Equal(image.Pixels, Image.Decode(png, name).Pixels);
