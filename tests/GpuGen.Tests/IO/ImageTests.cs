@@ -51,6 +51,23 @@ public sealed class ImageTests : IDisposable
     }
 
     [Fact]
+    public unsafe void GreyAlphaBecomesRgba()
+    {
+        var ga = new byte[6 * 2 * 2];
+        new Random(6).NextBytes(ga);
+        byte* png;
+        int length;
+        fixed (byte* p = ga) png = StbNative.WritePngToMem(p, 12, 6, 2, 2, out length);
+        var bytes = new ReadOnlySpan<byte>(png, length).ToArray();
+        StbNative.Free(png);
+
+        var image = Image.Decode(bytes, "ga.png");
+        Assert.Equal(4, image.Channels);
+        for (int i = 0; i < 12; i++)
+            Assert.Equal([ga[2 * i], ga[2 * i], ga[2 * i], ga[2 * i + 1]], image.Pixels.AsSpan(4 * i, 4).ToArray());
+    }
+
+    [Fact]
     public void TruncatedPngIsRejectedNamingTheFile()
     {
         var png = RandomImage(new Random(7), 40, 30, 3).EncodePng();
