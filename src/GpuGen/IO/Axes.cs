@@ -94,12 +94,12 @@ sealed class Axes
             int y = Math.Clamp((int)PixelY(v), Area.Y, Area.Bottom - 1);
             canvas.Fill(Area.X - 1 - TickLength, y, TickLength, 1, ink);
             int w = BitmapFont.Measure(label, FontScale);
-            canvas.Text(label, Area.X - TickLength - 6 - w, y - labelHeight / 2, ink, FontScale);
+            canvas.Text(label, Area.X - TickLength - 6 - w, y - BitmapFont.CapHeight(FontScale) / 2, ink, FontScale);
         }
         if (xLabel is not null)
             canvas.TextCentered(xLabel, Area.X + Area.W / 2, Area.Bottom + TickLength + labelHeight + 14, ink, FontScale);
         if (title is not null)
-            canvas.TextCentered(title, Area.X + Area.W / 2, (Area.Y - BitmapFont.LineHeight(TitleScale)) / 2, ink, TitleScale);
+            canvas.TextCentered(title, Area.X + Area.W / 2, (Area.Y - BitmapFont.CapHeight(TitleScale)) / 2, ink, TitleScale);
     }
 
     /// <summary>Ticks at multiples of a step of 1, 2 or 5 × 10^k giving about <paramref name="target"/> ticks.</summary>

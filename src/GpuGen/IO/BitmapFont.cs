@@ -3,11 +3,13 @@ namespace GpuGen.IO;
 /// <summary>
 /// The classic 5×7 ASCII font (printable characters 32–126), one byte per column, bit 0 = top row —
 /// enough for titles, tick values and labels so pictures explain themselves without a font library.
+/// The cell is 9 rows high: g, j, p, q and y get two rows of descender (in the 7-row original they
+/// sit on the baseline and "g" reads as "9").
 /// </summary>
 static class BitmapFont
 {
     public const int GlyphWidth = 5;
-    public const int GlyphHeight = 7;
+    public const int GlyphHeight = 9;
 
     /// <summary>Horizontal advance per character, in font pixels (glyph + one column of spacing).</summary>
     public const int Advance = 6;
@@ -111,11 +113,23 @@ static class BitmapFont
         0x08, 0x04, 0x08, 0x10, 0x08, // ~
     ];
 
+    // Rows 0–8, baseline after row 6 (the x-height of the lowercase letters above is rows 2–6).
+    static readonly string[] Descenders =
+    [
+        "g", ".....", ".....", ".####", "#...#", "#...#", "#...#", ".####", "....#", ".###.",
+        "j", "...#.", ".....", "..##.", "...#.", "...#.", "...#.", "...#.", "#..#.", ".##..",
+        "p", ".....", ".....", "####.", "#...#", "#...#", "#...#", "####.", "#....", "#....",
+        "q", ".....", ".....", ".####", "#...#", "#...#", "#...#", ".####", "....#", "....#",
+        "y", ".....", ".....", "#...#", "#...#", "#...#", "#...#", ".####", "....#", ".###.",
+    ];
+
     /// <summary>Whether the font pixel (col, row) of <paramref name="c"/> is set; unknown characters draw as '?'.</summary>
     public static bool IsSet(char c, int col, int row)
     {
         if (c < ' ' || c > '~') c = '?';
-        return (Columns[(c - ' ') * GlyphWidth + col] >> row & 1) != 0;
+        int d = "gjpqy".IndexOf(c);
+        if (d >= 0) return Descenders[d * 10 + 1 + row][col] == '#';
+        return row < 7 && (Columns[(c - ' ') * GlyphWidth + col] >> row & 1) != 0;
     }
 
     /// <summary>Width in image pixels of <paramref name="text"/> drawn at <paramref name="scale"/>.</summary>
@@ -124,4 +138,7 @@ static class BitmapFont
 
     /// <summary>Height in image pixels of one line at <paramref name="scale"/>.</summary>
     public static int LineHeight(int scale) => GlyphHeight * scale;
+
+    /// <summary>Height of digits and capitals (what to centre on a tick), in image pixels.</summary>
+    public static int CapHeight(int scale) => 7 * scale;
 }

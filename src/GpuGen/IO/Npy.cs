@@ -68,8 +68,10 @@ public static class Npy
             default:
                 throw new InvalidDataException($"{where}: format version {major}.{minor} is not supported (expected 1.0, 2.0 or 3.0)");
         }
-        if (headerStart + headerLength > fileLength || headerLength > 1 << 20)
+        if (headerStart + headerLength > fileLength)
             throw new InvalidDataException($"{where}: header length {headerLength} runs past the end of the {fileLength}-byte file");
+        if (headerLength > 1 << 20)   // NumPy itself refuses headers this large unless told to trust the file
+            throw new InvalidDataException($"{where}: header length {headerLength} exceeds the 1 MiB limit");
 
         var headerBytes = new byte[headerLength];
         ReadAt(handle, headerBytes, headerStart);

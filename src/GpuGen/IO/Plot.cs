@@ -232,7 +232,7 @@ public static class Plot
         {
             int cy = y + 4 + i * lineHeight + lineHeight / 2;
             canvas.Disc(x + 10, cy, 3.5f, entries[i].Color, 1f, area);
-            canvas.Text(entries[i].Label, x + 20, cy - BitmapFont.LineHeight(1) / 2, Rgb.Ink);
+            canvas.Text(entries[i].Label, x + 20, cy - BitmapFont.CapHeight(1) / 2, Rgb.Ink);
         }
     }
 
