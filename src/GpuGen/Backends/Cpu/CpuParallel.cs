@@ -58,7 +58,13 @@ internal static class CpuParallel
         return (int)Math.Max(parts, (n + MaxPart - 1) / MaxPart);
     }
 
-    private static long Bound(long n, int parts, int i) => i == parts ? n : Math.Min(n, n * i / parts / Align * Align);
+    /// <summary>Start of part i; parts of element ranges are aligned, parts of a few rows are not.</summary>
+    private static long Bound(long n, int parts, int i)
+    {
+        if (i == parts) return n;
+        long align = n / parts >= 64 * Align ? Align : 1;
+        return Math.Min(n, n * i / parts / align * align);
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Fork<TKernel>(long n, int parts, TKernel kernel) where TKernel : struct, IRangeKernel =>
