@@ -40,7 +40,8 @@ public interface IKernels
 
     /// <summary>
     /// Copies a [rows, cols] block: dst[dstOffset + r·dstStride + c] = src[srcOffset + r·srcStride + c]
-    /// (or += when accumulate). Concatenation and splitting along the last axis are this kernel.
+    /// (or += when accumulate). Concatenation and splitting along an axis are this kernel; a source
+    /// stride of 0 repeats one row (a broadcast). Destination rows must not overlap.
     /// </summary>
     void Copy2d(int rows, int cols, DeviceBuffer src, long srcOffset, int srcStride,
         DeviceBuffer dst, long dstOffset, int dstStride, bool accumulate = false);

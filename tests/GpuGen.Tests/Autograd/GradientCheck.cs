@@ -15,7 +15,7 @@ internal static class GradientCheck
 {
     public sealed record Input(int[] Shape, double[] Values, bool Differentiable = true, bool Int = false);
 
-    public static Input Random(System.Random rng, params int[] shape) =>
+    public static Input RandomInput(System.Random rng, params int[] shape) =>
         new(shape, Enumerable.Range(0, (int)Shape.Count(shape)).Select(_ => (double)(float)(rng.NextDouble() * 2 - 1)).ToArray());
 
     public static Input Positive(System.Random rng, params int[] shape) =>

@@ -59,7 +59,8 @@ public sealed unsafe partial class CpuKernels
         NonNegative(srcOffset, nameof(srcOffset));
         NonNegative(dstOffset, nameof(dstOffset));
         if (rows == 0 || cols == 0) return;
-        if (srcStride < cols && rows > 1) throw new ArgumentOutOfRangeException(nameof(srcStride), srcStride, $"rows of {cols} elements overlap");
+        // Source rows may overlap (stride 0 repeats one row: a broadcast); destination rows may not.
+        NonNegative(srcStride, nameof(srcStride));
         if (dstStride < cols && rows > 1) throw new ArgumentOutOfRangeException(nameof(dstStride), dstStride, $"rows of {cols} elements overlap");
         float* s = F(src, srcOffset + (long)(rows - 1) * srcStride + cols, nameof(src)) + srcOffset;
         float* d = F(dst, dstOffset + (long)(rows - 1) * dstStride + cols, nameof(dst)) + dstOffset;
