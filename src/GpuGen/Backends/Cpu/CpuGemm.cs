@@ -10,8 +10,8 @@ namespace GpuGen.Backends.Cpu;
 /// </summary>
 internal static unsafe partial class CpuGemm
 {
-    /// <summary>Below this many flops one core finishes before a hand-off to the second would pay.</summary>
-    private const double ParallelMinFlops = 400_000;
+    /// <summary>Below this many flops one core finishes before a hand-off to the second would pay (settable by benchmarks).</summary>
+    internal static double ParallelMinFlops = 400_000;
 
     /// <summary>AVX-512 micro-kernels where 512-bit vectors are fast; settable so tests can cover the fallback.</summary>
     internal static bool UseVector512 { get; set; } = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
