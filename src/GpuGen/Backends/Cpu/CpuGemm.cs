@@ -10,8 +10,12 @@ namespace GpuGen.Backends.Cpu;
 /// </summary>
 internal static unsafe partial class CpuGemm
 {
-    /// <summary>Below this many flops one core finishes before a hand-off to the second would pay (settable by benchmarks).</summary>
-    internal static double ParallelMinFlops = 400_000;
+    /// <summary>
+    /// Below this many flops the GEMM stays on the calling core (settable by benchmarks). A hand-off
+    /// costs ~1 µs when the second core is idle but ~80–100 µs when it is busy with other work (measured
+    /// at load 5 on 2 cores), while 1 MFLOP takes ≤ 25 µs on one core; so only larger GEMMs split.
+    /// </summary>
+    internal static double ParallelMinFlops = 1_000_000;
 
     /// <summary>AVX-512 micro-kernels where 512-bit vectors are fast; settable so tests can cover the fallback.</summary>
     internal static bool UseVector512 { get; set; } = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
