@@ -89,9 +89,11 @@ public sealed class GemmTests(ITestOutputHelper output)
     [Fact]
     public void LargeProblemUsesEveryBlockAndBothCores()
     {
-        for (int t = 0; t < 4; t++)
-            Check(GemmArgs.Simple(600, 700, 500, (t & 1) != 0, (t & 2) != 0, beta: t == 3 ? 1f : 0f), seed: 600 + t);
-        Check(GemmArgs.Simple(1000, 1030, 800), seed: 1000);
+        // 600×700×500: two N panels of packed B (nc ≤ 736), two K blocks (kc = 250), both cores.
+        Check(GemmArgs.Simple(600, 700, 500), seed: 600);
+        Check(GemmArgs.Simple(600, 700, 500, transA: true, transB: true, beta: 1f), seed: 601);
+        // K = 1100 → three K blocks; N = 1030 → two panels with a 6-wide edge sliver.
+        Check(GemmArgs.Simple(130, 1030, 1100, transB: true, alpha: 0.5f, beta: 0.5f), seed: 1000);
     }
 
     [Fact]
@@ -146,17 +148,26 @@ public sealed class GemmTests(ITestOutputHelper output)
         var inside = new bool[lenC];
         double worst = 0, worstDiff = 0;
         string where = "";
+        var opA = new double[g.K];
+        var opBt = new double[(long)g.N * g.K]; // op(B) transposed: row j holds column j, contiguous in k
         for (int bt = 0; bt < g.Batch; bt++)
+        {
+            for (int j = 0; j < g.N; j++)
+                for (int p = 0; p < g.K; p++)
+                    opBt[(long)j * g.K + p] = b[g.OffsetB + bt * g.StrideB + (g.TransB ? (long)j * g.Ldb + p : (long)p * g.Ldb + j)];
             for (int i = 0; i < g.M; i++)
+            {
+                for (int p = 0; p < g.K; p++)
+                    opA[p] = a[g.OffsetA + bt * g.StrideA + (g.TransA ? (long)p * g.Lda + i : (long)i * g.Lda + p)];
                 for (int j = 0; j < g.N; j++)
                 {
                     double s = 0, mag = 0;
-                    for (int p = 0; p < g.K; p++)
+                    var col = opBt.AsSpan((int)((long)j * g.K), g.K);
+                    for (int p = 0; p < col.Length; p++)
                     {
-                        double x = a[g.OffsetA + bt * g.StrideA + (g.TransA ? (long)p * g.Lda + i : (long)i * g.Lda + p)];
-                        double y = b[g.OffsetB + bt * g.StrideB + (g.TransB ? (long)j * g.Ldb + p : (long)p * g.Ldb + j)];
-                        s += x * y;
-                        mag += Math.Abs(x * y);
+                        double xy = opA[p] * col[p];
+                        s += xy;
+                        mag += Math.Abs(xy);
                     }
                     long ci = g.OffsetC + bt * g.StrideC + (long)i * g.Ldc + j;
                     inside[ci] = true;
@@ -171,6 +182,8 @@ public sealed class GemmTests(ITestOutputHelper output)
                         where = $"batch {bt} C[{i},{j}] = {c[ci]}, expected {expected}";
                     }
                 }
+            }
+        }
 
         string name = $"M={g.M} N={g.N} K={g.K} transA={g.TransA} transB={g.TransB} alpha={g.Alpha} beta={g.Beta} ld=({g.Lda},{g.Ldb},{g.Ldc}) batch={g.Batch}";
         if (worst > 0)

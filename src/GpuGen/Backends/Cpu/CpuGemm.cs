@@ -10,8 +10,12 @@ namespace GpuGen.Backends.Cpu;
 /// </summary>
 internal static unsafe partial class CpuGemm
 {
-    /// <summary>Below this many flops one core finishes before a hand-off to the second would pay.</summary>
-    private const double ParallelMinFlops = 400_000;
+    /// <summary>
+    /// Below this many flops the GEMM stays on the calling core (settable by benchmarks). A hand-off
+    /// costs ~1 µs when the second core is idle but ~80–100 µs when it is busy with other work (measured
+    /// at load 5 on 2 cores), while 1 MFLOP takes ≤ 25 µs on one core; so only larger GEMMs split.
+    /// </summary>
+    internal static double ParallelMinFlops = 1_000_000;
 
     /// <summary>AVX-512 micro-kernels where 512-bit vectors are fast; settable so tests can cover the fallback.</summary>
     internal static bool UseVector512 { get; set; } = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
@@ -71,10 +75,13 @@ internal static unsafe partial class CpuGemm
     private static bool Split(in View v, out View first, out View second)
     {
         first = second = v;
-        int mSlivers = (v.M + Mr - 1) / Mr, nSlivers = (v.N + Nr - 1) / Nr;
+        // Row granule: a 12-row sliver, or the row block of the thin-N path (64 rows along i for
+        // column-major A, 4 rows of dot products otherwise).
+        int rowStep = !IsNarrow(v) ? Mr : v.Ak == 1 ? 4 : 64;
+        int mSlivers = (v.M + rowStep - 1) / rowStep, nSlivers = (v.N + Nr - 1) / Nr;
         if (mSlivers >= nSlivers && mSlivers >= 2)
         {
-            int m0 = Math.Min(v.M, (mSlivers + 1) / 2 * Mr);
+            int m0 = Math.Min(v.M, (mSlivers + 1) / 2 * rowStep);
             first.M = m0;
             second.M = v.M - m0;
             second.A += m0 * v.Ai;
@@ -99,7 +106,7 @@ internal static unsafe partial class CpuGemm
         for (int i = 0; i < job.Count; i++)
         {
             if (v.K == 0 || v.Alpha == 0f) ScaleC(v);
-            else if (v.N <= NarrowMaxN && (v.Ak == 1 || v.Ai == 1)) RunNarrow(v);
+            else if (IsNarrow(v)) RunNarrow(v);
             else RunBlocked(v);
             v.A += job.StrideA; v.B += job.StrideB; v.C += job.StrideC;
         }

@@ -13,7 +13,8 @@ namespace GpuGen.Backends.Cpu;
 internal static unsafe partial class CpuGemm
 {
     private const int Mr = 12, Nr = 32, KcMax = 384, BPanelFloats = 256 * 1024;
-    private const int DirectAMaxN = 256, DirectBMaxM = 192;
+    /// <summary>Tunables (settable by benchmarks): read A in place while N ≤ DirectAMaxN, B while M ≤ DirectBMaxM.</summary>
+    internal static int DirectAMaxN = 256, DirectBMaxM = 192;
 
     /// <summary>
     /// One GEMM as strided views: A(i,k) = A[i·Ai + k·Ak], B(k,j) = B[k·Bk + j·Bj],

@@ -65,6 +65,22 @@ internal static unsafe partial class CpuGemm
     /// </summary>
     private static void PackA(float* src, nint ai, nint ak, int mr, int mrs, int kc, float* dst)
     {
+        if (ai == 1 && mr == 12 && mrs == 12)
+        {
+            // Column-major A: each k holds 12 contiguous rows, one 8-wide and one 4-wide copy.
+            for (int k = 0; k < kc; k++, src += ak)
+            {
+                Vector256.Store(Vector256.Load(src), dst + k * 12);
+                Vector128.Store(Vector128.Load(src + 8), dst + k * 12 + 8);
+            }
+            return;
+        }
+        if (ai == 1 && mr == 4 && mrs == 4)
+        {
+            for (int k = 0; k < kc; k++, src += ak)
+                Vector128.Store(Vector128.Load(src), dst + k * 4);
+            return;
+        }
         if (ai == 1)
         {
             for (int k = 0; k < kc; k++, src += ak)
