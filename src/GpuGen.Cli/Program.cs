@@ -24,7 +24,7 @@ public static class Program
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            Console.Error.WriteLine($"gpugen: {parse.Errors[0].Message} (see gpugen --help)");
+            Console.Error.WriteLine($"gpugen: {OneLine(parse.Errors[0].Message)} (see gpugen --help)");
             return 2;
         }
         try
@@ -33,10 +33,14 @@ public static class Program
         }
         catch (Exception e) when (IsUserFacing(e))
         {
-            Console.Error.WriteLine($"gpugen: {e.Message}");
+            Console.Error.WriteLine($"gpugen: {OneLine(e.Message)}");
             return e is CliError or ArgumentException ? 2 : 1;
         }
     }
+
+    /// <summary>Folds a multi-line message (System.CommandLine lists choices on lines of their own) into one line.</summary>
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 
     private static bool IsUserFacing(Exception e) => e is CliError or ArgumentException or IOException
         or InvalidDataException or KeyNotFoundException or DllNotFoundException or UnauthorizedAccessException

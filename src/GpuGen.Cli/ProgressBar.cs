@@ -26,27 +26,30 @@ public sealed class ProgressBar : IDisposable
 
     public double ElapsedSeconds => clock.Elapsed.TotalSeconds;
 
-    public void Report(long done, string status)
+    /// <summary>Shows <paramref name="done"/> of the total, or <paramref name="fraction"/> when the work is bounded otherwise (by time).</summary>
+    public void Report(long done, string status, double? fraction = null)
     {
         if (!enabled) return;
-        double fraction = Math.Clamp((double)done / total, 0, 1);
+        double f = Math.Clamp(fraction ?? (double)done / total, 0, 1);
         long now = clock.ElapsedMilliseconds;
         if (interactive)
         {
             if (now - lastDrawMs < 100 && done < total) return;
             lastDrawMs = now;
             const int width = 28;
-            int filled = (int)(fraction * width);
+            int filled = (int)(f * width);
             string bar = new string('█', filled) + new string('░', width - filled);
-            lastLine = $"\r{label} {bar} {fraction,4:P0} {done}/{total} {status}  ";
+            string count = fraction is null ? $"{done}/{total}" : $"{done}";
+            lastLine = $"\r{label} {bar} {f,4:P0} {count} {status}  ";
             Console.Error.Write(lastLine);
         }
         else
         {
-            int decile = (int)(fraction * 10);
+            int decile = (int)(f * 10);
             if (decile == lastDecile) return;
             lastDecile = decile;
-            Console.Error.WriteLine($"{label}: {done}/{total} ({fraction:P0}) {status}");
+            string count = fraction is null ? $"{done}/{total}" : $"{done}";
+            Console.Error.WriteLine($"{label}: {count} ({f:P0}) {status}");
         }
     }
 

@@ -84,7 +84,9 @@ internal static class TrainCommand
             if (checkpointEvery > 0 && run.Step % checkpointEvery == 0)
                 run.Save(Path.Combine(dir, $"step-{run.Step}.safetensors"));
             long done = run.Step - start;
-            bar.Report(done, $"loss {smooth:F4}  {done / Math.Max(1e-9, clock.Elapsed.TotalSeconds):F0} steps/s");
+            double elapsed = clock.Elapsed.TotalSeconds;
+            double? byTime = double.IsFinite(seconds) ? Math.Max((double)done / (total - start), elapsed / seconds) : null;
+            bar.Report(done, $"loss {smooth:F4}  {done / Math.Max(1e-9, elapsed):F0} steps/s", byTime);
         }
         return new LoopResult(losses, clock.Elapsed.TotalSeconds, run.Step - start);
     }
