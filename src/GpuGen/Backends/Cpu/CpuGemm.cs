@@ -6,16 +6,17 @@ namespace GpuGen.Backends.Cpu;
 /// strides), pick a path (blocked micro-kernels, or the dot-product path for N ≤ 8), and split the
 /// work between the two cores when it is large enough to pay for the hand-off (~1 µs).
 /// The pieces: CpuGemmBlocked (loop nest), CpuGemmPack, CpuGemmKernel512/256 (register tiles),
-/// CpuGemmNarrow (thin N), CpuGemmWorker (second thread).
+/// CpuGemmNarrow (thin N); the second core comes from CpuWorkers.
 /// </summary>
 internal static unsafe partial class CpuGemm
 {
     /// <summary>
-    /// Below this many flops the GEMM stays on the calling core (settable by benchmarks). A hand-off
-    /// costs ~1 µs when the second core is idle but ~80–100 µs when it is busy with other work (measured
-    /// at load 5 on 2 cores), while 1 MFLOP takes ≤ 25 µs on one core; so only larger GEMMs split.
+    /// Below this many flops the GEMM stays on the calling core (settable by benchmarks). A hand-off to
+    /// a spinning worker costs ~1 µs, and when the other core is busy with other work the caller simply
+    /// runs both halves itself (CpuWorkers hands out chunks dynamically), so the threshold only has to
+    /// cover the hand-off and the second packing of the shared operand: 256 KFLOP is ~2–4 µs on one core.
     /// </summary>
-    internal static double ParallelMinFlops = 1_000_000;
+    internal static double ParallelMinFlops = 256_000;
 
     /// <summary>AVX-512 micro-kernels where 512-bit vectors are fast; settable so tests can cover the fallback.</summary>
     internal static bool UseVector512 { get; set; } = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
@@ -43,7 +44,7 @@ internal static unsafe partial class CpuGemm
         };
         var job = new Job { V = v, Count = g.Batch, StrideA = g.StrideA, StrideB = g.StrideB, StrideC = g.StrideC };
 
-        if (g.Flops < ParallelMinFlops || Environment.ProcessorCount < 2)
+        if (g.Flops < ParallelMinFlops || CpuWorkers.Count == 0)
         {
             RunJob(job);
             return;
@@ -57,14 +58,24 @@ internal static unsafe partial class CpuGemm
             mine.Count = half;
             theirs.Count = g.Batch - half;
             theirs.V.A += half * g.StrideA; theirs.V.B += half * g.StrideB; theirs.V.C += half * g.StrideC;
-            if (!TryRunPair(mine, theirs)) RunJob(job);
+            RunPair(mine, theirs);
             return;
         }
 
-        if (!Split(v, out View first, out View second) ||
-            !TryRunPair(new Job { V = first, Count = 1 }, new Job { V = second, Count = 1 }))
-            RunJob(job);
+        if (Split(v, out View first, out View second)) RunPair(new Job { V = first, Count = 1 }, new Job { V = second, Count = 1 });
+        else RunJob(job);
     }
+
+    /// <summary>Runs two independent jobs on this thread and a <see cref="CpuWorkers"/> thread (or both here, if that one is late).</summary>
+    private static void RunPair(in Job first, in Job second)
+    {
+        Job* pair = stackalloc Job[2];
+        pair[0] = first;
+        pair[1] = second;
+        CpuWorkers.Run(&RunPart, pair, 2);
+    }
+
+    private static void RunPart(void* jobs, int i) => RunJob(((Job*)jobs)[i]);
 
     /// <summary>
     /// Cuts one GEMM into two independent halves along M (in whole 12-row slivers) or N (in whole
