@@ -17,7 +17,9 @@ namespace GpuGen.Backends.Cpu;
 /// All claim state sits in one 64-bit word, [ticket:32 | front:16 | back:16], changed only by CAS, so
 /// a worker that wakes late can never run a chunk of a launch other than the one it validated.
 /// Between launches the workers spin for a while (a training step issues kernels back to back, and
-/// waking a sleeping thread costs tens of microseconds), then sleep on a monitor.
+/// waking a sleeping thread costs tens of microseconds), then sleep on a monitor. While the machine
+/// is oversubscribed (a worker keeps being preempted mid-chunk) launches run on the caller alone for
+/// a while; see <see cref="NoteWait"/>.
 /// </remarks>
 internal static unsafe class CpuWorkers
 {
@@ -48,7 +50,8 @@ internal static unsafe class CpuWorkers
     {
         if (chunks <= 0) return;
         if (chunks > MaxChunks) throw new ArgumentOutOfRangeException(nameof(chunks), chunks, $"at most {MaxChunks} chunks");
-        if (chunks == 1 || Count == 0 || Interlocked.CompareExchange(ref busy, 1, 0) != 0)
+        if (chunks == 1 || Count == 0 || Stopwatch.GetTimestamp() < Volatile.Read(ref inlineUntil) ||
+            Interlocked.CompareExchange(ref busy, 1, 0) != 0)
         {
             for (int c = 0; c < chunks; c++) body(context, c);
             return;
@@ -65,6 +68,7 @@ internal static unsafe class CpuWorkers
             lock (SleepLock) Monitor.PulseAll(SleepLock);
 
         int mine = 0;
+        long begin = Stopwatch.GetTimestamp(), mineDone = begin;
         try
         {
             for (int c; (c = Claim(ticket, fromFront: true)) >= 0;)
@@ -72,6 +76,7 @@ internal static unsafe class CpuWorkers
                 mine++;
                 body(context, c);
             }
+            mineDone = Stopwatch.GetTimestamp();
         }
         finally
         {
@@ -79,7 +84,35 @@ internal static unsafe class CpuWorkers
             Interlocked.Add(ref completed, mine);
             var spin = new SpinWait();
             while (Volatile.Read(ref completed) != chunks) spin.SpinOnce(sleep1Threshold: -1);
+            if (mine > 0) NoteWait(Stopwatch.GetTimestamp() - mineDone, (mineDone - begin) / mine);
             Volatile.Write(ref busy, 0);
+        }
+    }
+
+    /// <summary>A wait this long for the last worker chunk means the worker was descheduled mid-chunk.</summary>
+    private static readonly long StallTicks = Stopwatch.Frequency / 10_000;     // 100 µs
+    private static readonly long BaseBackoffTicks = Stopwatch.Frequency / 100;  // 10 ms
+    private static readonly long MaxBackoffTicks = Stopwatch.Frequency;         // 1 s
+    private static long inlineUntil, backoff;
+
+    /// <summary>
+    /// Falls back to one thread while the machine is oversubscribed. When another process keeps the
+    /// cores busy, the OS preempts a worker for a whole time slice (milliseconds) and a launch whose
+    /// chunk it holds waits that long, far more than the launch gains from a second core. So a wait
+    /// far longer than the caller's own chunks took turns the workers off for a while (10 ms,
+    /// doubling while stalls repeat, up to 1 s); the first launch after that period that does not
+    /// stall resets the back-off. On a quiet machine no wait comes near the threshold.
+    /// </summary>
+    private static void NoteWait(long waited, long perChunk)
+    {
+        if (waited > StallTicks && waited > 4 * perChunk)
+        {
+            backoff = Math.Min(MaxBackoffTicks, Math.Max(BaseBackoffTicks, 2 * backoff));
+            Volatile.Write(ref inlineUntil, Stopwatch.GetTimestamp() + backoff);
+        }
+        else if (waited < StallTicks / 4)
+        {
+            backoff = 0;
         }
     }
 
