@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 
 namespace GpuGen.Backends.Cpu;
 
@@ -42,6 +43,7 @@ internal static unsafe class CpuWorkers
     private static long state;              // [ticket:32 | front:16 | back:16]
     private static int completed;           // chunks of the current launch that have finished
     private static int sleepers;
+    private static Exception? workerError;
     private static delegate*<void*, int, void> jobBody;
     private static void* jobContext;
 
@@ -85,7 +87,9 @@ internal static unsafe class CpuWorkers
             var spin = new SpinWait();
             while (Volatile.Read(ref completed) != chunks) spin.SpinOnce(sleep1Threshold: -1);
             if (mine > 0) NoteWait(Stopwatch.GetTimestamp() - mineDone, (mineDone - begin) / mine);
+            var error = Interlocked.Exchange(ref workerError, null);
             Volatile.Write(ref busy, 0);
+            if (error is not null) ExceptionDispatchInfo.Throw(error);
         }
     }
 
@@ -181,7 +185,15 @@ internal static unsafe class CpuWorkers
                 void* context = jobContext;
                 int c = Claim(seen, fromFront: false);
                 if (c < 0) break;
-                body(context, c);
+                try
+                {
+                    body(context, c);
+                }
+                catch (Exception e)
+                {
+                    // Thrown again on the caller's thread once the launch is over (first error wins).
+                    Interlocked.CompareExchange(ref workerError, e, null);
+                }
                 Interlocked.Increment(ref completed);
             }
         }
