@@ -21,13 +21,19 @@ public static partial class Ops
         shape[^1] = outF;
         var y = Tensor.Empty(x.Device, shape);
         var k = K(x);
-        k.Gemm(new GemmArgs(false, true, n, outF, inF, 1f, 0f, inF, inF, outF), x.Buffer, w.Buffer, y.Buffer);
-        if (b is not null) k.Binary(BinaryOp.Add, n, outF, y.Buffer, b.Buffer, Broadcast.Row, y.Buffer);
+        // The bias goes in first (its row repeated: source stride 0) and the GEMM adds x·wᵀ to it
+        // (β = 1), which saves a separate pass over y; the sum is rounded once either way.
+        if (b is not null) k.Copy2d(n, outF, b.Buffer, 0, 0, y.Buffer, 0, outF);
+        k.Gemm(new GemmArgs(false, true, n, outF, inF, 1f, b is null ? 0f : 1f, inF, inF, outF), x.Buffer, w.Buffer, y.Buffer);
 
         return Record(Recording(x, w, b), y, dy =>
         {
             if (x.RequiresGrad)
-                k.Gemm(new GemmArgs(false, false, n, inF, outF, 1f, 1f, outF, inF, inF), dy.Buffer, w.Buffer, x.EnsureGrad().Buffer);
+            {
+                // A gradient made here is written, not accumulated (β = 0), so it needs no zero fill.
+                var dx = x.GradToWrite(out bool overwrite);
+                k.Gemm(new GemmArgs(false, false, n, inF, outF, 1f, overwrite ? 0f : 1f, outF, inF, inF), dy.Buffer, w.Buffer, dx.Buffer);
+            }
             if (w.RequiresGrad)
                 k.Gemm(new GemmArgs(true, false, outF, inF, n, 1f, 1f, outF, inF, inF), dy.Buffer, x.Buffer, w.EnsureGrad().Buffer);
             if (b is { RequiresGrad: true })

@@ -56,32 +56,48 @@ public static class ToyData
         }
     }
 
-    /// <summary>The random numbers of one point.</summary>
-    private readonly record struct Source(ulong Seed, ulong Stream, ulong Point)
+    /// <summary>
+    /// The random numbers of one point. The uniform words are one Philox block, computed once here (a
+    /// point reads up to three of them); the normals are computed on demand, and only the Box–Muller
+    /// pair the point uses.
+    /// </summary>
+    private readonly struct Source
     {
-        public (uint, uint, uint, uint) Words => Philox.Block(Seed, 2 * Stream, Point);
+        private readonly ulong seed, stream, point;
+        private readonly uint w0, w1, w2, w3;
 
-        public double U(int j)
+        public Source(ulong seed, ulong stream, ulong point)
         {
-            var (a, b, c, d) = Words;
-            return Philox.Uniform(j switch { 0 => a, 1 => b, 2 => c, _ => d });
+            this.seed = seed;
+            this.stream = stream;
+            this.point = point;
+            (w0, w1, w2, w3) = Philox.Block(seed, 2 * stream, point);
         }
+
+        public uint Word0 => w0;
+
+        public double U(int j) => Philox.Uniform(j switch { 0 => w0, 1 => w1, 2 => w2, _ => w3 });
 
         public (double, double) Normal2()
         {
-            // Normals 2i and 2i+1 of the odd stream are one Box–Muller pair of block i/2.
-            var (z0, z1, z2, z3) = Philox.Gaussian4(Seed, 2 * Stream + 1, Point / 2);
-            return Point % 2 == 0 ? (z0, z1) : (z2, z3);
+            // Normals 2i and 2i+1 of the odd stream are one Box–Muller pair of block i/2 (lanes 0,1 or 2,3,
+            // the same numbers Philox.Gaussian4 gives).
+            var (a, b, c, d) = Philox.Block(seed, 2 * stream + 1, point / 2);
+            var (z0, z1) = point % 2 == 0 ? Philox.BoxMuller(a, b) : Philox.BoxMuller(c, d);
+            return (z0, z1);
         }
     }
+
+    /// <summary>The eight centres 2(cos 2πk/8, sin 2πk/8), computed as the formula would per point.</summary>
+    private static readonly (double X, double Y)[] EightCentres =
+        Enumerable.Range(0, 8).Select(k => (2 * Math.Cos(2 * Math.PI * k / 8), 2 * Math.Sin(2 * Math.PI * k / 8))).ToArray();
 
     /// <summary>k ~ U{0..7}, x = 2(cos 2πk/8, sin 2πk/8) + 0.1·N(0, I) (shared/WORKLOADS.md, ddpm_2d_step).</summary>
     private static (double, double) EightGaussians(Source s)
     {
-        int k = Philox.UniformInt(s.Words.Item1, 0, 8);
+        var (cx, cy) = EightCentres[Philox.UniformInt(s.Word0, 0, 8)];
         var (nx, ny) = s.Normal2();
-        double angle = 2 * Math.PI * k / 8;
-        return (2 * Math.Cos(angle) + 0.1 * nx, 2 * Math.Sin(angle) + 0.1 * ny);
+        return (cx + 0.1 * nx, cy + 0.1 * ny);
     }
 
     /// <summary>Two interleaving half circles (scikit-learn's make_moons), noise 0.05, centred and scaled ×2.</summary>

@@ -196,11 +196,25 @@ public sealed class Tensor : IDisposable
     }
 
     /// <summary>The gradient tensor, made (zeroed) on first use; it lives as long as this tensor's scope.</summary>
-    internal Tensor EnsureGrad()
+    internal Tensor EnsureGrad() => EnsureGrad(zeroed: true);
+
+    /// <summary>
+    /// The gradient tensor for a backward that writes every element of it: when the gradient does not
+    /// exist yet it is made without zeroing and <paramref name="overwrite"/> is true, and the caller
+    /// must store dL/dx there (β = 0) instead of adding to it. That saves a fill of the whole tensor per
+    /// intermediate, which on the CPU costs as much as the element-wise op that produced it.
+    /// </summary>
+    internal Tensor GradToWrite(out bool overwrite)
+    {
+        overwrite = Grad is null;
+        return EnsureGrad(zeroed: false);
+    }
+
+    private Tensor EnsureGrad(bool zeroed)
     {
         if (Grad is not null) return Grad;
         var previous = Scope;
-        Grad = Full(Device, dims, 0f);
+        Grad = zeroed ? Full(Device, dims, 0f) : Empty(Device, dims);
         // A long-lived tensor's gradient is long-lived too: take it out of whatever scope is current.
         if (previous is null && Grad.Scope is not null) Grad.Scope.Keep(Grad);
         return Grad;

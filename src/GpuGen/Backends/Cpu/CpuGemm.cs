@@ -6,16 +6,17 @@ namespace GpuGen.Backends.Cpu;
 /// strides), pick a path (blocked micro-kernels, or the dot-product path for N ≤ 8), and split the
 /// work between the two cores when it is large enough to pay for the hand-off (~1 µs).
 /// The pieces: CpuGemmBlocked (loop nest), CpuGemmPack, CpuGemmKernel512/256 (register tiles),
-/// CpuGemmNarrow (thin N), CpuGemmWorker (second thread).
+/// CpuGemmNarrow (thin N); the second core comes from CpuWorkers.
 /// </summary>
 internal static unsafe partial class CpuGemm
 {
     /// <summary>
-    /// Below this many flops the GEMM stays on the calling core (settable by benchmarks). A hand-off
-    /// costs ~1 µs when the second core is idle but ~80–100 µs when it is busy with other work (measured
-    /// at load 5 on 2 cores), while 1 MFLOP takes ≤ 25 µs on one core; so only larger GEMMs split.
+    /// Below this many flops the GEMM stays on the calling core (settable by benchmarks). A hand-off to
+    /// a spinning worker costs ~1 µs, and when the other core is busy with other work the caller simply
+    /// runs both halves itself (CpuWorkers hands out chunks dynamically), so the threshold only has to
+    /// cover the hand-off and the second packing of the shared operand: 256 KFLOP is ~2–4 µs on one core.
     /// </summary>
-    internal static double ParallelMinFlops = 1_000_000;
+    internal static double ParallelMinFlops = 256_000;
 
     /// <summary>AVX-512 micro-kernels where 512-bit vectors are fast; settable so tests can cover the fallback.</summary>
     internal static bool UseVector512 { get; set; } = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
@@ -43,7 +44,7 @@ internal static unsafe partial class CpuGemm
         };
         var job = new Job { V = v, Count = g.Batch, StrideA = g.StrideA, StrideB = g.StrideB, StrideC = g.StrideC };
 
-        if (g.Flops < ParallelMinFlops || Environment.ProcessorCount < 2)
+        if (g.Flops < ParallelMinFlops || CpuWorkers.Count == 0)
         {
             RunJob(job);
             return;
@@ -57,36 +58,46 @@ internal static unsafe partial class CpuGemm
             mine.Count = half;
             theirs.Count = g.Batch - half;
             theirs.V.A += half * g.StrideA; theirs.V.B += half * g.StrideB; theirs.V.C += half * g.StrideC;
-            if (!TryRunPair(mine, theirs)) RunJob(job);
+            RunPair(mine, theirs);
             return;
         }
 
-        if (!Split(v, out View first, out View second) ||
-            !TryRunPair(new Job { V = first, Count = 1 }, new Job { V = second, Count = 1 }))
-            RunJob(job);
+        if (Split(v, out View first, out View second)) RunPair(new Job { V = first, Count = 1 }, new Job { V = second, Count = 1 });
+        else RunJob(job);
     }
 
+    /// <summary>Runs two independent jobs on this thread and a <see cref="CpuWorkers"/> thread (or both here, if that one is late).</summary>
+    private static void RunPair(in Job first, in Job second)
+    {
+        Job* pair = stackalloc Job[2];
+        pair[0] = first;
+        pair[1] = second;
+        CpuWorkers.Run(&RunPart, pair, 2);
+    }
+
+    private static void RunPart(void* jobs, int i) => RunJob(((Job*)jobs)[i]);
+
     /// <summary>
-    /// Cuts one GEMM into two independent halves along M (in whole 12-row slivers) or N (in whole
-    /// 32-column slivers), whichever has more slivers; each half packs its own operands, so the
-    /// cores never wait on each other. Splitting M re-packs B on both cores (K·N extra copies
-    /// against M·N·K/2 FMAs each: ≤ 2% when M ≥ 64).
+    /// Cuts one GEMM into two independent halves along M or N; each half packs its own operands, so
+    /// the cores never wait on each other. M is preferred (splitting N re-packs A on both cores): the
+    /// blocked path cuts it at a multiple of 4 rows near M/2 (its 4-row tile finishes any row count,
+    /// so the halves are equal even when M/2 is not a multiple of 12), the thin-N path at its row
+    /// block (64 rows along i for column-major A, 4 rows of dot products otherwise). N is cut in
+    /// whole 32-column slivers, only when M is too short to halve.
     /// </summary>
     private static bool Split(in View v, out View first, out View second)
     {
         first = second = v;
-        // Row granule: a 12-row sliver, or the row block of the thin-N path (64 rows along i for
-        // column-major A, 4 rows of dot products otherwise).
-        int rowStep = !IsNarrow(v) ? Mr : v.Ak == 1 ? 4 : 64;
-        int mSlivers = (v.M + rowStep - 1) / rowStep, nSlivers = (v.N + Nr - 1) / Nr;
-        if (mSlivers >= nSlivers && mSlivers >= 2)
+        int rowStep = !IsNarrow(v) ? 4 : v.Ak == 1 ? 4 : 64;
+        int nSlivers = (v.N + Nr - 1) / Nr;
+        if (v.M >= 2 * rowStep && (v.M >= 2 * Mr || nSlivers < 2))
         {
-            int m0 = Math.Min(v.M, (mSlivers + 1) / 2 * rowStep);
+            int m0 = Math.Min(v.M, (v.M / 2 + rowStep / 2) / rowStep * rowStep);
             first.M = m0;
             second.M = v.M - m0;
             second.A += m0 * v.Ai;
             second.C += m0 * v.Ci;
-            return second.M > 0;
+            return m0 > 0 && second.M > 0;
         }
         if (nSlivers >= 2)
         {
@@ -100,6 +111,26 @@ internal static unsafe partial class CpuGemm
         return false;
     }
 
+    /// <summary>
+    /// Solves Cᵀ = op(B)ᵀ·op(A)ᵀ instead when N is ragged and M is not: the micro-kernel computes 32
+    /// columns at a time, so N = 34 would pay for 64, while 34 rows cost only 36 (three 12-row slivers).
+    /// The views just swap roles and strides; C is then written transposed (the edge store handles
+    /// any C strides), which costs M·N scalar stores against M·N·K FMAs. The thin-N path is left alone.
+    /// </summary>
+    private static View Oriented(in View v)
+    {
+        if (v.N <= NarrowMaxN || v.N % Nr == 0 || v.M <= NarrowMaxN) return v;
+        double nUse = (double)v.N / ((v.N + Nr - 1) / Nr * Nr), mUse = (double)v.M / ((v.M + 3) / 4 * 4);
+        if (nUse >= 0.8 || mUse <= nUse) return v;
+        return v with
+        {
+            A = v.B, Ai = v.Bj, Ak = v.Bk,
+            B = v.A, Bk = v.Ak, Bj = v.Ai,
+            Ci = v.Cj, Cj = v.Ci,
+            M = v.N, N = v.M,
+        };
+    }
+
     private static void RunJob(in Job job)
     {
         View v = job.V;
@@ -107,7 +138,7 @@ internal static unsafe partial class CpuGemm
         {
             if (v.K == 0 || v.Alpha == 0f) ScaleC(v);
             else if (IsNarrow(v)) RunNarrow(v);
-            else RunBlocked(v);
+            else RunBlocked(Oriented(v));
             v.A += job.StrideA; v.B += job.StrideB; v.C += job.StrideC;
         }
     }

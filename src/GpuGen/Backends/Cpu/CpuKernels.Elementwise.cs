@@ -195,7 +195,7 @@ public sealed unsafe partial class CpuKernels
     {
         T p = T.Splat(param);
         for (; i <= n - T.Count; i += T.Count)
-            T.MulAdd(TOp.D(T.Load(x + i), T.Load(y + i), p), T.Load(dy + i), T.Load(dx + i)).Store(dx + i);
+            T.MulAdd(TOp.D(T.Load(x + i), TOp.UsesOutput ? T.Load(y + i) : p, p), T.Load(dy + i), T.Load(dx + i)).Store(dx + i);
         return i;
     }
 

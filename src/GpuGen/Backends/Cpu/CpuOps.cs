@@ -7,6 +7,9 @@ internal interface IUnaryFn
 {
     static abstract TV F<TV>(TV x, TV param) where TV : unmanaged, IVec<TV>;
     static abstract TV D<TV>(TV x, TV y, TV param) where TV : unmanaged, IVec<TV>;
+
+    /// <summary>Whether D reads y; when not, the backward kernel skips that stream (a memory-bound pass fewer).</summary>
+    static virtual bool UsesOutput => true;
 }
 
 internal interface IBinaryFn
@@ -16,6 +19,8 @@ internal interface IBinaryFn
 
 internal readonly struct IdentityFn : IUnaryFn
 {
+    public static bool UsesOutput => false;
+
     public static TV F<TV>(TV x, TV p) where TV : unmanaged, IVec<TV> => x;
     public static TV D<TV>(TV x, TV y, TV p) where TV : unmanaged, IVec<TV> => TV.Splat(1f);
 }
@@ -23,21 +28,25 @@ internal readonly struct IdentityFn : IUnaryFn
 /// <summary>ReLU; the derivative at 0 is 0 (PyTorch's choice).</summary>
 internal readonly struct ReluFn : IUnaryFn
 {
+    public static bool UsesOutput => false;
+
     public static TV F<TV>(TV x, TV p) where TV : unmanaged, IVec<TV> => TV.Select(TV.GreaterThan(x, TV.Splat(0f)), x, TV.Splat(0f));
     public static TV D<TV>(TV x, TV y, TV p) where TV : unmanaged, IVec<TV> => TV.Select(TV.GreaterThan(x, TV.Splat(0f)), TV.Splat(1f), TV.Splat(0f));
 }
 
 internal readonly struct LeakyReluFn : IUnaryFn
 {
+    public static bool UsesOutput => false;
+
     public static TV F<TV>(TV x, TV p) where TV : unmanaged, IVec<TV> => TV.Select(TV.GreaterThan(x, TV.Splat(0f)), x, p * x);
     public static TV D<TV>(TV x, TV y, TV p) where TV : unmanaged, IVec<TV> => TV.Select(TV.GreaterThan(x, TV.Splat(0f)), TV.Splat(1f), p);
 }
 
-/// <summary>σ(x) = 1/(1 + e^−x): e^−x overflows to +∞ for x &lt; −88 and σ → 0 correctly.</summary>
+/// <summary>σ(x) = 1/(1 + e^−x), through <see cref="IVec{TV}.Sigmoid"/> (a cheap exp on AVX-512); σ → 0 below about −88.</summary>
 internal readonly struct SigmoidFn : IUnaryFn
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV F<TV>(TV x, TV p) where TV : unmanaged, IVec<TV> => TV.Splat(1f) / (TV.Splat(1f) + TV.Exp(-x));
+    public static TV F<TV>(TV x, TV p) where TV : unmanaged, IVec<TV> => TV.Sigmoid(x);
 
     /// <summary>σ' = y(1 − y).</summary>
     public static TV D<TV>(TV x, TV y, TV p) where TV : unmanaged, IVec<TV> => y * (TV.Splat(1f) - y);
@@ -46,11 +55,13 @@ internal readonly struct SigmoidFn : IUnaryFn
 /// <summary>SiLU y = x·σ(x) (Elfwing et al. 2018); y' = σ(x)(1 + x(1 − σ(x))).</summary>
 internal readonly struct SiluFn : IUnaryFn
 {
-    public static TV F<TV>(TV x, TV p) where TV : unmanaged, IVec<TV> => x / (TV.Splat(1f) + TV.Exp(-x));
+    public static bool UsesOutput => false;
+
+    public static TV F<TV>(TV x, TV p) where TV : unmanaged, IVec<TV> => x * TV.Sigmoid(x);
 
     public static TV D<TV>(TV x, TV y, TV p) where TV : unmanaged, IVec<TV>
     {
-        TV s = SigmoidFn.F(x, p);
+        TV s = TV.Sigmoid(x);
         return s * TV.MulAdd(x, TV.Splat(1f) - s, TV.Splat(1f));
     }
 }
@@ -69,6 +80,8 @@ internal readonly struct TanhFn : IUnaryFn
 /// </summary>
 internal readonly struct GeluFn : IUnaryFn
 {
+    public static bool UsesOutput => false;
+
     private const float InvSqrt2 = 0.70710678118654752f;
     private const float InvSqrt2Pi = 0.39894228040143268f;
 
@@ -118,24 +131,32 @@ internal readonly struct ExpFn : IUnaryFn
 
 internal readonly struct LogFn : IUnaryFn
 {
+    public static bool UsesOutput => false;
+
     public static TV F<TV>(TV x, TV p) where TV : unmanaged, IVec<TV> => TV.Log(x);
     public static TV D<TV>(TV x, TV y, TV p) where TV : unmanaged, IVec<TV> => TV.Splat(1f) / x;
 }
 
 internal readonly struct SquareFn : IUnaryFn
 {
+    public static bool UsesOutput => false;
+
     public static TV F<TV>(TV x, TV p) where TV : unmanaged, IVec<TV> => x * x;
     public static TV D<TV>(TV x, TV y, TV p) where TV : unmanaged, IVec<TV> => x + x;
 }
 
 internal readonly struct NegFn : IUnaryFn
 {
+    public static bool UsesOutput => false;
+
     public static TV F<TV>(TV x, TV p) where TV : unmanaged, IVec<TV> => -x;
     public static TV D<TV>(TV x, TV y, TV p) where TV : unmanaged, IVec<TV> => TV.Splat(-1f);
 }
 
 internal readonly struct ScaleFn : IUnaryFn
 {
+    public static bool UsesOutput => false;
+
     public static TV F<TV>(TV x, TV p) where TV : unmanaged, IVec<TV> => p * x;
     public static TV D<TV>(TV x, TV y, TV p) where TV : unmanaged, IVec<TV> => p;
 }

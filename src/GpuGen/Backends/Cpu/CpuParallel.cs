@@ -15,18 +15,22 @@ internal interface IRangeSum
 }
 
 /// <summary>
-/// Splits a kernel's index range over the cores, but only above a size where it pays: a
-/// Parallel.For costs a few microseconds (and a few small allocations), which at SIMD speed is the
-/// work of tens of thousands of elements. Below the threshold the kernel runs inline and allocates
-/// nothing. Kernels are structs so the JIT specialises and inlines each one.
+/// Splits a kernel's index range into chunks for this thread and the <see cref="CpuWorkers"/>, but
+/// only above a size where it pays: a hand-off to a spinning worker costs about a microsecond, the
+/// work of a few thousand elements of a memory-bound SIMD kernel. Below the threshold the kernel runs
+/// inline. Kernels are structs so the JIT specialises and inlines each one; a launch allocates nothing.
 /// </summary>
-internal static class CpuParallel
+internal static unsafe class CpuParallel
 {
-    /// <summary>Elements below which a cheap (memory-bound, vectorised) kernel stays on one core.</summary>
-    public const long Cheap = 1 << 16;
+    /// <summary>
+    /// Elements below which a cheap (memory-bound, vectorised) kernel stays on one core: 32 Ki floats
+    /// take ~5 µs on one core, well above a hand-off, and smaller launches are not worth exposing to
+    /// a worker thread that the OS may deschedule (the machine is shared).
+    /// </summary>
+    public const long Cheap = 1 << 15;
 
     /// <summary>Elements below which an expensive per-element kernel (scalar transcendentals, Philox) stays on one core.</summary>
-    public const long Heavy = 1 << 13;
+    public const long Heavy = 1 << 11;
 
     /// <summary>Parts are multiples of this many elements (a 64-byte line of floats, and whole Philox blocks).</summary>
     private const long Align = 16;
@@ -34,7 +38,13 @@ internal static class CpuParallel
     /// <summary>Largest part, so that every part fits the int-length spans that TensorPrimitives takes.</summary>
     private const long MaxPart = 1 << 28;
 
-    private static readonly int Cores = Environment.ProcessorCount;
+    /// <summary>
+    /// Chunks per thread at most: a few, so that a late or slow thread's share is picked up by the
+    /// other, yet each chunk is still long next to the ~50 ns of claiming it.
+    /// </summary>
+    private const int ChunksPerThread = 8;
+
+    private static readonly int Threads = CpuWorkers.Count + 1;
 
     public static void For<TKernel>(long n, in TKernel kernel, long threshold = Cheap) where TKernel : struct, IRangeKernel
     {
@@ -52,10 +62,11 @@ internal static class CpuParallel
         return parts == 1 ? kernel.Run(0, n) : ForkSum(n, parts, kernel);
     }
 
+    /// <summary>How many parts: a function of n and the threshold only, so sums split the same way on every run.</summary>
     private static int Parts(long n, long threshold)
     {
-        long parts = n < threshold || Cores == 1 ? 1 : Math.Min(Cores, n / Math.Max(1, threshold / 2));
-        return (int)Math.Max(parts, (n + MaxPart - 1) / MaxPart);
+        long parts = n < threshold || Threads == 1 ? 1 : Math.Min(ChunksPerThread * Threads, n / Math.Max(1, threshold / 4));
+        return (int)Math.Min(CpuWorkers.MaxChunks, Math.Max(parts, (n + MaxPart - 1) / MaxPart));
     }
 
     /// <summary>Start of part i; parts of element ranges are aligned, parts of a few rows are not.</summary>
@@ -66,17 +77,46 @@ internal static class CpuParallel
         return Math.Min(n, n * i / parts / align * align);
     }
 
+    private struct ForContext<TKernel> where TKernel : struct
+    {
+        public void* Kernel;
+        public long N;
+        public int Parts;
+        public double* Partial;
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Fork<TKernel>(long n, int parts, TKernel kernel) where TKernel : struct, IRangeKernel =>
-        Parallel.For(0, parts, i => kernel.Run(Bound(n, parts, i), Bound(n, parts, i + 1)));
+    private static void Fork<TKernel>(long n, int parts, TKernel kernel) where TKernel : struct, IRangeKernel
+    {
+        // The kernel and the context live on this frame, which CpuWorkers.Run outlives.
+        var context = new ForContext<TKernel> { Kernel = Unsafe.AsPointer(ref kernel), N = n, Parts = parts };
+        CpuWorkers.Run(&RunPart<TKernel>, &context, parts);
+    }
+
+    private static void RunPart<TKernel>(void* context, int part) where TKernel : struct, IRangeKernel
+    {
+        ref var c = ref Unsafe.AsRef<ForContext<TKernel>>(context);
+        Unsafe.AsRef<TKernel>(c.Kernel).Run(Bound(c.N, c.Parts, part), Bound(c.N, c.Parts, part + 1));
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static double ForkSum<TKernel>(long n, int parts, TKernel kernel) where TKernel : struct, IRangeSum
     {
-        var partial = new double[parts];
-        Parallel.For(0, parts, i => partial[i] = kernel.Run(Bound(n, parts, i), Bound(n, parts, i + 1)));
+        double[]? heap = parts > 256 ? new double[parts] : null;
+        Span<double> partial = heap ?? stackalloc double[parts];
+        fixed (double* p = partial)
+        {
+            var context = new ForContext<TKernel> { Kernel = Unsafe.AsPointer(ref kernel), N = n, Parts = parts, Partial = p };
+            CpuWorkers.Run(&RunSumPart<TKernel>, &context, parts);
+        }
         double sum = 0;
-        foreach (double p in partial) sum += p;
+        foreach (double x in partial) sum += x;
         return sum;
+    }
+
+    private static void RunSumPart<TKernel>(void* context, int part) where TKernel : struct, IRangeSum
+    {
+        ref var c = ref Unsafe.AsRef<ForContext<TKernel>>(context);
+        c.Partial[part] = Unsafe.AsRef<TKernel>(c.Kernel).Run(Bound(c.N, c.Parts, part), Bound(c.N, c.Parts, part + 1));
     }
 }

@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+
+namespace GpuGen.Backends.Cpu;
+
+/// <summary>
+/// The other cores: one long-lived thread per extra core, shared by every CPU kernel (GEMM and the
+/// element-wise kernels of <see cref="CpuParallel"/>), so two threading mechanisms never compete for
+/// the same cores and no thread-pool thread is involved.
+/// </summary>
+/// <remarks>
+/// A launch is a body (a static function pointer, no delegate) over chunks [0, chunks) with a context
+/// pointer to the caller's stack. The caller claims chunks from the front, the workers from the back,
+/// so with two cores each side usually runs one contiguous half (the same half kernel after kernel,
+/// which keeps a tensor's rows on one core's cache), yet whoever finishes first takes what is left:
+/// a worker that the OS has descheduled (the machine is shared) delays nothing but its own chunk.
+/// All claim state sits in one 64-bit word, [ticket:32 | front:16 | back:16], changed only by CAS, so
+/// a worker that wakes late can never run a chunk of a launch other than the one it validated.
+/// Between launches the workers spin for a while (a training step issues kernels back to back, and
+/// waking a sleeping thread costs tens of microseconds), then sleep on a monitor. While the machine
+/// is oversubscribed (a worker keeps being preempted mid-chunk) launches run on the caller alone for
+/// a while; see <see cref="NoteWait"/>.
+/// </remarks>
+internal static unsafe class CpuWorkers
+{
+    /// <summary>Largest number of chunks one launch may have (16 bits of the claim word).</summary>
+    public const int MaxChunks = 1 << 15;
+
+    /// <summary>Threads besides the caller.</summary>
+    public static readonly int Count = Math.Max(0, Environment.ProcessorCount - 1);
+
+    /// <summary>How long an idle worker spins before it sleeps: ~200 µs (host work between steps is shorter).</summary>
+    private static readonly long SpinTicks = Stopwatch.Frequency / 5_000;
+
+    private static readonly object SleepLock = new();
+    private static readonly Lock StartLock = new();
+    private static Thread[]? threads;
+
+    /// <summary>1 while a caller owns the workers; a concurrent (or nested) launch runs inline instead.</summary>
+    private static int busy;
+
+    private static long state;              // [ticket:32 | front:16 | back:16]
+    private static int completed;           // chunks of the current launch that have finished
+    private static int sleepers;
+    private static Exception? workerError;
+    private static delegate*<void*, int, void> jobBody;
+    private static void* jobContext;
+
+    /// <summary>Runs body(context, c) for every chunk c in [0, chunks) on this thread and the workers; returns when all are done.</summary>
+    public static void Run(delegate*<void*, int, void> body, void* context, int chunks)
+    {
+        if (chunks <= 0) return;
+        if (chunks > MaxChunks) throw new ArgumentOutOfRangeException(nameof(chunks), chunks, $"at most {MaxChunks} chunks");
+        if (chunks == 1 || Count == 0 || Stopwatch.GetTimestamp() < Volatile.Read(ref inlineUntil) ||
+            Interlocked.CompareExchange(ref busy, 1, 0) != 0)
+        {
+            for (int c = 0; c < chunks; c++) body(context, c);
+            return;
+        }
+        if (threads is null) Start();
+        jobBody = body;
+        jobContext = context;
+        Volatile.Write(ref completed, 0);
+        uint ticket = Ticket(Volatile.Read(ref state)) + 1; // wraps after 2³² launches, harmlessly
+        // The full fence of the exchange publishes body and context before the new ticket, and
+        // orders the ticket before the read of "sleepers" (the other half of the handshake in Loop).
+        Interlocked.Exchange(ref state, (long)((ulong)ticket << 32 | (uint)chunks));
+        if (Volatile.Read(ref sleepers) != 0)
+            lock (SleepLock) Monitor.PulseAll(SleepLock);
+
+        int mine = 0;
+        long begin = Stopwatch.GetTimestamp(), mineDone = begin;
+        try
+        {
+            for (int c; (c = Claim(ticket, fromFront: true)) >= 0;)
+            {
+                mine++;
+                body(context, c);
+            }
+            mineDone = Stopwatch.GetTimestamp();
+        }
+        finally
+        {
+            // Even when a chunk threw, wait for the workers: their chunks read this caller's stack.
+            Interlocked.Add(ref completed, mine);
+            var spin = new SpinWait();
+            while (Volatile.Read(ref completed) != chunks) spin.SpinOnce(sleep1Threshold: -1);
+            if (mine > 0) NoteWait(Stopwatch.GetTimestamp() - mineDone, (mineDone - begin) / mine);
+            var error = Interlocked.Exchange(ref workerError, null);
+            Volatile.Write(ref busy, 0);
+            if (error is not null) ExceptionDispatchInfo.Throw(error);
+        }
+    }
+
+    /// <summary>A wait this long for the last worker chunk means the worker was descheduled mid-chunk.</summary>
+    private static readonly long StallTicks = Stopwatch.Frequency / 10_000;     // 100 µs
+    private static readonly long BaseBackoffTicks = Stopwatch.Frequency / 100;  // 10 ms
+    private static readonly long MaxBackoffTicks = Stopwatch.Frequency;         // 1 s
+    private static long inlineUntil, backoff;
+
+    /// <summary>
+    /// Falls back to one thread while the machine is oversubscribed. When another process keeps the
+    /// cores busy, the OS preempts a worker for a whole time slice (milliseconds) and a launch whose
+    /// chunk it holds waits that long, far more than the launch gains from a second core. So a wait
+    /// far longer than the caller's own chunks took turns the workers off for a while (10 ms,
+    /// doubling while stalls repeat, up to 1 s); the first launch after that period that does not
+    /// stall resets the back-off. On a quiet machine no wait comes near the threshold.
+    /// </summary>
+    private static void NoteWait(long waited, long perChunk)
+    {
+        if (waited > StallTicks && waited > 4 * perChunk)
+        {
+            backoff = Math.Min(MaxBackoffTicks, Math.Max(BaseBackoffTicks, 2 * backoff));
+            Volatile.Write(ref inlineUntil, Stopwatch.GetTimestamp() + backoff);
+        }
+        else if (waited < StallTicks / 4)
+        {
+            backoff = 0;
+        }
+    }
+
+    /// <summary>The next chunk of launch <paramref name="ticket"/>, or −1 when none is left (or the launch is over).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Claim(uint ticket, bool fromFront)
+    {
+        while (true)
+        {
+            long s = Volatile.Read(ref state);
+            if (Ticket(s) != ticket) return -1;
+            int front = (int)(s >> 16) & 0xFFFF, back = (int)s & 0xFFFF;
+            if (front >= back) return -1;
+            long next = fromFront ? s + (1L << 16) : s - 1;
+            if (Interlocked.CompareExchange(ref state, next, s) == s) return fromFront ? front : back - 1;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Ticket(long s) => (uint)((ulong)s >> 32);
+
+    private static void Start()
+    {
+        lock (StartLock)
+        {
+            if (threads is not null) return;
+            var started = new Thread[Count];
+            for (int i = 0; i < Count; i++)
+            {
+                started[i] = new Thread(Loop) { IsBackground = true, Name = $"GpuGen CPU worker {i + 1}" };
+                started[i].Start();
+            }
+            threads = started;
+        }
+    }
+
+    private static void Loop()
+    {
+        uint seen = Ticket(Volatile.Read(ref state));
+        while (true)
+        {
+            long start = Stopwatch.GetTimestamp();
+            while (Ticket(Volatile.Read(ref state)) == seen)
+            {
+                if (Stopwatch.GetTimestamp() - start < SpinTicks)
+                {
+                    Thread.SpinWait(20);
+                    continue;
+                }
+                // Dekker handshake with Run: we publish "sleeping" before re-reading the ticket, the
+                // caller publishes the ticket before reading "sleepers" (both full fences), so at
+                // least one of us sees the other and no wake-up is lost.
+                lock (SleepLock)
+                {
+                    Interlocked.Increment(ref sleepers);
+                    while (Ticket(Volatile.Read(ref state)) == seen) Monitor.Wait(SleepLock);
+                    Interlocked.Decrement(ref sleepers);
+                }
+            }
+            seen = Ticket(Volatile.Read(ref state));
+            while (true)
+            {
+                // Read the launch before claiming: a successful claim proves the launch (ticket) was
+                // still current, and a launch's body and context do not change while it has chunks left.
+                var body = jobBody;
+                void* context = jobContext;
+                int c = Claim(seen, fromFront: false);
+                if (c < 0) break;
+                try
+                {
+                    body(context, c);
+                }
+                catch (Exception e)
+                {
+                    // Thrown again on the caller's thread once the launch is over (first error wins).
+                    Interlocked.CompareExchange(ref workerError, e, null);
+                }
+                Interlocked.Increment(ref completed);
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using GpuGen.Backends.Cpu;
+using Xunit;
+
+namespace GpuGen.Tests.Kernels;
+
+/// <summary>The shared CPU worker pool: every chunk runs exactly once, however launches overlap.</summary>
+public sealed unsafe class CpuWorkersTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(64)]
+    [InlineData(1000)]
+    public void RunsEveryChunkExactlyOnce(int chunks)
+    {
+        for (int rep = 0; rep < 50; rep++)
+        {
+            var counts = new int[chunks];
+            fixed (int* p = counts) CpuWorkers.Run(&Count, p, chunks);
+            Assert.All(counts, c => Assert.Equal(1, c));
+        }
+    }
+
+    [Fact]
+    public void ConcurrentAndNestedLaunchesEachRunEveryChunkOnce()
+    {
+        var threads = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+        {
+            for (int rep = 0; rep < 200; rep++)
+            {
+                var counts = new int[8 * 8];
+                fixed (int* p = counts) CpuWorkers.Run(&Nested, p, 8);
+                Assert.All(counts, c => Assert.Equal(1, c));
+            }
+        })).ToArray();
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) t.Join();
+    }
+
+    [Fact]
+    public void ExceptionInAnyChunkReachesTheCallerAndThePoolKeepsWorking()
+    {
+        for (int thrower = 0; thrower < 16; thrower += 5)
+        {
+            var counts = new int[17];
+            counts[16] = thrower;
+            Assert.Throws<InvalidOperationException>(() =>
+            {
+                fixed (int* p = counts) CpuWorkers.Run(&ThrowOnOne, p, 16);
+            });
+            Assert.Equal(0, counts[thrower]);
+            var again = new int[64];
+            fixed (int* p = again) CpuWorkers.Run(&Count, p, 64);
+            Assert.All(again, c => Assert.Equal(1, c));
+        }
+    }
+
+    private static void Count(void* context, int chunk) => Interlocked.Increment(ref ((int*)context)[chunk]);
+
+    /// <summary>Each outer chunk launches 8 inner chunks (which run inline: the pool is taken).</summary>
+    private static void Nested(void* context, int chunk) => CpuWorkers.Run(&Count, (int*)context + 8 * chunk, 8);
+
+    /// <summary>Counts its chunk, except the chunk named in context[16], which throws.</summary>
+    private static void ThrowOnOne(void* context, int chunk)
+    {
+        if (chunk == ((int*)context)[16]) throw new InvalidOperationException($"chunk {chunk}");
+        Count(context, chunk);
+    }
+}
