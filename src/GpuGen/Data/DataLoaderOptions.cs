@@ -1,0 +1,22 @@
+namespace GpuGen.Data;
+
+/// <summary>How <see cref="DataLoader"/> batches a dataset.</summary>
+public sealed record DataLoaderOptions
+{
+    /// <summary>Examples per batch.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Seeds the per-epoch permutations and the binarization noise.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>False keeps the dataset's order in every epoch.</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>True drops an epoch's last batch when it would be smaller than <see cref="BatchSize"/>; false keeps it.</summary>
+    public bool DropLast { get; init; } = true;
+
+    public PixelScaling Scaling { get; init; } = PixelScaling.MinusOneToOne;
+
+    /// <summary>Prepare the next batch on a background thread while the current one is in use.</summary>
+    public bool Prefetch { get; init; } = true;
+}
