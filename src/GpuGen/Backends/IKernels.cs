@@ -14,7 +14,7 @@ namespace GpuGen.Backends;
 ///       offset + i of the stream, so any slice can be reproduced alone (see <see cref="Random.Philox"/>).</item>
 /// </list>
 /// </summary>
-public interface IKernels
+public partial interface IKernels
 {
     // ---- linear algebra -------------------------------------------------------------------
 

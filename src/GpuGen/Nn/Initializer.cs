@@ -27,6 +27,14 @@ public sealed class Initializer
         return t;
     }
 
+    /// <summary>N(mean, std²), e.g. torch.nn.Embedding's N(0, 1).</summary>
+    public Tensor Normal(Device device, float mean, float std, params int[] shape)
+    {
+        var t = Tensor.Empty(device, shape);
+        device.Kernels.GaussianFill(t.Length, Seed, nextStream++, 0, t.Storage, mean, std);
+        return t;
+    }
+
     public Tensor Constant(Device device, float value, params int[] shape)
     {
         nextStream++;

@@ -9,7 +9,8 @@ namespace GpuGen.Training;
 /// <summary>
 /// Checkpoints as safetensors files, readable by PyTorch's safetensors loader: model weights under
 /// their module paths ("net.0.weight"), EMA weights as "ema.&lt;name&gt;", Adam's moments as
-/// "optim.exp_avg.&lt;name&gt;" / "optim.exp_avg_sq.&lt;name&gt;", and string metadata with the model
+/// "optim.exp_avg.&lt;name&gt;" / "optim.exp_avg_sq.&lt;name&gt;", module buffers (BatchNorm's running
+/// statistics) under their paths like weights, and string metadata with the model
 /// family, its JSON config and the step. Written atomically: a crash never leaves a half file, and
 /// an existing checkpoint is replaced only by a complete one.
 /// </summary>
@@ -22,6 +23,7 @@ public static class Checkpoint
         var tensors = new List<SafeTensor>();
         var named = model.NamedParameters().ToArray();
         foreach (var (name, p) in named) tensors.Add(SafeTensor.Float32(name, p.ToArray(), p.Dims));
+        foreach (var (name, b) in model.NamedBuffers()) tensors.Add(SafeTensor.Float32(name, b.ToArray(), b.Dims));
         if (ema is not null)
             for (int i = 0; i < named.Length; i++) tensors.Add(SafeTensor.Float32("ema." + named[i].Name, ema.Shadow[i].ToArray(), named[i].Tensor.Dims));
         if (optimizer is not null)
@@ -61,9 +63,14 @@ public static class Checkpoint
         return new CheckpointFile(path, file, family, Meta("gpugen.config"), step, optimStep);
     }
 
-    /// <summary>Copies the stored weights (and EMA / optimizer state, when given and present) into live tensors.</summary>
+    /// <summary>
+    /// Copies the stored weights and buffers (and EMA / optimizer state, when given and present) into
+    /// live tensors. A buffer missing from an older file keeps its current value.
+    /// </summary>
     public static void Restore(CheckpointFile checkpoint, Module model, Adam? optimizer = null, Ema? ema = null)
     {
+        foreach (var (name, b) in model.NamedBuffers())
+            if (checkpoint.File.TryGetTensor(name, out _)) Load(checkpoint, name, b);
         var named = model.NamedParameters().ToArray();
         for (int i = 0; i < named.Length; i++)
         {

@@ -16,30 +16,34 @@ public static class DiffusionSampler
     /// <summary>Draws samples of <paramref name="shape"/> ([B, …]); the result is long-lived (caller disposes).</summary>
     public static Tensor Sample(IEpsModel model, IScheduler scheduler, Device device, int[] shape, ulong seed, StepObserver? observer = null)
     {
-        var k = device.Kernels;
-        int batch = shape[0];
         var x = Tensor.Empty(device, shape);
-        k.GaussianFill(x.Length, seed, 0, 0, x.Storage);
-        var steps = new int[batch];
+        device.Kernels.GaussianFill(x.Length, seed, 0, 0, x.Storage);
         for (int i = 0; i < scheduler.Timesteps.Count; i++)
-        {
-            int timestep = scheduler.Timesteps[i];
-            using var scope = device.NoGrad();
-            Array.Fill(steps, timestep);
-            var t = Tensor.FromInts(device, steps, batch);
-            var eps = model.PredictNoise(x, t);
-            Tensor? z = null;
-            if (scheduler.AddsNoise(i))
-            {
-                z = Tensor.Empty(device, shape);
-                k.GaussianFill(z.Length, seed, (ulong)i + 1, 0, z.Storage);
-            }
-            var next = Tensor.Empty(device, shape);
-            var x0 = Tensor.Empty(device, shape);
-            k.DiffusionStep(x.Length, x.Storage, eps.Storage, z?.Storage, next.Storage, x0.Storage, scheduler.StepArgs(i));
-            observer?.Invoke(i, timestep, next, x0);
-            x.CopyFrom(next);
-        }
+            Step(model, scheduler, device, x, i, seed, observer);
         return x;
+    }
+
+    /// <summary>Step <paramref name="index"/> of the chain, in place: x ← x_prev.</summary>
+    public static void Step(IEpsModel model, IScheduler scheduler, Device device, Tensor x, int index, ulong seed, StepObserver? observer = null)
+    {
+        var k = device.Kernels;
+        int timestep = scheduler.Timesteps[index];
+        var shape = x.Dims;
+        using var scope = device.NoGrad();
+        var steps = new int[shape[0]];
+        Array.Fill(steps, timestep);
+        var t = Tensor.FromInts(device, steps, shape[0]);
+        var eps = model.PredictNoise(x, t);
+        Tensor? z = null;
+        if (scheduler.AddsNoise(index))
+        {
+            z = Tensor.Empty(device, shape);
+            k.GaussianFill(z.Length, seed, (ulong)index + 1, 0, z.Storage);
+        }
+        var next = Tensor.Empty(device, shape);
+        var x0 = Tensor.Empty(device, shape);
+        k.DiffusionStep(x.Length, x.Storage, eps.Storage, z?.Storage, next.Storage, x0.Storage, scheduler.StepArgs(index));
+        observer?.Invoke(index, timestep, next, x0);
+        x.CopyFrom(next);
     }
 }
