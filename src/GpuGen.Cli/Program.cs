@@ -12,6 +12,8 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        // Piped or logged output has no terminal width; Spectre would assume 80 columns and fold tables.
+        if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 160;
         var root = new RootCommand("gpugen: train and sample generative models with hand-written kernels")
         {
             TrainCommand.Create(),

@@ -75,6 +75,8 @@ public class CliTests : IDisposable
         File.WriteAllBytes(Path.Combine(dir, "bad.safetensors"), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
         AssertCleanError(Gpugen("sample", "bad.safetensors", "--npy", "keep.npy"), 1, "bad.safetensors");
         Assert.Equal("precious", File.ReadAllText(Path.Combine(dir, "keep.npy")));
+        AssertCleanError(Gpugen("data", "folder:/nonexistent/place", "--npy", "keep.npy"), 1, "/nonexistent/place");
+        Assert.Equal("precious", File.ReadAllText(Path.Combine(dir, "keep.npy")));
     }
 
     [Theory]
@@ -108,6 +110,27 @@ public class CliTests : IDisposable
         var first = d.RootElement.GetProperty("devices")[0];
         Assert.Equal("cpu", first.GetProperty("device").GetString());
         Assert.True(first.GetProperty("compute_units").GetInt32() >= 1);
+    }
+
+    [Fact]
+    public void DataInspectsAnIdxDataset()
+    {
+        var rng = new System.Random(6);
+        var pixels = new byte[7 * 12 * 10];
+        rng.NextBytes(pixels);
+        Directory.CreateDirectory(Path.Combine(dir, "idx"));
+        GpuGen.Data.Idx.WriteImages(Path.Combine(dir, "idx", "train-images-idx3-ubyte.gz"), pixels, 7, 12, 10);
+        GpuGen.Data.Idx.WriteLabels(Path.Combine(dir, "idx", "train-labels-idx1-ubyte.gz"), [0, 1, 2, 0, 1, 2, 0]);
+        var r = Gpugen("data", "idx:idx", "--n", "5", "--npy", "g.npy", "--png", "g.png", "--json");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var images = Npy.ReadFloat32(Path.Combine(dir, "g.npy"), out var shape);
+        Assert.Equal([5, 1, 12, 10], shape);
+        for (int i = 0; i < images.Length; i++) Assert.Equal(pixels[i] / 255f, images[i]);
+        using var doc = JsonDocument.Parse(r.LastLine);
+        Assert.Equal(7, doc.RootElement.GetProperty("count").GetInt32());
+        Assert.True(File.Exists(Path.Combine(dir, "g.png")));
+        File.WriteAllBytes(Path.Combine(dir, "idx", "train-images-idx3-ubyte.gz"), [0x1f, 0x8b, 8, 0]);
+        AssertCleanError(Gpugen("data", "idx:idx"), 1, "train-images-idx3-ubyte.gz");
     }
 
     [Fact]
