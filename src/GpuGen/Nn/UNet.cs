@@ -37,6 +37,7 @@ public sealed class UNet : Module
                 c = ch[level];
             }
         }
+        MidAttention = config.Attention ? Child("mid_attn", new SelfAttention2d(device, ch[^1], config.Groups, init)) : null;
         up = new ResBlock[ch.Length - 1][];
         for (int level = ch.Length - 2; level >= 0; level--)
         {
@@ -61,6 +62,9 @@ public sealed class UNet : Module
     public Embedding? LabelEmbedding { get; }
 
     public Conv2d ConvIn { get; }
+
+    /// <summary>Self-attention at the lowest resolution, when the config asks for it.</summary>
+    public SelfAttention2d? MidAttention { get; }
 
     public GroupNorm NormOut { get; }
 
@@ -92,6 +96,7 @@ public sealed class UNet : Module
             foreach (var block in down[level]) h = block.Forward(h, siluTemb);
             if (level < levels - 1) skips[level] = h;
         }
+        if (MidAttention is not null) h = MidAttention.Forward(h);
         for (int level = levels - 2; level >= 0; level--)
         {
             h = Ops.Concat(1, Ops.UpsampleNearest2x(h), skips[level]);

@@ -3,7 +3,8 @@ namespace GpuGen.Nn;
 /// <summary>
 /// Shape of a <see cref="UNet"/>. The defaults are exactly the ddpm_unet_step network of
 /// shared/WORKLOADS.md (475,393 parameters): channels 32/64/64 over three resolutions, one
-/// ResBlock per level, time embedding 128 → 256, GroupNorm with 8 groups.
+/// ResBlock per level, time embedding 128 → 256, GroupNorm with 8 groups, no attention. With
+/// Attention, a self-attention block follows the ResBlocks of the lowest resolution.
 /// </summary>
 public sealed record UNetConfig(
     int ImageChannels = 1,
@@ -12,7 +13,8 @@ public sealed record UNetConfig(
     int TimeEmbeddingDim = 128,
     int TimeDim = 256,
     int Groups = 8,
-    int Classes = 0)
+    int Classes = 0,
+    bool Attention = false)
 {
     /// <summary>Channels per level, finest first.</summary>
     public int[] LevelChannels => Channels ?? [32, 64, 64];

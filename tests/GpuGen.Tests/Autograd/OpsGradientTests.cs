@@ -59,6 +59,30 @@ public class OpsGradientTests
         });
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void BatchedMatMul_AllTransposes(bool transA, bool transB)
+    {
+        const int batch = 3, m = 4, k = 5, n = 6;
+        var rng = new System.Random(20 + (transA ? 2 : 0) + (transB ? 1 : 0));
+        var a = transA ? RandomInput(rng, batch, k, m) : RandomInput(rng, batch, m, k);
+        var b = transB ? RandomInput(rng, batch, n, k) : RandomInput(rng, batch, k, n);
+        Run(4, [a, b], t => Ops.BatchedMatMul(t[0], t[1], transA, transB), v =>
+        {
+            var y = new double[batch * m * n];
+            for (int s = 0; s < batch; s++)
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++)
+                        for (int p = 0; p < k; p++)
+                            y[(s * m + i) * n + j] += (transA ? v[0][(s * k + p) * m + i] : v[0][(s * m + i) * k + p])
+                                * (transB ? v[1][(s * n + j) * k + p] : v[1][(s * k + p) * n + j]);
+            return y;
+        });
+    }
+
     public static TheoryData<string, int[], int[]> BroadcastCases => new()
     {
         { "Add", new[] { 5, 7 }, new[] { 5, 7 } },

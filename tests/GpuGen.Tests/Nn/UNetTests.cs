@@ -42,6 +42,25 @@ public class UNetTests
     }
 
     [Fact]
+    public void AttentionAtTheLowestResolutionIsWiredAndTrained()
+    {
+        using var device = Device.Cpu();
+        var config = new UNetConfig(Channels: [8, 16], Groups: 4, TimeEmbeddingDim: 8, TimeDim: 16, Attention: true);
+        using var net = new UNet(device, config, new Initializer(6));
+        using var plain = new UNet(device, config with { Attention = false }, new Initializer(6));
+        // GroupNorm (2·16) + four 1×1 convs (16·16 + 16 each).
+        Assert.Equal(plain.ParameterCount() + 32 + 4 * (256 + 16), net.ParameterCount());
+        using var scope = device.Step();
+        var x = Tensor.Empty(device, [2, 1, 6, 4]);
+        device.Kernels.GaussianFill(x.Length, 1, 0, 0, x.Storage);
+        var y = net.Forward(x, Tensor.FromInts(device, [5, 50], 2), null);
+        Assert.Equal([2, 1, 6, 4], y.Shape);
+        Ops.Mean(Ops.Square(y)).Backward();
+        foreach (var (name, p) in net.NamedParameters().Where(p => p.Name.StartsWith("mid_attn")))
+            Assert.True(p.Grad!.ToArray().Any(v => v != 0), $"{name}: no gradient");
+    }
+
+    [Fact]
     public void TrainingStepsLowerTheLossOnAFixedBatch()
     {
         using var device = Device.Cpu();
