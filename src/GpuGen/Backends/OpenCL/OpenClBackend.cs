@@ -74,14 +74,13 @@ public sealed class OpenClBackend : IBackend
     private static DeviceInfo Describe(nint platform, nint device)
     {
         string platformName = OpenClDevices.PlatformString(platform, Cl.PlatformName);
-        string platformVersion = OpenClDevices.PlatformString(platform, Cl.PlatformVersion);
         string driverVersion = OpenClDevices.DeviceString(device, Cl.DriverVersion);
         ulong maxAlloc = OpenClDevices.DeviceValue<ulong>(device, Cl.DeviceMaxMemAllocSize);
         ulong local = OpenClDevices.DeviceValue<ulong>(device, Cl.DeviceLocalMemSize);
         return new DeviceInfo(
             Name: OpenClDevices.DeviceString(device, Cl.DeviceName),
             Kind: "opencl",
-            Driver: $"{platformName} {platformVersion}, driver {driverVersion}",
+            Driver: $"{platformName} {driverVersion}",
             ComputeUnits: (int)OpenClDevices.DeviceValue<uint>(device, Cl.DeviceMaxComputeUnits),
             MemoryBytes: (long)OpenClDevices.DeviceValue<ulong>(device, Cl.DeviceGlobalMemSize),
             MaxWorkGroupSize: (int)Math.Min(int.MaxValue, OpenClDevices.DeviceValue<nuint>(device, Cl.DeviceMaxWorkGroupSize)),
