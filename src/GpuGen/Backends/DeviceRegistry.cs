@@ -1,5 +1,6 @@
 using System.Globalization;
 using GpuGen.Backends.Cpu;
+using GpuGen.Backends.OpenCL;
 using GpuGen.Tensors;
 
 namespace GpuGen.Backends;
@@ -14,7 +15,10 @@ public static class DeviceRegistry
     public static IReadOnlyList<(string Name, DeviceInfo Info)> List()
     {
         using var cpu = new CpuBackend();
-        return [("cpu", cpu.Info)];
+        var devices = new List<(string, DeviceInfo)> { ("cpu", cpu.Info) };
+        for (int i = 0; i < OpenClBackend.DeviceCount; i++)
+            devices.Add((string.Create(CultureInfo.InvariantCulture, $"opencl:{i}"), OpenClBackend.Describe(i)));
+        return devices;
     }
 
     /// <summary>Opens a device by name; an unknown or unavailable one is an error naming it and the choices.</summary>
@@ -25,8 +29,11 @@ public static class DeviceRegistry
         {
             "cpu" when index == 0 => Device.Cpu(),
             "cpu" => throw new ArgumentException($"unknown device '{spec}': there is one CPU device, 'cpu'"),
-            "opencl" or "cuda" => throw new ArgumentException(
-                $"device '{spec}' is not available: this build has no {(kind == "cuda" ? "CUDA" : "OpenCL")} backend yet (devices: {string.Join(", ", List().Select(d => d.Name))})"),
+            "opencl" when index < OpenClBackend.DeviceCount => new Device(new OpenClBackend(index)),
+            "opencl" => throw new ArgumentException(
+                $"device '{spec}' is not available (devices: {string.Join(", ", List().Select(d => d.Name))})"),
+            "cuda" => throw new ArgumentException(
+                $"device '{spec}' is not available: this build has no CUDA backend yet (devices: {string.Join(", ", List().Select(d => d.Name))})"),
             _ => throw new ArgumentException($"unknown device '{spec}' (expected cpu, opencl[:N] or cuda[:N])"),
         };
     }

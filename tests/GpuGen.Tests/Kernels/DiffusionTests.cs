@@ -6,14 +6,19 @@ namespace GpuGen.Tests.Kernels;
 public class DiffusionTests
 {
     [Theory]
-    [InlineData(1, 2)]
-    [InlineData(7, 32)]
-    [InlineData(33, 128)]
-    [InlineData(1024, 34)]
-    [InlineData(130, 1000)]
-    public void TimestepEmbeddingMatchesWorkloadFormula(int batch, int dim)
+    [DeviceData("cpu", 1, 2)]
+    [DeviceData("cpu", 7, 32)]
+    [DeviceData("cpu", 33, 128)]
+    [DeviceData("cpu", 1024, 34)]
+    [DeviceData("cpu", 130, 1000)]
+    [DeviceData("opencl:0", 1, 2)]
+    [DeviceData("opencl:0", 7, 32)]
+    [DeviceData("opencl:0", 33, 128)]
+    [DeviceData("opencl:0", 1024, 34)]
+    [DeviceData("opencl:0", 130, 1000)]
+    public void TimestepEmbeddingMatchesWorkloadFormula(string device, int batch, int dim)
     {
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         var t = TestData.Ints(70, batch, 0, 1000);
         t[0] = 999;
         var y = h.Poisoned(batch * dim);
@@ -32,14 +37,19 @@ public class DiffusionTests
     }
 
     [Theory]
-    [InlineData(1, 1)]
-    [InlineData(7, 33)]
-    [InlineData(130, 2)]
-    [InlineData(64, 784)]
-    [InlineData(129, 777)]
-    public void QSampleMatchesEquation4(int batch, int perExample)
+    [DeviceData("cpu", 1, 1)]
+    [DeviceData("cpu", 7, 33)]
+    [DeviceData("cpu", 130, 2)]
+    [DeviceData("cpu", 64, 784)]
+    [DeviceData("cpu", 129, 777)]
+    [DeviceData("opencl:0", 1, 1)]
+    [DeviceData("opencl:0", 7, 33)]
+    [DeviceData("opencl:0", 130, 2)]
+    [DeviceData("opencl:0", 64, 784)]
+    [DeviceData("opencl:0", 129, 777)]
+    public void QSampleMatchesEquation4(string device, int batch, int perExample)
     {
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         var (sqrtAbar, sqrtOneMinus) = Schedule();
         var x0 = TestData.Uniform(71, batch * perExample);
         var eps = TestData.Normal(72, batch * perExample);
@@ -109,10 +119,11 @@ public class DiffusionTests
         select new object[] { n, ddim, clip, noise };
 
     [Theory]
-    [MemberData(nameof(StepCases))]
-    public void StepMatchesReference(int n, bool ddim, float clip, bool noise)
+    [DeviceData("cpu", Member = nameof(StepCases))]
+    [DeviceData("opencl:0", Member = nameof(StepCases))]
+    public void StepMatchesReference(string device, int n, bool ddim, float clip, bool noise)
     {
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         var a = Coefficients(ddim, clip);
         var xt = TestData.Normal(80, n);
         var eps = TestData.Normal(81, n);

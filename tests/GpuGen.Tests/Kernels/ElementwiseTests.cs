@@ -16,10 +16,11 @@ public class ElementwiseTests
         op == UnaryOp.Log ? TestData.Uniform(seed, n, 1e-3f, 50f) : TestData.Uniform(seed, n, -9f, 9f);
 
     [Theory]
-    [MemberData(nameof(UnaryCases))]
-    public void UnaryMatchesReference(UnaryOp op, int n, bool accumulate)
+    [DeviceData("cpu", Member = nameof(UnaryCases))]
+    [DeviceData("opencl:0", Member = nameof(UnaryCases))]
+    public void UnaryMatchesReference(string device, UnaryOp op, int n, bool accumulate)
     {
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         float p = op == UnaryOp.LeakyRelu ? 0.2f : -1.7f;
         var x = Inputs(op, 1, n);
         var y0 = TestData.Uniform(2, n);
@@ -31,10 +32,11 @@ public class ElementwiseTests
     }
 
     [Theory]
-    [MemberData(nameof(UnaryCases))]
-    public void UnaryBackwardMatchesReference(UnaryOp op, int n, bool unused)
+    [DeviceData("cpu", Member = nameof(UnaryCases))]
+    [DeviceData("opencl:0", Member = nameof(UnaryCases))]
+    public void UnaryBackwardMatchesReference(string device, UnaryOp op, int n, bool unused)
     {
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         float p = op == UnaryOp.LeakyRelu ? 0.2f : -1.7f;
         var x = Inputs(op, 3, n);
         var y = Array.ConvertAll(x, v => (float)Reference.Unary(op, v, p));
@@ -65,20 +67,22 @@ public class ElementwiseTests
     }
 
     [Theory]
-    [MemberData(nameof(TestData.Sizes), MemberType = typeof(TestData))]
-    public void FillWritesEveryElement(int n)
+    [DeviceData("cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    [DeviceData("opencl:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    public void FillWritesEveryElement(string device, int n)
     {
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         var x = h.Poisoned(n);
         h.K.Fill(n, 2.5f, x);
         Approx.Close(Enumerable.Repeat(2.5, n).ToArray(), h.Read(x), 0, 0, "fill");
     }
 
     [Theory]
-    [MemberData(nameof(TestData.Sizes), MemberType = typeof(TestData))]
-    public void AxpbyMatchesReference(int n)
+    [DeviceData("cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    [DeviceData("opencl:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    public void AxpbyMatchesReference(string device, int n)
     {
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         var x = TestData.Normal(6, n);
         var y0 = TestData.Normal(7, n);
         var y = h.Upload(y0);
@@ -98,10 +102,11 @@ public class ElementwiseTests
         select new object[] { op, b, shape.Item1, shape.Item2, acc };
 
     [Theory]
-    [MemberData(nameof(BinaryCases))]
-    public void BinaryMatchesReference(BinaryOp op, Broadcast broadcast, int rows, int cols, bool accumulate)
+    [DeviceData("cpu", Member = nameof(BinaryCases))]
+    [DeviceData("opencl:0", Member = nameof(BinaryCases))]
+    public void BinaryMatchesReference(string device, BinaryOp op, Broadcast broadcast, int rows, int cols, bool accumulate)
     {
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         int n = rows * cols;
         int bn = broadcast switch { Broadcast.None => n, Broadcast.Row => cols, Broadcast.Column => rows, _ => 1 };
         var a = TestData.Normal(8, n);
@@ -122,15 +127,21 @@ public class ElementwiseTests
     }
 
     [Theory]
-    [InlineData(1, 1, 0, 1, 0, 1, false)]
-    [InlineData(7, 33, 5, 40, 3, 35, false)]
-    [InlineData(7, 33, 5, 40, 3, 35, true)]
-    [InlineData(130, 17, 0, 17, 11, 64, false)]
-    [InlineData(257, 130, 9, 131, 2, 300, true)]
-    [InlineData(400, 257, 1, 300, 7, 257, false)]
-    public void Copy2dWritesOnlyTheBlock(int rows, int cols, int srcOffset, int srcStride, int dstOffset, int dstStride, bool accumulate)
+    [DeviceData("cpu", 1, 1, 0, 1, 0, 1, false)]
+    [DeviceData("cpu", 7, 33, 5, 40, 3, 35, false)]
+    [DeviceData("cpu", 7, 33, 5, 40, 3, 35, true)]
+    [DeviceData("cpu", 130, 17, 0, 17, 11, 64, false)]
+    [DeviceData("cpu", 257, 130, 9, 131, 2, 300, true)]
+    [DeviceData("cpu", 400, 257, 1, 300, 7, 257, false)]
+    [DeviceData("opencl:0", 1, 1, 0, 1, 0, 1, false)]
+    [DeviceData("opencl:0", 7, 33, 5, 40, 3, 35, false)]
+    [DeviceData("opencl:0", 7, 33, 5, 40, 3, 35, true)]
+    [DeviceData("opencl:0", 130, 17, 0, 17, 11, 64, false)]
+    [DeviceData("opencl:0", 257, 130, 9, 131, 2, 300, true)]
+    [DeviceData("opencl:0", 400, 257, 1, 300, 7, 257, false)]
+    public void Copy2dWritesOnlyTheBlock(string device, int rows, int cols, int srcOffset, int srcStride, int dstOffset, int dstStride, bool accumulate)
     {
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         int srcLen = srcOffset + (rows - 1) * srcStride + cols + 3, dstLen = dstOffset + (rows - 1) * dstStride + cols + 5;
         var src = TestData.Normal(11, srcLen);
         // Without accumulate the block starts poisoned and everything else must stay NaN;

@@ -7,10 +7,11 @@ public class LossTests
     private const float DLoss = 0.7f;
 
     [Theory]
-    [MemberData(nameof(TestData.Sizes), MemberType = typeof(TestData))]
-    public void MseAndBackward(int n)
+    [DeviceData("cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    [DeviceData("opencl:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    public void MseAndBackward(string device, int n)
     {
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         var p = TestData.Normal(30, n);
         var t = TestData.Normal(31, n);
         float scale = 1f / n;

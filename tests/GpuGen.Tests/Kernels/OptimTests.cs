@@ -12,12 +12,13 @@ public class OptimTests
 
     /// <summary>Five steps against torch.optim.Adam's formula (AdamW's for decoupled decay) in float64.</summary>
     [Theory]
-    [MemberData(nameof(AdamCases))]
-    public void AdamMatchesTorchFormula(int n, bool decoupled)
+    [DeviceData("cpu", Member = nameof(AdamCases))]
+    [DeviceData("opencl:0", Member = nameof(AdamCases))]
+    public void AdamMatchesTorchFormula(string device, int n, bool decoupled)
     {
         // The kernel receives float32 hyperparameters; the reference uses those exact values.
         const double lr = 1e-2f, b1 = 0.9f, b2 = 0.999f, eps = 1e-8f, wd = 0.05f;
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         var p0 = TestData.Normal(50, n);
         var p = h.Upload(p0);
         var m = h.Upload(new float[n]);
@@ -46,10 +47,11 @@ public class OptimTests
     }
 
     [Theory]
-    [MemberData(nameof(TestData.Sizes), MemberType = typeof(TestData))]
-    public void EmaMatchesReference(int n)
+    [DeviceData("cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    [DeviceData("opencl:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    public void EmaMatchesReference(string device, int n)
     {
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         var e0 = TestData.Normal(60, n);
         var p = TestData.Normal(61, n);
         var ema = h.Upload(e0);

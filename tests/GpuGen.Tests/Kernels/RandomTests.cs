@@ -15,12 +15,14 @@ public class RandomTests
         Assert.Equal((e0, e1, e2, e3), Philox.Bijection(c0, c1, c2, c3, k0, k1));
     }
 
-    [Fact]
-    public void FillFollowsTheDocumentedAddressing()
+    [Theory]
+    [DeviceData("cpu")]
+    [DeviceData("opencl:0")]
+    public void FillFollowsTheDocumentedAddressing(string device)
     {
         // Element e = word e%4 of the bijection of counter (e/4 lo, e/4 hi, stream lo, stream hi) under key (seed lo, seed hi).
         ulong seed = 0x1234_5678_9abc_def0, stream = 0x0000_0007_0000_0003, offset = (1UL << 34) + 2;
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         var x = h.Poisoned(11);
         h.K.UniformIntFill(11, seed, stream, offset, x, int.MinValue, int.MaxValue);
         var got = h.ReadInts(x);
@@ -52,11 +54,12 @@ public class RandomTests
 
     /// <summary>A slice drawn alone equals the same slice of a larger fill, bit for bit, at unaligned offsets.</summary>
     [Theory]
-    [MemberData(nameof(SliceCases))]
-    public void SliceEqualsPartOfALargerFill(string kind, int offset, int n)
+    [DeviceData("cpu", Member = nameof(SliceCases))]
+    [DeviceData("opencl:0", Member = nameof(SliceCases))]
+    public void SliceEqualsPartOfALargerFill(string device, string kind, int offset, int n)
     {
         const ulong seed = 42, stream = 9, baseOffset = 1001;
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         int total = offset + n + 5;
         var whole = h.Poisoned(total);
         var part = h.Poisoned(n);
@@ -75,10 +78,12 @@ public class RandomTests
         }
     }
 
-    [Fact]
-    public void StreamsAndSeedsAreIndependent()
+    [Theory]
+    [DeviceData("cpu")]
+    [DeviceData("opencl:0")]
+    public void StreamsAndSeedsAreIndependent(string device)
     {
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         var a = h.Poisoned(64);
         var b = h.Poisoned(64);
         var c = h.Poisoned(64);
@@ -90,14 +95,16 @@ public class RandomTests
         Assert.True(ra.Zip(rc).Count(p => p.First == p.Second) < 2);
     }
 
-    [Fact]
-    public void GaussianMoments()
+    [Theory]
+    [DeviceData("cpu")]
+    [DeviceData("opencl:0")]
+    public void GaussianMoments(string device)
     {
         // n = 2²⁰ standard normals. Standard errors of the sample mean, variance, skewness and excess
         // kurtosis are √(1/n) ≈ 0.00098, √(2/n) ≈ 0.0014, √(6/n) ≈ 0.0024 and √(24/n) ≈ 0.0048;
         // the bounds are 5 standard errors (a correct generator fails with probability ~10⁻⁶ each).
         const int n = 1 << 20;
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         var x = h.Poisoned(n);
         h.K.GaussianFill(n, 7, 3, 5, x);
         var z = h.Read(x);
@@ -120,10 +127,12 @@ public class RandomTests
         Assert.All(z, v => Assert.True(float.IsFinite(v) && Math.Abs(v) < 6f));
     }
 
-    [Fact]
-    public void GaussianMeanAndStdAreAnAffineMap()
+    [Theory]
+    [DeviceData("cpu")]
+    [DeviceData("opencl:0")]
+    public void GaussianMeanAndStdAreAnAffineMap(string device)
     {
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         var a = h.Poisoned(1000);
         var b = h.Poisoned(1000);
         h.K.GaussianFill(1000, 11, 0, 3, a);
@@ -131,12 +140,14 @@ public class RandomTests
         Approx.Close(h.Read(a).Select(v => -1.5 + 0.25 * v).ToArray(), h.Read(b), 1e-6, 1e-6, "affine gaussian");
     }
 
-    [Fact]
-    public void UniformMomentsAndRange()
+    [Theory]
+    [DeviceData("cpu")]
+    [DeviceData("opencl:0")]
+    public void UniformMomentsAndRange(string device)
     {
         // Mean of n = 2²⁰ U(−2, 3): 0.5 with standard error 5/√(12n) ≈ 0.0014; bound 5 SE.
         const int n = 1 << 20;
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         var x = h.Poisoned(n);
         h.K.UniformFill(n, 5, 1, 3, x, -2f, 3f);
         var u = h.Read(x);
@@ -144,14 +155,16 @@ public class RandomTests
         Assert.InRange(u.Average(v => (double)v), 0.5 - 0.007, 0.5 + 0.007);
     }
 
-    [Fact]
-    public void IntsInRangeAndNearUniform()
+    [Theory]
+    [DeviceData("cpu")]
+    [DeviceData("opencl:0")]
+    public void IntsInRangeAndNearUniform(string device)
     {
         // 13 bins, n = 260 000 (20 000 expected per bin). Pearson's χ² has 12 degrees of freedom
         // (mean 12, sd √24 ≈ 4.9); its 0.9999 quantile is ≈ 37.6, so the bound 40 fails a correct
         // generator with probability below 10⁻⁴ — and the seed is fixed.
         const int n = 260_000, lo = -3, hi = 10;
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         var x = h.Poisoned(n);
         h.K.UniformIntFill(n, 17, 2, 7, x, lo, hi);
         var counts = new int[hi - lo];
@@ -165,10 +178,12 @@ public class RandomTests
         Assert.True(chi2 < 40, $"chi-square {chi2:F1} for counts {string.Join(",", counts)}");
     }
 
-    [Fact]
-    public void IntFillRejectsEmptyRange()
+    [Theory]
+    [DeviceData("cpu")]
+    [DeviceData("opencl:0")]
+    public void IntFillRejectsEmptyRange(string device)
     {
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         Assert.Throws<ArgumentOutOfRangeException>(() => h.K.UniformIntFill(4, 1, 1, 0, h.Poisoned(4), 3, 3));
     }
 }

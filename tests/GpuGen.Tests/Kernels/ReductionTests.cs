@@ -5,22 +5,33 @@ namespace GpuGen.Tests.Kernels;
 public class ReductionTests
 {
     [Theory]
-    [InlineData(1, 1, 1)]
-    [InlineData(1, 7, 1)]
-    [InlineData(33, 130, 1)]
-    [InlineData(1, 100_003, 1)]
-    [InlineData(1, 1, 257)]
-    [InlineData(1, 1024, 128)]
-    [InlineData(3, 5, 130)]
-    [InlineData(2, 257, 7)]
-    [InlineData(4, 3, 1100)]
-    [InlineData(64, 33, 64)]
-    [InlineData(5, 0, 3)]
-    public void ReduceSumMatchesReference(int outer, int mid, int inner)
+    [DeviceData("cpu", 1, 1, 1)]
+    [DeviceData("cpu", 1, 7, 1)]
+    [DeviceData("cpu", 33, 130, 1)]
+    [DeviceData("cpu", 1, 100_003, 1)]
+    [DeviceData("cpu", 1, 1, 257)]
+    [DeviceData("cpu", 1, 1024, 128)]
+    [DeviceData("cpu", 3, 5, 130)]
+    [DeviceData("cpu", 2, 257, 7)]
+    [DeviceData("cpu", 4, 3, 1100)]
+    [DeviceData("cpu", 64, 33, 64)]
+    [DeviceData("cpu", 5, 0, 3)]
+    [DeviceData("opencl:0", 1, 1, 1)]
+    [DeviceData("opencl:0", 1, 7, 1)]
+    [DeviceData("opencl:0", 33, 130, 1)]
+    [DeviceData("opencl:0", 1, 100_003, 1)]
+    [DeviceData("opencl:0", 1, 1, 257)]
+    [DeviceData("opencl:0", 1, 1024, 128)]
+    [DeviceData("opencl:0", 3, 5, 130)]
+    [DeviceData("opencl:0", 2, 257, 7)]
+    [DeviceData("opencl:0", 4, 3, 1100)]
+    [DeviceData("opencl:0", 64, 33, 64)]
+    [DeviceData("opencl:0", 5, 0, 3)]
+    public void ReduceSumMatchesReference(string device, int outer, int mid, int inner)
     {
         foreach (bool accumulate in new[] { false, true })
         {
-            using var h = new KernelHarness();
+            using var h = new KernelHarness(TestBackends.Get(device));
             var x = TestData.Normal(20, outer * mid * inner);
             var y0 = TestData.Normal(21, outer * inner);
             var y = accumulate ? h.Upload(y0) : h.Poisoned(outer * inner);

@@ -1,0 +1,56 @@
+namespace GpuGen.Backends.Gpu;
+
+/// <summary>
+/// Everything device-specific under <see cref="GpuKernels"/>: compile, allocate, copy, launch,
+/// synchronize (tinygrad's "a backend is a short table"). OpenCL implements it now, CUDA later;
+/// argument order, grid sizes and kernel names live once, in the launch layer above.
+/// </summary>
+internal interface IGpuDriver : IDisposable
+{
+    /// <summary>Largest work-group (block) the device runs.</summary>
+    int MaxWorkGroupSize { get; }
+
+    /// <summary>
+    /// Compiles one program from source (prelude included) with build options (-D defines); a
+    /// driver caches what it can. A failed build throws with the full build log. <paramref name="name"/>
+    /// names the source in messages.
+    /// </summary>
+    GpuProgram Compile(string name, string source, string options);
+
+    DeviceBuffer Allocate(long length);
+
+    void Write(DeviceBuffer dst, long byteOffset, ReadOnlySpan<byte> src);
+
+    void Read(DeviceBuffer src, long byteOffset, Span<byte> dst);
+
+    /// <summary>
+    /// Enqueues a launch of <paramref name="kernel"/> over <paramref name="grid"/> (global sizes
+    /// already multiples of the local sizes) with the packed arguments. Asynchronous, in order.
+    /// </summary>
+    void Launch(GpuKernel kernel, in LaunchGrid grid, in KernelArgs args);
+
+    /// <summary>Blocks until every launch and copy enqueued so far has finished.</summary>
+    void Synchronize();
+}
+
+/// <summary>A compiled program; its kernels are looked up by name.</summary>
+internal abstract class GpuProgram : IDisposable
+{
+    public abstract GpuKernel Kernel(string name);
+
+    public abstract void Dispose();
+}
+
+/// <summary>One kernel of a compiled program.</summary>
+internal abstract class GpuKernel(string name) : IDisposable
+{
+    public string Name { get; } = name;
+
+    public abstract void Dispose();
+}
+
+/// <summary>A device buffer whose native handle (cl_mem, CUdeviceptr) is passed to kernels.</summary>
+internal abstract class GpuBuffer(long length) : DeviceBuffer(length)
+{
+    public abstract nint Handle { get; }
+}
