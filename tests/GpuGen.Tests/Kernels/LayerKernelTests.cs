@@ -12,15 +12,21 @@ public class LayerKernelTests
 {
     // ---- pooling and upsampling -----------------------------------------------------------------------
 
-    [Theory]
-    [InlineData(1, 2, 2)]
-    [InlineData(15, 7, 9)]
-    [InlineData(5, 28, 28)]
-    [InlineData(3, 1, 6)]
-    [InlineData(128, 30, 31)]
-    public void AvgPool2x2FloorsLikePyTorch(int planes, int h, int w)
+    public static TheoryData<int, int, int> PoolCases => new()
     {
-        using var hk = new KernelHarness();
+        { 1, 2, 2 },
+        { 15, 7, 9 },
+        { 5, 28, 28 },
+        { 3, 1, 6 },
+        { 128, 30, 31 },
+    };
+
+    [Theory]
+    [DeviceData("cpu", Member = nameof(PoolCases))]
+    [DeviceData("opencl:0", Member = nameof(PoolCases))]
+    public void AvgPool2x2FloorsLikePyTorch(string device, int planes, int h, int w)
+    {
+        using var hk = new KernelHarness(TestBackends.Get(device));
         int ho = h / 2, wo = w / 2;
         var x = TestData.Normal(1 + planes + h, planes * h * w);
         var y = hk.Poisoned(Math.Max(1, planes * ho * wo));
@@ -51,14 +57,20 @@ public class LayerKernelTests
         Approx.Close(dxExpected, hk.Read(dx), 1e-6, 1e-7, $"avgpool backward {planes}x{h}x{w}");
     }
 
-    [Theory]
-    [InlineData(1, 1, 1)]
-    [InlineData(15, 7, 5)]
-    [InlineData(64, 7, 7)]
-    [InlineData(200, 14, 15)]
-    public void UpsampleNearest2xCopiesAndSumsBlocks(int planes, int h, int w)
+    public static TheoryData<int, int, int> UpsampleCases => new()
     {
-        using var hk = new KernelHarness();
+        { 1, 1, 1 },
+        { 15, 7, 5 },
+        { 64, 7, 7 },
+        { 200, 14, 15 },
+    };
+
+    [Theory]
+    [DeviceData("cpu", Member = nameof(UpsampleCases))]
+    [DeviceData("opencl:0", Member = nameof(UpsampleCases))]
+    public void UpsampleNearest2xCopiesAndSumsBlocks(string device, int planes, int h, int w)
+    {
+        using var hk = new KernelHarness(TestBackends.Get(device));
         var x = TestData.Normal(10 + planes, planes * h * w);
         var y = hk.Poisoned(planes * h * w * 4);
         hk.K.UpsampleNearest2x(planes, h, w, hk.Upload(x), y);
@@ -99,10 +111,11 @@ public class LayerKernelTests
     };
 
     [Theory]
-    [MemberData(nameof(GroupNormCases))]
-    public void GroupNormForwardAndBackwardMatchReference(int batch, int channels, int spatial, int groups, bool affine)
+    [DeviceData("cpu", Member = nameof(GroupNormCases))]
+    [DeviceData("opencl:0", Member = nameof(GroupNormCases))]
+    public void GroupNormForwardAndBackwardMatchReference(string device, int batch, int channels, int spatial, int groups, bool affine)
     {
-        using var hk = new KernelHarness();
+        using var hk = new KernelHarness(TestBackends.Get(device));
         int n = batch * channels * spatial, seed = batch * 97 + channels * 7 + spatial + groups;
         // An offset mean (3) checks that the statistics are centred before squaring.
         var x = TestData.Normal(seed, n, mean: 3f, std: 0.7f);
@@ -178,10 +191,12 @@ public class LayerKernelTests
         Approx.Close(dg.Select((v, c) => 2 * v - dg0[c]).ToArray(), hk.Read(dgBuf), 1e-5, 0, "group norm dgamma twice", dgScale);
     }
 
-    [Fact]
-    public void GroupNormRejectsGroupsThatDoNotDivideChannels()
+    [Theory]
+    [DeviceData("cpu")]
+    [DeviceData("opencl:0")]
+    public void GroupNormRejectsGroupsThatDoNotDivideChannels(string device)
     {
-        using var hk = new KernelHarness();
+        using var hk = new KernelHarness(TestBackends.Get(device));
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>
             hk.K.GroupNormForward(2, 6, 4, 4, 1e-5f, hk.Poisoned(48), null, null, hk.Poisoned(48), hk.Poisoned(8), hk.Poisoned(8)));
         Assert.Equal("groups", ex.ParamName);
@@ -198,10 +213,11 @@ public class LayerKernelTests
     };
 
     [Theory]
-    [MemberData(nameof(BatchNormCases))]
-    public void BatchNormTrainingMatchesReferenceAndUpdatesRunningStatistics(int batch, int channels, int spatial)
+    [DeviceData("cpu", Member = nameof(BatchNormCases))]
+    [DeviceData("opencl:0", Member = nameof(BatchNormCases))]
+    public void BatchNormTrainingMatchesReferenceAndUpdatesRunningStatistics(string device, int batch, int channels, int spatial)
     {
-        using var hk = new KernelHarness();
+        using var hk = new KernelHarness(TestBackends.Get(device));
         int n = batch * channels * spatial, seed = batch * 13 + channels * 5 + spatial;
         const float momentum = 0.1f, eps = 1e-5f;
         var x = TestData.Normal(seed, n, mean: -2f, std: 1.3f);
@@ -242,12 +258,18 @@ public class LayerKernelTests
         CheckBatchBackward(hk, true, x, gamma, dy, dx0, dg0, db0, rstd, xhat, batch, channels, spatial, dxBuf, dgBuf, dbBuf);
     }
 
-    [Theory]
-    [InlineData(1, 3, 35)]
-    [InlineData(5, 7, 33)]
-    public void BatchNormEvaluationUsesRunningStatisticsAndLeavesThem(int batch, int channels, int spatial)
+    public static TheoryData<int, int, int> BatchNormEvalCases => new()
     {
-        using var hk = new KernelHarness();
+        { 1, 3, 35 },
+        { 5, 7, 33 },
+    };
+
+    [Theory]
+    [DeviceData("cpu", Member = nameof(BatchNormEvalCases))]
+    [DeviceData("opencl:0", Member = nameof(BatchNormEvalCases))]
+    public void BatchNormEvaluationUsesRunningStatisticsAndLeavesThem(string device, int batch, int channels, int spatial)
+    {
+        using var hk = new KernelHarness(TestBackends.Get(device));
         int n = batch * channels * spatial, seed = batch * 17 + channels + spatial;
         const float eps = 1e-5f;
         var x = TestData.Normal(seed, n);
@@ -274,10 +296,12 @@ public class LayerKernelTests
         CheckBatchBackward(hk, false, x, gamma, dy, dx0, dg0, db0, rstd, xhat, batch, channels, spatial, dxBuf, dgBuf, dbBuf);
     }
 
-    [Fact]
-    public void BatchNormTrainingNeedsMoreThanOneValuePerChannel()
+    [Theory]
+    [DeviceData("cpu")]
+    [DeviceData("opencl:0")]
+    public void BatchNormTrainingNeedsMoreThanOneValuePerChannel(string device)
     {
-        using var hk = new KernelHarness();
+        using var hk = new KernelHarness(TestBackends.Get(device));
         Assert.Throws<ArgumentException>(() => hk.K.BatchNormForward(1, 3, 1, true, 0.1f, 1e-5f,
             hk.Poisoned(3), null, null, null, null, hk.Poisoned(3), hk.Poisoned(3), hk.Poisoned(3)));
         Assert.Throws<ArgumentNullException>(() => hk.K.BatchNormForward(2, 3, 1, false, 0.1f, 1e-5f,
@@ -337,13 +361,19 @@ public class LayerKernelTests
 
     // ---- embedding ------------------------------------------------------------------------------------------
 
-    [Theory]
-    [InlineData(1, 1, 1)]
-    [InlineData(37, 5, 3)]
-    [InlineData(200, 10, 1500)]
-    public void EmbeddingGathersRowsAndScatterAddsGradients(int rows, int vocab, int dim)
+    public static TheoryData<int, int, int> EmbeddingCases => new()
     {
-        using var hk = new KernelHarness();
+        { 1, 1, 1 },
+        { 37, 5, 3 },
+        { 200, 10, 1500 },
+    };
+
+    [Theory]
+    [DeviceData("cpu", Member = nameof(EmbeddingCases))]
+    [DeviceData("opencl:0", Member = nameof(EmbeddingCases))]
+    public void EmbeddingGathersRowsAndScatterAddsGradients(string device, int rows, int vocab, int dim)
+    {
+        using var hk = new KernelHarness(TestBackends.Get(device));
         var table = TestData.Normal(rows + vocab, vocab * dim);
         var idx = TestData.Ints(rows + dim, rows, 0, vocab);   // repeats guaranteed when rows > vocab
         var y = hk.Poisoned(rows * dim);
@@ -378,15 +408,38 @@ public class LayerKernelTests
         Assert.Throws<ArgumentOutOfRangeException>(() => hk.K.EmbeddingBackward(1, 4, 2, hk.Upload(new[] { -1 }), hk.Poisoned(2), hk.Poisoned(8)));
     }
 
+    [Theory]
+    [DeviceData("opencl:0")]
+    public void DeviceEmbeddingTurnsIndicesOutsideTheTableIntoNaNRowsAndSkipsThem(string device)
+    {
+        // A device backend does not read the indices back to throw (that would synchronise every call):
+        // the forward writes NaN rows, which poison the loss visibly, and the backward skips those rows.
+        using var hk = new KernelHarness(TestBackends.Get(device));
+        var idx = hk.Upload(new[] { 0, 4, 1, -1 });
+        var table = TestData.Normal(7, 8);
+        var y = hk.Poisoned(8);
+        hk.K.EmbeddingForward(4, 4, 2, idx, hk.Upload(table), y);
+        Approx.Close([table[0], table[1], double.NaN, double.NaN, table[2], table[3], double.NaN, double.NaN], hk.Read(y), 0, 0, "gather");
+        var dt = hk.Upload(new float[8]);
+        hk.K.EmbeddingBackward(4, 4, 2, idx, hk.Upload([1f, 2f, 30f, 40f, 5f, 6f, 70f, 80f]), dt);
+        Approx.Close([1, 2, 5, 6, 0, 0, 0, 0], hk.Read(dt), 0, 0, "scatter-add");
+    }
+
     // ---- dropout --------------------------------------------------------------------------------------------
 
-    [Theory]
-    [InlineData(7, 0.5f)]
-    [InlineData(200_003, 0.3f)]
-    [InlineData(100_000, 0.9f)]
-    public void DropoutMatchesPhiloxMaskAtItsRate(int n, float p)
+    public static TheoryData<int, float> DropoutCases => new()
     {
-        using var hk = new KernelHarness();
+        { 7, 0.5f },
+        { 200_003, 0.3f },
+        { 100_000, 0.9f },
+    };
+
+    [Theory]
+    [DeviceData("cpu", Member = nameof(DropoutCases))]
+    [DeviceData("opencl:0", Member = nameof(DropoutCases))]
+    public void DropoutMatchesPhiloxMaskAtItsRate(string device, int n, float p)
+    {
+        using var hk = new KernelHarness(TestBackends.Get(device));
         const ulong seed = 1234, stream = 5, offset = 17;
         var x = TestData.Uniform(n, n, 0.5f, 1.5f);   // nonzero, so a zero output means dropped
         var y = hk.Poisoned(n);
@@ -399,6 +452,14 @@ public class LayerKernelTests
             expected[i] = keep ? x[i] / (1.0 - p) : 0;
         }
         Approx.Close(expected, got, 1e-6, 0, $"dropout n={n} p={p}");
+        if (device != "cpu")
+        {
+            // The mask and the kept values are bit-identical to the CPU backend's.
+            using var cpu = new KernelHarness(TestBackends.Get("cpu"));
+            var yCpu = cpu.Poisoned(n);
+            cpu.K.DropoutForward(n, p, seed, stream, offset, cpu.Upload(x), yCpu);
+            Assert.Equal(cpu.Read(yCpu), got);
+        }
         if (n > 1000)
         {
             // The dropped fraction is Binomial(n, p)/n: within 5 standard deviations of p.
@@ -422,10 +483,12 @@ public class LayerKernelTests
         Approx.Close(dxExpected, hk.Read(dx), 1e-6, 0, "dropout backward", scale);
     }
 
-    [Fact]
-    public void DropoutIsReproducibleSliceIndependentAndStreamSpecific()
+    [Theory]
+    [DeviceData("cpu")]
+    [DeviceData("opencl:0")]
+    public void DropoutIsReproducibleSliceIndependentAndStreamSpecific(string device)
     {
-        using var hk = new KernelHarness();
+        using var hk = new KernelHarness(TestBackends.Get(device));
         const int n = 100_003;
         var x = TestData.Uniform(3, n, 0.5f, 1.5f);
         var xBuf = hk.Upload(x);
@@ -449,10 +512,12 @@ public class LayerKernelTests
         }
     }
 
-    [Fact]
-    public void DropoutEdgeRates()
+    [Theory]
+    [DeviceData("cpu")]
+    [DeviceData("opencl:0")]
+    public void DropoutEdgeRates(string device)
     {
-        using var hk = new KernelHarness();
+        using var hk = new KernelHarness(TestBackends.Get(device));
         var x = TestData.Normal(4, 33);
         var y = hk.Poisoned(33);
         hk.K.DropoutForward(33, 0f, 1, 1, 0, hk.Upload(x), y);
