@@ -10,7 +10,8 @@ namespace GpuGen.Tests.Kernels;
 /// inputs. Error bound per element, as for GEMM: a float32 sum of T products carries at most
 /// ≈ (T + 4)·u·Σ|terms| (u = 2⁻²⁴), with a factor 2 of slack; the reference passes (T + 4)·Σ|terms| as
 /// the scale. Overwritten outputs are NaN-poisoned, with a poisoned tail past the end that must stay NaN;
-/// accumulated outputs start from random values that must be kept.
+/// accumulated outputs start from random values that must be kept. The kernel tests run on every
+/// backend present; all shapes are small enough for PoCL.
 /// </summary>
 public sealed class ConvolutionTests
 {
@@ -35,12 +36,13 @@ public sealed class ConvolutionTests
     };
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public void ForwardMatchesDirectLoop(string name)
+    [DeviceData("cpu", Member = nameof(Cases))]
+    [DeviceData("opencl:0", Member = nameof(Cases))]
+    public void ForwardMatchesDirectLoop(string device, string name)
     {
         var a = Shapes[name];
         int seed = name.GetHashCode(StringComparison.Ordinal);
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         float[] x = TestData.Uniform(seed, (int)a.InputLength), w = TestData.Uniform(seed + 1, (int)a.WeightLength), b = TestData.Uniform(seed + 2, a.OutChannels);
         const int tail = 5;
         var y = h.Poisoned(a.OutputLength + tail);
@@ -59,12 +61,13 @@ public sealed class ConvolutionTests
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public void BackwardDataAccumulatesTheAdjoint(string name)
+    [DeviceData("cpu", Member = nameof(Cases))]
+    [DeviceData("opencl:0", Member = nameof(Cases))]
+    public void BackwardDataAccumulatesTheAdjoint(string device, string name)
     {
         var a = Shapes[name];
         int seed = name.GetHashCode(StringComparison.Ordinal) ^ 0x5bd1;
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         float[] dy = TestData.Normal(seed, (int)a.OutputLength), w = TestData.Uniform(seed + 1, (int)a.WeightLength);
         float[] dx0 = TestData.Uniform(seed + 2, (int)a.InputLength);
         var dx = h.Upload(dx0);
@@ -75,12 +78,13 @@ public sealed class ConvolutionTests
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public void BackwardWeightAccumulatesWeightAndBiasGradients(string name)
+    [DeviceData("cpu", Member = nameof(Cases))]
+    [DeviceData("opencl:0", Member = nameof(Cases))]
+    public void BackwardWeightAccumulatesWeightAndBiasGradients(string device, string name)
     {
         var a = Shapes[name];
         int seed = name.GetHashCode(StringComparison.Ordinal) ^ 0x1f3a;
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         float[] x = TestData.Uniform(seed, (int)a.InputLength), dy = TestData.Normal(seed + 1, (int)a.OutputLength);
         float[] dw0 = TestData.Uniform(seed + 2, (int)a.WeightLength), db0 = TestData.Uniform(seed + 3, a.OutChannels);
         var dw = h.Upload(dw0);
@@ -98,11 +102,13 @@ public sealed class ConvolutionTests
         Assert.Equal(h.Read(dw), h.Read(dw2));
     }
 
-    [Fact]
-    public void ChannelBiasKernelsAddAndReduce()
+    [Theory]
+    [DeviceData("cpu")]
+    [DeviceData("opencl:0")]
+    public void ChannelBiasKernelsAddAndReduce(string device)
     {
         const int n = 3, c = 5, s = 7;
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         float[] y0 = TestData.Uniform(1, n * c * s), b = TestData.Uniform(2, c), db0 = TestData.Uniform(3, c);
         var y = h.Upload(y0);
         h.K.ChannelBiasAdd(n, c, s, h.Upload(b), y);
@@ -142,8 +148,10 @@ public sealed class ConvolutionTests
         Approx.Close(expected, y.ToArray(), 1e-6 * bound, 1e-6 * bound, $"conv_transpose2d n{n} cin{cin} k{k} s{stride} p{pad} op{outPad} g{groups} d{dil}");
     }
 
-    [Fact]
-    public void RejectsBadGeometryWithClearMessages()
+    [Theory]
+    [DeviceData("cpu")]
+    [DeviceData("opencl:0")]
+    public void RejectsBadGeometryWithClearMessages(string device)
     {
         var e = Assert.Throws<ArgumentException>(() => new Conv2dArgs(1, 6, 4, 5, 5, 3, 3, Groups: 4).Validate());
         Assert.Contains("divisible by groups", e.Message);
@@ -151,7 +159,7 @@ public sealed class ConvolutionTests
         Assert.Contains("does not fit", e.Message);
         e = Assert.Throws<ArgumentException>(() => new Conv2dArgs(1, 1, 1, 4, 4, 3, 3, StrideH: 0).Validate());
         Assert.Contains("stride", e.Message);
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         var a = new Conv2dArgs(2, 3, 4, 5, 5, 3, 3);
         e = Assert.Throws<ArgumentException>(() => h.K.Conv2dForward(a, h.Poisoned(a.InputLength - 1), h.Poisoned(a.WeightLength), null, h.Poisoned(a.OutputLength)));
         Assert.Contains("'x'", e.Message);
