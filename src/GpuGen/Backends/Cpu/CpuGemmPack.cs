@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -14,6 +15,7 @@ internal static unsafe partial class CpuGemm
     /// B block (kc × nc), B(k, j) = src[k·bk + j·bj], into ⌈nc/32⌉ slivers laid out [k][32], columns
     /// past nc zero (they produce zeros the store never writes).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(float* src, nint bk, nint bj, int kc, int nc, float* dst)
     {
         for (int j0 = 0; j0 < nc; j0 += Nr, dst += (nint)kc * Nr)
@@ -63,6 +65,7 @@ internal static unsafe partial class CpuGemm
     /// One A sliver (mr ≤ mrs rows × kc), A(i, k) = src[i·ai + k·ak], laid out [k][mrs] with rows
     /// past mr zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(float* src, nint ai, nint ak, int mr, int mrs, int kc, float* dst)
     {
         if (ai == 1 && mr == 12 && mrs == 12)
