@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace GpuGen.Backends.Cpu;
@@ -51,6 +52,7 @@ internal static unsafe partial class CpuGemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlocked(in View v)
     {
         Scratch s = Scratch.Current;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace GpuGen.Backends.Cpu;
@@ -9,6 +10,7 @@ namespace GpuGen.Backends.Cpu;
 /// </summary>
 internal static unsafe partial class CpuGemm
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel256(int kc, float* a, nint rs, nint ks, float* b, nint bs,
         float* c, nint ci, nint cj, int mr, int mrs, int nr, float alpha, float beta, float* tile)
     {

@@ -12,10 +12,13 @@ namespace GpuGen.Backends.Cpu;
 /// (8 chains) serves the last rows of M so a short remainder does not pay for 12.
 /// A is addressed as a[i·rs + k·ks] (packed sliver: rs = 1, ks = MR; row-major A read in place:
 /// rs = lda, ks = 1); B as b[k·bs + j] (packed: bs = 32; row-major B read in place: bs = ldb).
+/// The kernels, packing and loop nest skip tiered compilation (AggressiveOptimization): tier-0 code
+/// runs them ~8× slower, and with the other core busy the tier-1 re-JIT can take seconds to arrive.
 /// </summary>
 internal static unsafe partial class CpuGemm
 {
     /// <summary>C tile (mr ≤ 12, nr ≤ 32) = alpha·Σ_k a·b + beta·C; beta == 0 never reads C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     private static void Kernel12x32(int kc, float* a, nint rs, nint ks, float* b, nint bs,
         float* c, nint ci, nint cj, int mr, int nr, float alpha, float beta, float* tile)
@@ -86,6 +89,7 @@ internal static unsafe partial class CpuGemm
     }
 
     /// <summary>The 4-row variant of <see cref="Kernel12x32"/> for the last rows of M.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
     private static void Kernel4x32(int kc, float* a, nint rs, nint ks, float* b, nint bs,
         float* c, nint ci, nint cj, int mr, int nr, float alpha, float beta, float* tile)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -14,6 +15,7 @@ internal static unsafe partial class CpuGemm
     /// B block (kc × nc), B(k, j) = src[k·bk + j·bj], into ⌈nc/32⌉ slivers laid out [k][32], columns
     /// past nc zero (they produce zeros the store never writes).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(float* src, nint bk, nint bj, int kc, int nc, float* dst)
     {
         for (int j0 = 0; j0 < nc; j0 += Nr, dst += (nint)kc * Nr)
@@ -63,6 +65,7 @@ internal static unsafe partial class CpuGemm
     /// One A sliver (mr ≤ mrs rows × kc), A(i, k) = src[i·ai + k·ak], laid out [k][mrs] with rows
     /// past mr zero.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(float* src, nint ai, nint ak, int mr, int mrs, int kc, float* dst)
     {
         if (ai == 1 && mr == 12 && mrs == 12)
@@ -93,14 +96,46 @@ internal static unsafe partial class CpuGemm
             return;
         }
 
+        int kDone = 0;
+        if (ak == 1 && mr == mrs && Avx.IsSupported)
+        {
+            // Row-major A: transpose 8 k at a time, 8×8 blocks for rows 0–7 and 4×4 pairs for 8–11 (or 0–3).
+            kDone = kc & ~7;
+            for (int k = 0; k < kDone; k += 8)
+            {
+                int i = 0;
+                if (mrs == 12)
+                {
+                    Transpose8x8(src + k, ai, dst + k * 12, 12);
+                    i = 8;
+                }
+                Transpose4x4(src + i * ai + k, ai, dst + k * mrs + i, mrs);
+                Transpose4x4(src + i * ai + k + 4, ai, dst + (k + 4) * mrs + i, mrs);
+            }
+        }
         for (int i = 0; i < mrs; i++)
         {
             float* row = src + i * ai;
             if (i < mr)
-                for (int k = 0; k < kc; k++) dst[k * mrs + i] = row[k * ak];
+                for (int k = kDone; k < kc; k++) dst[k * mrs + i] = row[k * ak];
             else
-                for (int k = 0; k < kc; k++) dst[k * mrs + i] = 0f;
+                for (int k = kDone; k < kc; k++) dst[k * mrs + i] = 0f;
         }
+    }
+
+    /// <summary>dst[r·ld + c] = src[c·srcLd + r] for a 4×4 block (SSE shuffles).</summary>
+    private static void Transpose4x4(float* src, nint srcLd, float* dst, nint ld)
+    {
+        var r0 = Sse.LoadVector128(src);
+        var r1 = Sse.LoadVector128(src + srcLd);
+        var r2 = Sse.LoadVector128(src + 2 * srcLd);
+        var r3 = Sse.LoadVector128(src + 3 * srcLd);
+        var t0 = Sse.UnpackLow(r0, r1); var t1 = Sse.UnpackHigh(r0, r1);
+        var t2 = Sse.UnpackLow(r2, r3); var t3 = Sse.UnpackHigh(r2, r3);
+        Sse.Store(dst, Sse.MoveLowToHigh(t0, t2));
+        Sse.Store(dst + ld, Sse.MoveHighToLow(t2, t0));
+        Sse.Store(dst + 2 * ld, Sse.MoveLowToHigh(t1, t3));
+        Sse.Store(dst + 3 * ld, Sse.MoveHighToLow(t3, t1));
     }
 
     /// <summary>dst[r·ld + c] = src[c·srcLd + r] for an 8×8 block (three shuffle stages, AVX).</summary>
