@@ -1,11 +1,9 @@
 namespace GpuGen.Backends.Gpu;
 
-// The part of the contract whose device kernels are not written yet: GEMM, convolutions and the
+// The part of the contract whose device kernels are not written yet: convolutions and the
 // layer kernels. Each throws NotSupportedException naming the method and the dialect.
 internal sealed partial class GpuKernels
 {
-    public void Gemm(in GemmArgs args, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c) => throw NotYet(nameof(Gemm));
-
     public void Conv2dForward(in Conv2dArgs args, DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, DeviceBuffer y, bool accumulate = false) =>
         throw NotYet(nameof(Conv2dForward));
 

@@ -24,6 +24,9 @@ internal sealed partial class GpuKernels : IKernels, IDisposable
     /// <summary>Work-group size of the reductions (a power of two, compiled in as REDUCE_WG / LOSS_WG).</summary>
     private readonly int group;
 
+    /// <summary>Tiles of kernels/gemm.cl (compiled in as GEMM_* defines).</summary>
+    private readonly GemmTiling gemmTiling;
+
     /// <param name="driver">The device: compile, allocate, copy, launch.</param>
     /// <param name="dialect">"OpenCL" or "CUDA", for messages.</param>
     public GpuKernels(IGpuDriver driver, string dialect)
@@ -33,7 +36,8 @@ internal sealed partial class GpuKernels : IKernels, IDisposable
         group = 1;
         while (group * 2 <= Math.Min(256, driver.MaxWorkGroupSize)) group *= 2;
         flat = group;
-        Options = string.Create(CultureInfo.InvariantCulture, $"-DREDUCE_WG={group} -DLOSS_WG={group}");
+        gemmTiling = GemmTiling.For(driver.MaxWorkGroupSize);
+        Options = string.Create(CultureInfo.InvariantCulture, $"-DREDUCE_WG={group} -DLOSS_WG={group} {gemmTiling.Defines}");
     }
 
     /// <summary>Build options of every program (tuning defines).</summary>
