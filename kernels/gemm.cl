@@ -18,13 +18,13 @@
 #define GEMM_TN 64
 #endif
 #ifndef GEMM_TK
-#define GEMM_TK 16
+#define GEMM_TK 32
 #endif
 #ifndef GEMM_WM
 #define GEMM_WM 4
 #endif
 #ifndef GEMM_WN
-#define GEMM_WN 4
+#define GEMM_WN 8
 #endif
 #ifndef GEMM_VW
 #define GEMM_VW 4

@@ -32,8 +32,8 @@ public sealed class GemmTests(ITestOutputHelper output)
 
     /// <summary>
     /// Devices (PoCL is a correctness target, so small): 1 and 7 fall inside one work-item's block,
-    /// 33 just past a 32-wide tile, 130 past two 64-wide tiles; K = 1, 33, 130 leaves a ragged
-    /// 16-deep slice.
+    /// 33 just past a 32-wide tile, 130 past two 64-wide tiles; K = 1, 33, 130 leave a ragged last
+    /// slice of the 16- or 32-deep steps.
     /// </summary>
     public static IEnumerable<object[]> DeviceSizes()
     {
