@@ -1,6 +1,6 @@
-// Reductions. Sums carry Kahan compensation per work-item and then add pairwise in local memory,
-// so a float32 sum of 10⁵ terms stays within a few ulps of Σ|terms| (the CPU twin sums in SIMD
-// lanes; both are held to the float64 reference).
+// Reductions: sums and the row softmax. Sums carry Kahan compensation per work-item and then add
+// pairwise in local memory, so a float32 sum of 10⁵ terms stays within a few ulps of Σ|terms| (the
+// CPU twin sums in SIMD lanes; both are held to the float64 reference).
 
 #ifndef REDUCE_WG
 #define REDUCE_WG 256
@@ -45,4 +45,66 @@ GG_KERNEL void reduce_sum_columns(int outer, int mid, int inner, GG_GLOBAL const
     int k = o * inner + i;
     float s = alpha * sum;
     y[k] = accumulate ? y[k] + s : s;
+}
+
+/// Maximum of part[0..REDUCE_WG) into part[0]; every work-item of the group must call it.
+GG_INLINE void group_max(GG_LOCAL float* part, int lid)
+{
+    for (int s = REDUCE_WG / 2; s > 0; s >>= 1)
+    {
+        GG_BARRIER();
+        if (lid < s) part[lid] = gg_max(part[lid], part[lid + s]);
+    }
+    GG_BARRIER();
+}
+
+/// softmax(x)ⱼ = e^{xⱼ−m}/Σₖe^{xₖ−m}, log-softmax(x)ⱼ = xⱼ − m − ln Σₖe^{xₖ−m}, m = maxₖ xₖ (every
+/// exponent ≤ 0, so nothing overflows). One work-group per row; x may alias y (each element is
+/// read for the last time by the work-item that writes it, after the row's max and sum are known).
+GG_KERNEL void softmax_rows(int cols, GG_GLOBAL const float* x, GG_GLOBAL float* y, int log_softmax)
+{
+    GG_LOCAL float part[REDUCE_WG];
+    int r = GG_GROUP_ID(0), lid = GG_LOCAL_ID(0);
+    GG_GLOBAL const float* xr = x + (gg_i64)r * cols;
+    GG_GLOBAL float* yr = y + (gg_i64)r * cols;
+    float m = gg_as_float(0xFF800000u); // −∞
+    for (int c = lid; c < cols; c += REDUCE_WG) m = gg_max(m, xr[c]);
+    part[lid] = m;
+    group_max(part, lid);
+    m = part[0];
+    GG_BARRIER();
+    float sum = 0.0f, comp = 0.0f;
+    for (int c = lid; c < cols; c += REDUCE_WG) gg_kahan_add(&sum, &comp, gg_exp(xr[c] - m));
+    part[lid] = sum;
+    group_sum(part, lid);
+    sum = part[0];
+    if (log_softmax)
+    {
+        float shift = m + gg_log(sum);
+        for (int c = lid; c < cols; c += REDUCE_WG) yr[c] = xr[c] - shift;
+    }
+    else
+    {
+        float inv = 1.0f / sum;
+        for (int c = lid; c < cols; c += REDUCE_WG) yr[c] = gg_exp(xr[c] - m) * inv;
+    }
+}
+
+/// Softmax: dx += y ⊙ (dy − ⟨dy, y⟩) (the Jacobian diag(y) − yyᵀ is symmetric).
+/// Log-softmax: dx += dy − e^y·Σdy (e^y is the softmax). One work-group per row.
+GG_KERNEL void softmax_backward_rows(int cols, GG_GLOBAL const float* y, GG_GLOBAL const float* dy, GG_GLOBAL float* dx, int log_softmax)
+{
+    GG_LOCAL float part[REDUCE_WG];
+    int r = GG_GROUP_ID(0), lid = GG_LOCAL_ID(0);
+    gg_i64 base = (gg_i64)r * cols;
+    float sum = 0.0f, comp = 0.0f;
+    for (int c = lid; c < cols; c += REDUCE_WG) gg_kahan_add(&sum, &comp, log_softmax ? dy[base + c] : dy[base + c] * y[base + c]);
+    part[lid] = sum;
+    group_sum(part, lid);
+    float s = part[0];
+    for (int c = lid; c < cols; c += REDUCE_WG)
+    {
+        gg_i64 i = base + c;
+        dx[i] += log_softmax ? gg_fma(-s, gg_exp(y[i]), dy[i]) : y[i] * (dy[i] - s);
+    }
 }

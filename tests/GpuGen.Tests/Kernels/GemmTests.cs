@@ -1,11 +1,12 @@
 using GpuGen.Backends;
 using GpuGen.Backends.Cpu;
+using GpuGen.Tests.Support;
 using Xunit.Abstractions;
 
 namespace GpuGen.Tests.Kernels;
 
 /// <summary>
-/// CPU SGEMM against a float64 reference on fresh random inputs. Error bound: a float32 dot product of
+/// SGEMM on every device against a float64 reference on fresh random inputs. Error bound: a float32 dot product of
 /// length K accumulated in any order (blocked, FMA) has |fl(s) − s| ≤ γ_K·Σ|a||b| with
 /// γ_K = K·u/(1 − K·u), u = 2⁻²⁴ (Higham, Accuracy and Stability, eq. 3.5); the α and β products add
 /// a few more roundings, and the inputs are exact in float32 on both sides. So each element must
@@ -15,85 +16,115 @@ public sealed class GemmTests(ITestOutputHelper output)
 {
     private const double U = 1.0 / (1 << 24);
 
-    public static TheoryData<int, int, int> AwkwardSizes()
+    /// <summary>The CPU's blocked paths: sizes around its 12 × 32 register tile, 250-deep K blocks and thin N.</summary>
+    public static IEnumerable<object[]> AwkwardSizes()
     {
-        var data = new TheoryData<int, int, int>();
         int[] sizes = [1, 7, 33, 130, 257];
         foreach (int m in sizes)
             foreach (int n in sizes)
                 foreach (int k in new[] { 1, 33, 257 })
-                    data.Add(m, n, k);
-        data.Add(13, 2, 128);
-        data.Add(300, 5, 40);
-        data.Add(2, 300, 1100);
-        data.Add(9, 64, 17);
-        return data;
+                    yield return [m, n, k];
+        yield return [13, 2, 128];
+        yield return [300, 5, 40];
+        yield return [2, 300, 1100];
+        yield return [9, 64, 17];
     }
 
+    /// <summary>
+    /// Devices (PoCL is a correctness target, so small): 1 and 7 fall inside one work-item's block,
+    /// 33 just past a 32-wide tile, 130 past two 64-wide tiles; K = 1, 33, 130 leave a ragged last
+    /// slice of the 16- or 32-deep steps.
+    /// </summary>
+    public static IEnumerable<object[]> DeviceSizes()
+    {
+        int[] sizes = [1, 7, 33, 130];
+        foreach (int m in sizes)
+            foreach (int n in sizes)
+                foreach (int k in new[] { 1, 33, 130 })
+                    yield return [m, n, k];
+        yield return [2, 65, 200];
+    }
+
+    public static IEnumerable<object[]> AlphaBeta() =>
+        from ab in new[] { (1f, 0f), (-0.75f, 0f), (1f, 1f), (0.5f, -1.5f), (0f, 2f), (2f, 0.25f) }
+        select new object[] { ab.Item1, ab.Item2 };
+
+    public static IEnumerable<object[]> Transposes() =>
+        from ta in new[] { false, true } from tb in new[] { false, true } select new object[] { ta, tb };
+
+    public static IEnumerable<object[]> TransposesAndBeta() =>
+        new[] { (false, false, 0f), (true, false, 1f), (false, true, 0f), (true, true, 0.5f) }.Select(x => new object[] { x.Item1, x.Item2, x.Item3 });
+
     [Theory]
-    [MemberData(nameof(AwkwardSizes))]
-    public void MatchesReferenceForEveryTransposeAtAwkwardSizes(int m, int n, int k)
+    [DeviceData("cpu", Member = nameof(AwkwardSizes))]
+    [DeviceData("opencl:0", Member = nameof(DeviceSizes))]
+    public void MatchesReferenceForEveryTransposeAtAwkwardSizes(string device, int m, int n, int k)
     {
         for (int t = 0; t < 4; t++)
         {
             bool ta = (t & 1) != 0, tb = (t & 2) != 0;
-            Check(GemmArgs.Simple(m, n, k, ta, tb), seed: HashCode.Combine(m, n, k, t));
+            Check(device, GemmArgs.Simple(m, n, k, ta, tb), seed: HashCode.Combine(m, n, k, t));
         }
     }
 
     [Theory]
-    [InlineData(1f, 0f)]
-    [InlineData(-0.75f, 0f)]
-    [InlineData(1f, 1f)]
-    [InlineData(0.5f, -1.5f)]
-    [InlineData(0f, 2f)]
-    [InlineData(2f, 0.25f)]
-    public void AppliesAlphaAndBeta(float alpha, float beta)
+    [DeviceData("cpu", Member = nameof(AlphaBeta))]
+    [DeviceData("opencl:0", Member = nameof(AlphaBeta))]
+    public void AppliesAlphaAndBeta(string device, float alpha, float beta)
     {
         foreach (var (m, n, k) in new[] { (37, 45, 29), (130, 70, 300), (5, 3, 64), (64, 2, 1000) })
             for (int t = 0; t < 4; t++)
-                Check(GemmArgs.Simple(m, n, k, (t & 1) != 0, (t & 2) != 0, alpha, beta), seed: 7 * m + t + (int)(alpha * 100) + (int)(beta * 1000));
+                Check(device, GemmArgs.Simple(m, n, k, (t & 1) != 0, (t & 2) != 0, alpha, beta), seed: 7 * m + t + (int)(alpha * 100) + (int)(beta * 1000));
     }
 
     [Theory]
-    [InlineData(false, false)]
-    [InlineData(true, false)]
-    [InlineData(false, true)]
-    [InlineData(true, true)]
-    public void HonoursPaddedLeadingDimensionsAndOffsets(bool ta, bool tb)
+    [DeviceData("cpu", Member = nameof(Transposes))]
+    [DeviceData("opencl:0", Member = nameof(Transposes))]
+    public void HonoursPaddedLeadingDimensionsAndOffsets(string device, bool ta, bool tb)
     {
         foreach (var (m, n, k) in new[] { (33, 70, 19), (130, 2, 257), (257, 33, 7) })
         {
             var g = GemmArgs.Simple(m, n, k, ta, tb, alpha: 1.25f, beta: 0.5f) with { OffsetA = 5, OffsetB = 11, OffsetC = 3 };
             g = g with { Lda = g.Lda + 3, Ldb = g.Ldb + 17, Ldc = g.Ldc + 1 };
-            Check(g, seed: m + n + k + (ta ? 1 : 0) + (tb ? 2 : 0));
+            Check(device, g, seed: m + n + k + (ta ? 1 : 0) + (tb ? 2 : 0));
+            Check(device, g with { Beta = 0f }, seed: m + n + k + 5); // padded C poisoned with NaN: neither read nor written
         }
     }
 
     [Theory]
-    [InlineData(false, false, 0f)]
-    [InlineData(true, false, 1f)]
-    [InlineData(false, true, 0f)]
-    [InlineData(true, true, 0.5f)]
-    public void RunsBatchesWithStridesAndOffsets(bool ta, bool tb, float beta)
+    [DeviceData("cpu", Member = nameof(TransposesAndBeta))]
+    [DeviceData("opencl:0", Member = nameof(TransposesAndBeta))]
+    public void RunsBatchesWithStridesAndOffsets(string device, bool ta, bool tb, float beta)
     {
         foreach (var (m, n, k, batch) in new[] { (17, 40, 23, 3), (64, 64, 64, 4), (100, 3, 50, 5), (1, 1, 1, 2) })
         {
             var g = GemmArgs.Simple(m, n, k, ta, tb, alpha: 0.8f, beta: beta);
             long sizeA = (long)m * k, sizeB = (long)k * n, sizeC = (long)m * n;
             g = g with { Batch = batch, StrideA = sizeA + 9, StrideB = sizeB + 4, StrideC = sizeC + 2, OffsetA = 1, OffsetB = 2, OffsetC = 3 };
-            Check(g, seed: 31 * m + batch + (ta ? 1 : 0));
+            Check(device, g, seed: 31 * m + batch + (ta ? 1 : 0));
         }
+    }
+
+    [Theory]
+    [DeviceData("cpu")]
+    [DeviceData("opencl:0")]
+    public void ZeroSizesAreNoOpsOrScale(string device)
+    {
+        Check(device, GemmArgs.Simple(5, 6, 0, beta: 0f), seed: 1);
+        Check(device, GemmArgs.Simple(5, 6, 0, beta: 2f), seed: 2);
+        Check(device, GemmArgs.Simple(0, 6, 3), seed: 3);
+        Check(device, GemmArgs.Simple(4, 0, 3), seed: 4);
+        Check(device, GemmArgs.Simple(3, 4, 5) with { Batch = 0 }, seed: 5);
     }
 
     [Fact]
     public void LargeProblemUsesEveryBlockAndBothCores()
     {
         // 600×700×500: two N panels of packed B (nc ≤ 736), two K blocks (kc = 250), both cores.
-        Check(GemmArgs.Simple(600, 700, 500), seed: 600);
-        Check(GemmArgs.Simple(600, 700, 500, transA: true, transB: true, beta: 1f), seed: 601);
+        Check("cpu", GemmArgs.Simple(600, 700, 500), seed: 600);
+        Check("cpu", GemmArgs.Simple(600, 700, 500, transA: true, transB: true, beta: 1f), seed: 601);
         // K = 1100 → three K blocks; N = 1030 → two panels with a 6-wide edge sliver.
-        Check(GemmArgs.Simple(130, 1030, 1100, transB: true, alpha: 0.5f, beta: 0.5f), seed: 1000);
+        Check("cpu", GemmArgs.Simple(130, 1030, 1100, transB: true, alpha: 0.5f, beta: 0.5f), seed: 1000);
     }
 
     [Fact]
@@ -105,7 +136,7 @@ public sealed class GemmTests(ITestOutputHelper output)
             CpuGemm.UseVector512 = false;
             foreach (var (m, n, k) in new[] { (37, 45, 29), (130, 70, 300), (5, 3, 64), (600, 40, 50) })
                 for (int t = 0; t < 4; t++)
-                    Check(GemmArgs.Simple(m, n, k, (t & 1) != 0, (t & 2) != 0, beta: 0.5f), seed: m + t);
+                    Check("cpu", GemmArgs.Simple(m, n, k, (t & 1) != 0, (t & 2) != 0, beta: 0.5f), seed: m + t);
         }
         finally
         {
@@ -113,28 +144,23 @@ public sealed class GemmTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public void ZeroSizesAreNoOpsOrScale()
-    {
-        Check(GemmArgs.Simple(5, 6, 0, beta: 0f), seed: 1);
-        Check(GemmArgs.Simple(5, 6, 0, beta: 2f), seed: 2);
-        Check(GemmArgs.Simple(0, 6, 3), seed: 3);
-        Check(GemmArgs.Simple(4, 0, 3), seed: 4);
-    }
-
-    /// <summary>Runs <paramref name="g"/> on the CPU backend and compares every element of C with the float64 reference.</summary>
-    private void Check(GemmArgs g, int seed)
+    /// <summary>
+    /// Runs <paramref name="g"/> on <paramref name="device"/> and compares every element of C with the
+    /// float64 reference; elements of the buffer outside the matrices must keep their bits.
+    /// </summary>
+    private void Check(string device, GemmArgs g, int seed)
     {
         var rng = new System.Random(seed);
         long rowsA = g.TransA ? g.K : g.M, colsA = g.TransA ? g.M : g.K;
         long rowsB = g.TransB ? g.N : g.K, colsB = g.TransB ? g.K : g.N;
-        long lenA = g.OffsetA + (g.Batch - 1) * g.StrideA + Math.Max(0, (rowsA - 1) * g.Lda + colsA) + 1;
-        long lenB = g.OffsetB + (g.Batch - 1) * g.StrideB + Math.Max(0, (rowsB - 1) * g.Ldb + colsB) + 1;
-        long lenC = g.OffsetC + (g.Batch - 1) * g.StrideC + Math.Max(0, (g.M - 1L) * g.Ldc + g.N) + 1;
+        int batches = Math.Max(g.Batch, 1);
+        long lenA = g.OffsetA + (batches - 1) * g.StrideA + Math.Max(0, (rowsA - 1) * g.Lda + colsA) + 1;
+        long lenB = g.OffsetB + (batches - 1) * g.StrideB + Math.Max(0, (rowsB - 1) * g.Ldb + colsB) + 1;
+        long lenC = g.OffsetC + (batches - 1) * g.StrideC + Math.Max(0, (g.M - 1L) * g.Ldc + g.N) + 1;
         float[] a = Uniform(rng, lenA), b = Uniform(rng, lenB), c0 = Uniform(rng, lenC);
         if (g.Beta == 0f) Array.Fill(c0, float.NaN); // beta == 0 must not read C: NaN would leak
 
-        using var backend = new CpuBackend();
+        var backend = TestBackends.Get(device);
         using var da = backend.Allocate(lenA);
         using var db = backend.Allocate(lenB);
         using var dc = backend.Allocate(lenC);
@@ -143,6 +169,7 @@ public sealed class GemmTests(ITestOutputHelper output)
         backend.Write(dc, 0, c0);
         backend.Kernels.Gemm(g, da, db, dc);
         var c = new float[lenC];
+        backend.Synchronize();
         backend.Read(dc, 0, c);
 
         var inside = new bool[lenC];
@@ -185,7 +212,7 @@ public sealed class GemmTests(ITestOutputHelper output)
             }
         }
 
-        string name = $"M={g.M} N={g.N} K={g.K} transA={g.TransA} transB={g.TransB} alpha={g.Alpha} beta={g.Beta} ld=({g.Lda},{g.Ldb},{g.Ldc}) batch={g.Batch}";
+        string name = $"{device} M={g.M} N={g.N} K={g.K} transA={g.TransA} transB={g.TransB} alpha={g.Alpha} beta={g.Beta} ld=({g.Lda},{g.Ldb},{g.Ldc}) batch={g.Batch}";
         if (worst > 0)
         {
             output.WriteLine($"{name}: max |diff| {worstDiff:g4} ({worst:g3}× the bound) at {where}");

@@ -28,10 +28,11 @@ public class LossTests
     }
 
     [Theory]
-    [MemberData(nameof(TestData.Sizes), MemberType = typeof(TestData))]
-    public void BceWithLogitsAndBackward(int n)
+    [DeviceData("cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    [DeviceData("opencl:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    public void BceWithLogitsAndBackward(string device, int n)
     {
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         // Logits up to ±40 (e^−|x| far below float epsilon: the log1p path), targets in [0, 1] and exact 0/1.
         var x = TestData.Uniform(33, n, -40f, 40f);
         for (int i = 0; i < n; i += 3) x[i] /= 10f;
@@ -55,28 +56,29 @@ public class LossTests
         Approx.Close(x.Select((v, i) => d0[i] + scale * (1 / (1 + Math.Exp(-(double)v)) - z[i]) * DLoss).ToArray(), h.Read(d), 1e-6, 1e-7, "bce backward");
     }
 
-    [Fact]
-    public void BceKeepsTinyLossesAccurate()
+    [Theory]
+    [DeviceData("cpu")]
+    [DeviceData("opencl:0")]
+    public void BceKeepsTinyLossesAccurate(string device)
     {
         // Correct, confident predictions: each term is ln(1 + e^−|x|) ≈ e^−|x| ≈ 2·10⁻⁹, far below float
         // epsilon relative to 1, so a plain log(1 + u) would return 0.
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         var x = Enumerable.Repeat(20f, 64).ToArray();
         var loss = h.Poisoned(1);
         h.K.BceWithLogitsLoss(64, h.Upload(x), h.Upload(Enumerable.Repeat(1f, 64).ToArray()), loss, 1f);
         Approx.Close(64 * Math.Log(1 + Math.Exp(-20.0)), h.Read(loss)[0], 1e-5, 0, "tiny bce");
     }
 
+    public static IEnumerable<object[]> CrossEntropyShapes() =>
+        new[] { (1, 1), (7, 33), (130, 10), (257, 256), (5, 1500), (400, 256) }.Select(s => new object[] { s.Item1, s.Item2 });
+
     [Theory]
-    [InlineData(1, 1)]
-    [InlineData(7, 33)]
-    [InlineData(130, 10)]
-    [InlineData(257, 256)]
-    [InlineData(5, 1500)]
-    [InlineData(400, 256)]
-    public void SoftmaxCrossEntropyAndBackward(int rows, int cols)
+    [DeviceData("cpu", Member = nameof(CrossEntropyShapes))]
+    [DeviceData("opencl:0", Member = nameof(CrossEntropyShapes))]
+    public void SoftmaxCrossEntropyAndBackward(string device, int rows, int cols)
     {
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         var x = TestData.Uniform(36, rows * cols, -8f, 8f);
         for (int c = 0; c < cols; c++) x[c] += 90f; // would overflow without the max shift
         var labels = TestData.Ints(37, rows, 0, cols);
@@ -114,10 +116,22 @@ public class LossTests
     }
 
     [Theory]
-    [MemberData(nameof(TestData.Sizes), MemberType = typeof(TestData))]
-    public void GaussianKlAndBackward(int n)
+    [DeviceData("opencl:0")]
+    public void DeviceCrossEntropyTurnsBadLabelsIntoNaN(string device)
     {
-        using var h = new KernelHarness();
+        // A device cannot throw without a round trip: the loss is NaN, and the bad label is never an index.
+        using var h = new KernelHarness(TestBackends.Get(device));
+        var loss = h.Scalar(0f);
+        h.K.SoftmaxCrossEntropy(2, 3, h.Upload(new float[6]), h.Upload(new[] { 0, 3 }), loss, 1f);
+        Assert.True(float.IsNaN(h.Read(loss)[0]));
+    }
+
+    [Theory]
+    [DeviceData("cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    [DeviceData("opencl:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    public void GaussianKlAndBackward(string device, int n)
+    {
+        using var h = new KernelHarness(TestBackends.Get(device));
         var mu = TestData.Normal(39, n);
         var lv = TestData.Uniform(40, n, -4f, 3f);
         float scale = 1f / n;

@@ -1,3 +1,4 @@
+using GpuGen.Backends;
 using GpuGen.Backends.Gpu;
 using GpuGen.Backends.OpenCL;
 using GpuGen.Tests.Support;
@@ -16,7 +17,9 @@ public class OpenClCacheTests
     [DeviceData("opencl:0")]
     public void ProgramsComeFromTheDiskCacheTheSecondTime(string device)
     {
-        var backend = (OpenClBackend)TestBackends.Get(device);
+        // A backend of its own, so that no other test's compiles move its counters.
+        _ = TestBackends.IsPresent(device); // sets the cache folders first
+        using var backend = new OpenClBackend(DeviceRegistry.Parse(device).Index);
         string source = KernelSources.Text("prelude.h") + $"\nGG_KERNEL void cached(GG_GLOBAL float* x) {{ x[0] = {Environment.TickCount64}.0f; }}\n";
         int hits = backend.Driver.CacheHits, builds = backend.Driver.SourceBuilds;
         backend.Driver.Compile("cache probe", source, "").Dispose();

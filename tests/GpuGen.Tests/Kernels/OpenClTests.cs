@@ -244,15 +244,6 @@ public class OpenClTests
         Assert.Throws<ArgumentException>(() => DeviceRegistry.Open("opencl:99"));
     }
 
-    [Theory]
-    [DeviceData(Device)]
-    public void KernelsNotWrittenYetSaySo(string device)
-    {
-        using var h = new KernelHarness(TestBackends.Get(device));
-        var ex = Assert.Throws<NotSupportedException>(() => h.K.Softmax(1, 1, h.Poisoned(1), h.Poisoned(1), log: false));
-        Assert.Equal("Softmax has no OpenCL kernel yet", ex.Message);
-    }
-
     [Fact]
     public void StatusNamesComeFromClH()
     {

@@ -85,20 +85,23 @@ public class ReductionTests
     }
 
     [Theory]
-    [MemberData(nameof(SoftmaxCases))]
-    public void SoftmaxMatchesReference(int rows, int cols, bool log)
+    [DeviceData("cpu", Member = nameof(SoftmaxCases))]
+    [DeviceData("opencl:0", Member = nameof(SoftmaxCases))]
+    public void SoftmaxMatchesReference(string device, int rows, int cols, bool log)
     {
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         var x = Logits(22, rows, cols);
         var y = h.Poisoned(rows * cols);
         h.K.Softmax(rows, cols, h.Upload(x), y, log);
         Approx.Close(SoftmaxReference(TestData.ToDouble(x), rows, cols, log), h.Read(y), 1e-5, log ? 2e-6 : 1e-8, $"softmax log={log}");
     }
 
-    [Fact]
-    public void SoftmaxInPlace()
+    [Theory]
+    [DeviceData("cpu")]
+    [DeviceData("opencl:0")]
+    public void SoftmaxInPlace(string device)
     {
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         var x = Logits(23, 9, 77);
         foreach (bool log in new[] { false, true })
         {
@@ -109,10 +112,11 @@ public class ReductionTests
     }
 
     [Theory]
-    [MemberData(nameof(SoftmaxCases))]
-    public void SoftmaxBackwardMatchesReference(int rows, int cols, bool log)
+    [DeviceData("cpu", Member = nameof(SoftmaxCases))]
+    [DeviceData("opencl:0", Member = nameof(SoftmaxCases))]
+    public void SoftmaxBackwardMatchesReference(string device, int rows, int cols, bool log)
     {
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         var yd = SoftmaxReference(TestData.ToDouble(Logits(24, rows, cols)), rows, cols, log);
         var y = Array.ConvertAll(yd, v => (float)v);
         var dy = TestData.Normal(25, rows * cols);
@@ -134,13 +138,15 @@ public class ReductionTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void SoftmaxBackwardMatchesFiniteDifferences(bool log)
+    [DeviceData("cpu", false)]
+    [DeviceData("cpu", true)]
+    [DeviceData("opencl:0", false)]
+    [DeviceData("opencl:0", true)]
+    public void SoftmaxBackwardMatchesFiniteDifferences(string device, bool log)
     {
         // L(x) = Σ w ⊙ softmax(x) in float64; the kernel's dx (from 0) must equal ∂L/∂x by central differences.
         const int rows = 3, cols = 11;
-        using var h = new KernelHarness();
+        using var h = new KernelHarness(TestBackends.Get(device));
         var x = TestData.ToDouble(TestData.Uniform(27, rows * cols, -3f, 3f));
         var w = TestData.Normal(28, rows * cols);
         var y = Array.ConvertAll(SoftmaxReference(x, rows, cols, log), v => (float)v);

@@ -1,6 +1,6 @@
 namespace GpuGen.Backends.Gpu;
 
-// kernels/reduce.cl: ReduceSum. Softmax has no device kernel yet.
+// kernels/reduce.cl: ReduceSum and the row softmax (one work-group per row).
 internal sealed partial class GpuKernels
 {
     private const string Reduce = "reduce.cl";
@@ -36,7 +36,37 @@ internal sealed partial class GpuKernels
         Launch(Reduce, "reduce_sum_columns", LaunchGrid.Planar(inner, outer, Cols2d, Rows2d), a);
     }
 
-    public void Softmax(int rows, int cols, DeviceBuffer x, DeviceBuffer y, bool log) => throw NotYet(nameof(Softmax));
+    public void Softmax(int rows, int cols, DeviceBuffer x, DeviceBuffer y, bool log)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows, nameof(rows));
+        ArgumentOutOfRangeException.ThrowIfNegative(cols, nameof(cols));
+        long n = Count((long)rows * cols, "rows·cols");
+        if (n == 0) return;
+        Need(x, n, nameof(x));
+        Need(y, n, nameof(y));
+        var a = new KernelArgs();
+        a.Int(cols);
+        a.Buffer(x);
+        a.Buffer(y);
+        a.Bool(log);
+        Launch(Reduce, "softmax_rows", LaunchGrid.Groups(rows, group), a);
+    }
 
-    public void SoftmaxBackward(int rows, int cols, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, bool log) => throw NotYet(nameof(SoftmaxBackward));
+    public void SoftmaxBackward(int rows, int cols, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, bool log)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows, nameof(rows));
+        ArgumentOutOfRangeException.ThrowIfNegative(cols, nameof(cols));
+        long n = Count((long)rows * cols, "rows·cols");
+        if (n == 0) return;
+        Need(y, n, nameof(y));
+        Need(dy, n, nameof(dy));
+        Need(dx, n, nameof(dx));
+        var a = new KernelArgs();
+        a.Int(cols);
+        a.Buffer(y);
+        a.Buffer(dy);
+        a.Buffer(dx);
+        a.Bool(log);
+        Launch(Reduce, "softmax_backward_rows", LaunchGrid.Groups(rows, group), a);
+    }
 }

@@ -6,8 +6,7 @@ namespace GpuGen.Backends.Gpu;
 /// The launch layer that OpenCL (and later CUDA) share: for each <see cref="IKernels"/> method the
 /// argument checks, the packing of arguments (no allocation), the grid (global sizes rounded up to
 /// whole work-groups) and the kernel's name in kernels/*.cl. Programs are compiled lazily, one per
-/// source file, on the first launch of one of their kernels. Methods whose device kernel is not
-/// written yet throw <see cref="NotSupportedException"/>. Launches from several threads are
+/// source file, on the first launch of one of their kernels. Launches from several threads are
 /// serialized (setting arguments and enqueueing is one step per kernel object).
 /// </summary>
 internal sealed partial class GpuKernels : IKernels, IDisposable
@@ -24,6 +23,9 @@ internal sealed partial class GpuKernels : IKernels, IDisposable
     /// <summary>Work-group size of the reductions (a power of two, compiled in as REDUCE_WG / LOSS_WG).</summary>
     private readonly int group;
 
+    /// <summary>Tiles of kernels/gemm.cl (compiled in as GEMM_* defines).</summary>
+    private readonly GemmTiling gemmTiling;
+
     /// <param name="driver">The device: compile, allocate, copy, launch.</param>
     /// <param name="dialect">"OpenCL" or "CUDA", for messages.</param>
     public GpuKernels(IGpuDriver driver, string dialect)
@@ -33,7 +35,8 @@ internal sealed partial class GpuKernels : IKernels, IDisposable
         group = 1;
         while (group * 2 <= Math.Min(256, driver.MaxWorkGroupSize)) group *= 2;
         flat = group;
-        Options = string.Create(CultureInfo.InvariantCulture, $"-DREDUCE_WG={group} -DLOSS_WG={group}");
+        gemmTiling = GemmTiling.For(driver.MaxWorkGroupSize);
+        Options = string.Create(CultureInfo.InvariantCulture, $"-DREDUCE_WG={group} -DLOSS_WG={group} {gemmTiling.Defines}");
     }
 
     /// <summary>Build options of every program (tuning defines).</summary>
@@ -79,8 +82,6 @@ internal sealed partial class GpuKernels : IKernels, IDisposable
         }
         return program;
     }
-
-    private NotSupportedException NotYet(string name) => new($"{name} has no {dialect} kernel yet");
 
     // ---- argument checks (a device kernel indexes with int: sizes must fit) ---------------------------
 

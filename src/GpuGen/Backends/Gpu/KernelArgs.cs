@@ -38,6 +38,8 @@ internal struct KernelArgs
 
     public void Float(float value) => Push(BitConverter.SingleToUInt32Bits(value), sizeof(float));
 
+    public void Long(long value) => Push(unchecked((ulong)value), sizeof(long));
+
     public void ULong(ulong value) => Push(value, sizeof(ulong));
 
     private void Push(ulong word, int size)
