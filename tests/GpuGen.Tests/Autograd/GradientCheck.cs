@@ -29,11 +29,36 @@ internal static class GradientCheck
             return (double)(float)(rng.Next(2) == 0 ? v : -v);
         }).ToArray());
 
+    /// <summary>The backends every op is checked on: the CPU, and OpenCL where a driver is present.</summary>
+    public static IReadOnlyList<string> Devices { get; } =
+        new[] { "cpu", "opencl:0" }.Where(Support.TestBackends.IsPresent).ToArray();
+
+    /// <summary>Runs the check on every backend present; a failure names the backend.</summary>
     public static void Run(int seed, Input[] inputs, Func<Tensor[], Tensor> op, Func<double[][], double[]> reference,
         double forwardTolerance = 2e-5, double gradientTolerance = 2e-3)
     {
+        foreach (string name in Devices)
+        {
+            var device = new Device(Support.TestBackends.Get(name));   // the backend is shared: only the pool is ours
+            try
+            {
+                RunOn(device, seed, inputs, op, reference, forwardTolerance, gradientTolerance);
+            }
+            catch (XunitException e)
+            {
+                throw new XunitException($"on {name}: {e.Message}");
+            }
+            finally
+            {
+                device.Pool.Trim();
+            }
+        }
+    }
+
+    private static void RunOn(Device device, int seed, Input[] inputs, Func<Tensor[], Tensor> op, Func<double[][], double[]> reference,
+        double forwardTolerance, double gradientTolerance)
+    {
         var rng = new System.Random(seed);
-        using var device = Device.Cpu();
         double[] expected = reference(inputs.Select(i => i.Values).ToArray());
         var weights = expected.Select(_ => (double)(float)(rng.NextDouble() * 2 - 1)).ToArray();
 
