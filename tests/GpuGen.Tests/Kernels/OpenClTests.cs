@@ -244,6 +244,47 @@ public class OpenClTests
         Assert.Throws<ArgumentException>(() => DeviceRegistry.Open("opencl:99"));
     }
 
+    [Theory]
+    [DeviceData(Device)]
+    public void EventsTimeALaunchAndComplete(string device)
+    {
+        var backend = (OpenClBackend)TestBackends.Get(device);
+        var driver = backend.Driver;
+        const int n = 1 << 20;
+        using var x = backend.Allocate(n);
+        backend.Kernels.Fill(n, 1f, x); // warm-up: builds the program outside the timed span
+        using var start = driver.Record();
+        backend.Kernels.Fill(n, 2.5f, x);
+        using var end = driver.Record();
+        driver.Wait(end);
+        Assert.True(driver.IsComplete(end));
+        Assert.True(driver.IsComplete(start));
+        double ms = driver.ElapsedMilliseconds(start, end);
+        Assert.True(ms > 0 && double.IsFinite(ms), $"elapsed {ms} ms");
+        var back = new float[n];
+        backend.Read(x, 0, back);
+        Assert.All(new[] { back[0], back[n / 2], back[n - 1] }, v => Assert.Equal(2.5f, v));
+
+        backend.Synchronize();
+        using var idle = driver.Record();
+        driver.Wait(idle);
+        Assert.True(driver.IsComplete(idle));
+        Assert.True(driver.ElapsedMilliseconds(end, idle) >= 0);
+    }
+
+    [Theory]
+    [DeviceData(Device)]
+    public void EventsAreCheckedForOwnershipAndDisposal(string device)
+    {
+        var driver = ((OpenClBackend)TestBackends.Get(device)).Driver;
+        var disposed = driver.Record();
+        disposed.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => driver.Wait(disposed));
+        using var other = new OpenClBackend(0);
+        using var foreign = other.Driver.Record();
+        Assert.Throws<ArgumentException>(() => driver.IsComplete(foreign));
+    }
+
     [Fact]
     public void StatusNamesComeFromClH()
     {

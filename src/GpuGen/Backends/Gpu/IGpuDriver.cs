@@ -2,7 +2,7 @@ namespace GpuGen.Backends.Gpu;
 
 /// <summary>
 /// Everything device-specific under <see cref="GpuKernels"/>: compile, allocate, copy, launch,
-/// synchronize (tinygrad's "a backend is a short table"). OpenCL implements it now, CUDA later;
+/// synchronize, events (tinygrad's "a backend is a short table"). OpenCL implements it now, CUDA later;
 /// argument order, grid sizes and kernel names live once, in the launch layer above.
 /// </summary>
 internal interface IGpuDriver : IDisposable
@@ -31,6 +31,30 @@ internal interface IGpuDriver : IDisposable
 
     /// <summary>Blocks until every launch and copy enqueued so far has finished.</summary>
     void Synchronize();
+
+    /// <summary>
+    /// Enqueues a marker on the in-order queue: it completes once everything issued before it has
+    /// finished, and carries the device time at which it did. The caller disposes it.
+    /// </summary>
+    GpuEvent Record();
+
+    /// <summary>Blocks the host until <paramref name="e"/> (and so everything issued before it) has completed.</summary>
+    void Wait(GpuEvent e);
+
+    /// <summary>Whether <paramref name="e"/> has completed, without blocking; throws if its command failed.</summary>
+    bool IsComplete(GpuEvent e);
+
+    /// <summary>
+    /// Device time from <paramref name="start"/> to <paramref name="end"/> in milliseconds (negative
+    /// when end was recorded first); both must have completed.
+    /// </summary>
+    double ElapsedMilliseconds(GpuEvent start, GpuEvent end);
+}
+
+/// <summary>A marker on a device queue (cl_event, CUevent), from <see cref="IGpuDriver.Record"/>.</summary>
+internal abstract class GpuEvent : IDisposable
+{
+    public abstract void Dispose();
 }
 
 /// <summary>A compiled program; its kernels are looked up by name.</summary>

@@ -39,6 +39,14 @@ internal static unsafe partial class Cl
 
     public const ulong MemReadWrite = 1 << 0;
 
+    // clCreateCommandQueue properties
+    public const ulong QueueProfilingEnable = 1 << 1;
+
+    // clGetEventInfo / clGetEventProfilingInfo
+    public const uint EventCommandExecutionStatus = 0x11D3;
+    public const int Complete = 0x0;
+    public const uint ProfilingCommandEnd = 0x1283;
+
     [LibraryImport(Library)]
     public static partial int clGetPlatformIDs(uint numEntries, nint* platforms, uint* numPlatforms);
 
@@ -110,6 +118,21 @@ internal static unsafe partial class Cl
 
     [LibraryImport(Library)]
     public static partial int clFinish(nint queue);
+
+    [LibraryImport(Library)]
+    public static partial int clEnqueueMarkerWithWaitList(nint queue, uint numEvents, nint* waitList, nint* evt);
+
+    [LibraryImport(Library)]
+    public static partial int clWaitForEvents(uint numEvents, nint* events);
+
+    [LibraryImport(Library)]
+    public static partial int clGetEventInfo(nint evt, uint name, nuint size, void* value, nuint* sizeRet);
+
+    [LibraryImport(Library)]
+    public static partial int clGetEventProfilingInfo(nint evt, uint name, nuint size, void* value, nuint* sizeRet);
+
+    [LibraryImport(Library)]
+    public static partial int clReleaseEvent(nint evt);
 
     /// <summary>Throws an <see cref="OpenClException"/> naming the call and the status unless it succeeded.</summary>
     public static void Check(int status, string call)

@@ -10,6 +10,7 @@ internal enum ClObject
     Memory,
     Program,
     Kernel,
+    Event,
 }
 
 /// <summary>An owned OpenCL object, released once by the matching clRelease* call.</summary>
@@ -31,6 +32,7 @@ internal sealed class ClHandle : SafeHandle
         ClObject.Queue => Cl.clReleaseCommandQueue(handle),
         ClObject.Memory => Cl.clReleaseMemObject(handle),
         ClObject.Program => Cl.clReleaseProgram(handle),
+        ClObject.Event => Cl.clReleaseEvent(handle),
         _ => Cl.clReleaseKernel(handle),
     } == Cl.Success;
 }

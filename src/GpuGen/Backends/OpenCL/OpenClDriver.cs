@@ -5,7 +5,8 @@ namespace GpuGen.Backends.OpenCL;
 
 /// <summary>
 /// The OpenCL implementation of <see cref="IGpuDriver"/>: one context and one in-order queue per
-/// device; programs built from source as OpenCL C 1.2, their binaries cached on disk.
+/// device (profiling enabled, for event timings); programs built from source as OpenCL C 1.2, their
+/// binaries cached on disk.
 /// </summary>
 internal sealed unsafe class OpenClDriver : IGpuDriver
 {
@@ -22,7 +23,7 @@ internal sealed unsafe class OpenClDriver : IGpuDriver
         nint d = device;
         context = new ClHandle(Cl.clCreateContext(null, 1, &d, 0, 0, &status), ClObject.Context);
         Cl.Check(status, "clCreateContext");
-        queue = new ClHandle(Cl.clCreateCommandQueue(context.DangerousGetHandle(), device, 0, &status), ClObject.Queue);
+        queue = new ClHandle(Cl.clCreateCommandQueue(context.DangerousGetHandle(), device, Cl.QueueProfilingEnable, &status), ClObject.Queue);
         Cl.Check(status, "clCreateCommandQueue");
         MaxWorkGroupSize = (int)Math.Min(int.MaxValue, OpenClDevices.DeviceValue<nuint>(device, Cl.DeviceMaxWorkGroupSize));
         DeviceName = OpenClDevices.DeviceString(device, Cl.DeviceName);
@@ -103,6 +104,49 @@ internal sealed unsafe class OpenClDriver : IGpuDriver
     }
 
     public void Synchronize() => Cl.Check(Cl.clFinish(queue.DangerousGetHandle()), "clFinish");
+
+    public GpuEvent Record()
+    {
+        nint evt;
+        Cl.Check(Cl.clEnqueueMarkerWithWaitList(queue.DangerousGetHandle(), 0, null, &evt), "clEnqueueMarkerWithWaitList");
+        return new OpenClEvent(this, new ClHandle(evt, ClObject.Event));
+    }
+
+    public void Wait(GpuEvent e)
+    {
+        nint evt = Own(e).Handle;
+        Cl.Check(Cl.clWaitForEvents(1, &evt), "clWaitForEvents");
+    }
+
+    public bool IsComplete(GpuEvent e)
+    {
+        int execution;
+        Cl.Check(Cl.clGetEventInfo(Own(e).Handle, Cl.EventCommandExecutionStatus, sizeof(int), &execution, null), "clGetEventInfo");
+        if (execution < 0) throw new OpenClException("event command (CL_EVENT_COMMAND_EXECUTION_STATUS)", execution);
+        return execution == Cl.Complete;
+    }
+
+    public double ElapsedMilliseconds(GpuEvent start, GpuEvent end)
+    {
+        if (!IsComplete(start) || !IsComplete(end))
+            throw new InvalidOperationException("elapsed time needs both events completed: Wait on the later one first");
+        return (EndNanoseconds(Own(end)) - (double)EndNanoseconds(Own(start))) / 1e6;
+    }
+
+    private static ulong EndNanoseconds(OpenClEvent e)
+    {
+        ulong time;
+        Cl.Check(Cl.clGetEventProfilingInfo(e.Handle, Cl.ProfilingCommandEnd, sizeof(ulong), &time, null), "clGetEventProfilingInfo");
+        return time;
+    }
+
+    private OpenClEvent Own(GpuEvent e)
+    {
+        var cl = e as OpenClEvent ?? throw new ArgumentException($"event belongs to another backend ({e.GetType().Name}), not OpenCL");
+        if (!ReferenceEquals(cl.Owner, this)) throw new ArgumentException("event was recorded on another OpenCL device's queue");
+        ObjectDisposedException.ThrowIf(cl.IsDisposed, cl);
+        return cl;
+    }
 
     public void Dispose()
     {
