@@ -10,8 +10,15 @@ public sealed class Ema : IDisposable
 {
     private readonly Tensor[] parameters;
 
-    public Ema(IEnumerable<Tensor> parameters, float decay = 0.999f)
+    /// <param name="parameters">The live weights to average.</param>
+    /// <param name="decay">d in shadow ← d·shadow + (1 − d)·param.</param>
+    /// <param name="warmup">
+    /// Use min(decay, (1 + n)/(10 + n)) at the n-th update (TensorFlow's num_updates rule), so that a
+    /// short run's average is not dominated by the initial weights.
+    /// </param>
+    public Ema(IEnumerable<Tensor> parameters, float decay = 0.999f, bool warmup = false)
     {
+        Warmup = warmup;
         this.parameters = parameters.ToArray();
         Decay = decay;
         Shadow = this.parameters.Select(p =>
@@ -24,12 +31,22 @@ public sealed class Ema : IDisposable
 
     public float Decay { get; }
 
+    public bool Warmup { get; }
+
+    /// <summary>Updates so far (checkpoints save it, for the warm-up rule).</summary>
+    public long Updates { get; set; }
+
+    /// <summary>The decay the next update uses.</summary>
+    public float CurrentDecay => Warmup ? Math.Min(Decay, (1f + Updates) / (10f + Updates)) : Decay;
+
     public IReadOnlyList<Tensor> Shadow { get; }
 
     public void Update()
     {
+        float decay = CurrentDecay;
+        Updates++;
         for (int i = 0; i < parameters.Length; i++)
-            parameters[i].Device.Kernels.EmaUpdate(parameters[i].Length, Shadow[i].Storage, parameters[i].Storage, Decay);
+            parameters[i].Device.Kernels.EmaUpdate(parameters[i].Length, Shadow[i].Storage, parameters[i].Storage, decay);
     }
 
     /// <summary>Exchanges the live weights with the averaged ones (call twice to undo).</summary>

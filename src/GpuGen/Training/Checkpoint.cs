@@ -40,6 +40,7 @@ public static class Checkpoint
             ["gpugen.step"] = step.ToString(CultureInfo.InvariantCulture),
         };
         if (optimizer is not null) metadata["gpugen.optim.step"] = optimizer.StepCount.ToString(CultureInfo.InvariantCulture);
+        if (ema is not null) metadata["gpugen.ema.updates"] = ema.Updates.ToString(CultureInfo.InvariantCulture);
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
         SafeTensors.Write(path, tensors, metadata);
@@ -84,6 +85,9 @@ public static class Checkpoint
                 optimizer.StepCount = checkpoint.OptimizerStep;
             }
         }
+        if (ema is not null)
+            ema.Updates = checkpoint.File.Metadata.TryGetValue("gpugen.ema.updates", out var u)
+                && long.TryParse(u, NumberStyles.None, CultureInfo.InvariantCulture, out long updates) ? updates : checkpoint.Step;
     }
 
     private static void Load(CheckpointFile checkpoint, string name, Tensor target)

@@ -82,6 +82,26 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void EmaWarmupFollowsTheNumUpdatesRule()
+    {
+        using var device = Device.Cpu();
+        using var v = new Vector(device, [0f]);
+        using var ema = new Ema(v.Parameters(), decay: 0.99f, warmup: true);
+        // d_n = min(0.99, (1 + n)/(10 + n)): 0.1, 2/11, 3/12, …; reference in float64.
+        double shadow = 0;
+        for (int n = 0; n < 30; n++)
+        {
+            float value = n + 1;
+            v.W.CopyFrom([value]);
+            ema.Update();
+            double d = Math.Min(0.99, (1.0 + n) / (10.0 + n));
+            shadow = d * shadow + (1 - d) * value;
+        }
+        Assert.Equal(30, ema.Updates);
+        Assert.Equal(shadow, ema.Shadow[0].ToArray()[0], 3);
+    }
+
+    [Fact]
     public void SequentialNamesParametersLikePyTorch()
     {
         using var device = Device.Cpu();

@@ -29,7 +29,7 @@ public sealed class ToyDiffusion : IDisposable
         Schedule = NoiseSchedule.Create(config.Schedule, config.Timesteps, config.BetaStart, config.BetaEnd);
         Model = new EpsMlp(device, config.Network, new Initializer(config.Seed));
         Optimizer = new Adam(Model.Parameters(), config.LearningRate);
-        Ema = config.EmaDecay > 0 ? new Ema(Model.Parameters(), config.EmaDecay) : null;
+        Ema = config.EmaDecay > 0 ? new Ema(Model.Parameters(), config.EmaDecay, warmup: true) : null;
         Trainer = new DiffusionTrainer(Model, Schedule, Optimizer, config.Seed, Ema);
         hostBatch = new float[config.Batch * 2];
         batch = Tensor.Zeros(device, config.Batch, 2);
