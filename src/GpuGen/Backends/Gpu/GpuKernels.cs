@@ -12,7 +12,6 @@ namespace GpuGen.Backends.Gpu;
 internal sealed partial class GpuKernels : IKernels, IDisposable
 {
     private readonly IGpuDriver driver;
-    private readonly string dialect;
     private readonly object gate = new();
     private readonly Dictionary<string, GpuProgram> programs = [];
     private readonly Dictionary<string, GpuKernel> kernels = [];
@@ -27,11 +26,9 @@ internal sealed partial class GpuKernels : IKernels, IDisposable
     private readonly GemmTiling gemmTiling;
 
     /// <param name="driver">The device: compile, allocate, copy, launch.</param>
-    /// <param name="dialect">"OpenCL" or "CUDA", for messages.</param>
-    public GpuKernels(IGpuDriver driver, string dialect)
+    public GpuKernels(IGpuDriver driver)
     {
         this.driver = driver;
-        this.dialect = dialect;
         group = 1;
         while (group * 2 <= Math.Min(256, driver.MaxWorkGroupSize)) group *= 2;
         flat = group;

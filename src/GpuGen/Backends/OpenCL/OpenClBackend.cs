@@ -26,7 +26,7 @@ public sealed class OpenClBackend : IBackend
         Name = string.Create(CultureInfo.InvariantCulture, $"opencl:{index}");
         Info = Describe(platform, device);
         driver = new OpenClDriver(platform, device);
-        kernels = new GpuKernels(driver, "OpenCL");
+        kernels = new GpuKernels(driver);
     }
 
     /// <summary>How many OpenCL devices this machine offers (0 without a driver).</summary>
