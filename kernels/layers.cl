@@ -69,19 +69,8 @@ GG_KERNEL void upsample_nearest2x_backward(int rows, int width, GG_GLOBAL const 
 
 // ---- work-group sums ------------------------------------------------------------------------------
 
-/// Pairwise sum of part[0..REDUCE_WG) into part[0]; every work-item of the group must call it.
-GG_INLINE void norm_sum(GG_LOCAL float* part, int lid)
-{
-    for (int s = REDUCE_WG / 2; s > 0; s >>= 1)
-    {
-        GG_BARRIER();
-        if (lid < s) part[lid] += part[lid + s];
-    }
-    GG_BARRIER();
-}
-
 /// Two sums at once: p[0..REDUCE_WG) into p[0], q[…] into q[0].
-GG_INLINE void norm_sum2(GG_LOCAL float* p, GG_LOCAL float* q, int lid)
+GG_INLINE void norm_sum2(GG_LOCAL_PTR float* p, GG_LOCAL_PTR float* q, int lid)
 {
     for (int s = REDUCE_WG / 2; s > 0; s >>= 1)
     {
@@ -100,12 +89,12 @@ GG_INLINE gg_i64 norm_at(int e, int spatial, gg_i64 stride) { return (e / spatia
 
 /// μ_f and rstd of the m elements x[base + norm_at(e)] (two-pass, see the top); every work-item gets them.
 GG_INLINE void norm_stats(GG_GLOBAL const float* x, int m, int spatial, gg_i64 stride, float eps,
-    GG_LOCAL float* p, GG_LOCAL float* q, int lid, float* mean, float* rstd)
+    GG_LOCAL_PTR float* p, GG_LOCAL_PTR float* q, int lid, float* mean, float* rstd)
 {
     float sum = 0.0f, c = 0.0f;
     for (int e = lid; e < m; e += REDUCE_WG) gg_kahan_add(&sum, &c, x[norm_at(e, spatial, stride)]);
     p[lid] = sum;
-    norm_sum(p, lid);
+    gg_group_sum(p, lid, REDUCE_WG);
     float mu = m > 0 ? p[0] / (float)m : 0.0f;
     GG_BARRIER();
     float d = 0.0f, dc = 0.0f, sq = 0.0f, sqc = 0.0f;

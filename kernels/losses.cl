@@ -5,27 +5,6 @@
 #define LOSS_WG 256
 #endif
 
-/// Pairwise sum (or max) of part[0..LOSS_WG) into part[0]; every work-item of the group must call it.
-GG_INLINE void loss_group_sum(GG_LOCAL float* part, int lid)
-{
-    for (int s = LOSS_WG / 2; s > 0; s >>= 1)
-    {
-        GG_BARRIER();
-        if (lid < s) part[lid] += part[lid + s];
-    }
-    GG_BARRIER();
-}
-
-GG_INLINE void loss_group_max(GG_LOCAL float* part, int lid)
-{
-    for (int s = LOSS_WG / 2; s > 0; s >>= 1)
-    {
-        GG_BARRIER();
-        if (lid < s) part[lid] = gg_max(part[lid], part[lid + s]);
-    }
-    GG_BARRIER();
-}
-
 /// loss[0] = scale·Σ (pred − target)²; launched as one group of LOSS_WG.
 GG_KERNEL void mse_loss(int n, GG_GLOBAL const float* pred, GG_GLOBAL const float* target, GG_GLOBAL float* loss, float scale)
 {
@@ -38,7 +17,7 @@ GG_KERNEL void mse_loss(int n, GG_GLOBAL const float* pred, GG_GLOBAL const floa
         gg_kahan_add(&sum, &c, d * d);
     }
     part[lid] = sum;
-    loss_group_sum(part, lid);
+    gg_group_sum(part, lid, LOSS_WG);
     if (lid == 0) loss[0] = scale * part[0];
 }
 
@@ -64,7 +43,7 @@ GG_KERNEL void bce_with_logits_loss(int n, GG_GLOBAL const float* logits, GG_GLO
     float sum = 0.0f, c = 0.0f;
     for (int i = lid; i < n; i += LOSS_WG) gg_kahan_add(&sum, &c, bce_term(logits[i], targets[i]));
     part[lid] = sum;
-    loss_group_sum(part, lid);
+    gg_group_sum(part, lid, LOSS_WG);
     if (lid == 0) loss[0] = scale * part[0];
 }
 
@@ -98,7 +77,7 @@ GG_KERNEL void softmax_cross_entropy(int rows, int cols, GG_GLOBAL const float* 
         gg_kahan_add(&sum, &c, (m - picked) + gg_log(e));
     }
     part[lid] = sum;
-    loss_group_sum(part, lid);
+    gg_group_sum(part, lid, LOSS_WG);
     if (lid == 0) loss[0] = scale * part[0];
 }
 
@@ -113,13 +92,13 @@ GG_KERNEL void softmax_cross_entropy_backward(int cols, GG_GLOBAL const float* l
     float m = gg_as_float(0xFF800000u); // −∞
     for (int j = lid; j < cols; j += LOSS_WG) m = gg_max(m, x[j]);
     part[lid] = m;
-    loss_group_max(part, lid);
+    gg_group_max(part, lid, LOSS_WG);
     m = part[0];
     GG_BARRIER();
     float e = 0.0f, ec = 0.0f;
     for (int j = lid; j < cols; j += LOSS_WG) gg_kahan_add(&e, &ec, gg_exp(x[j] - m));
     part[lid] = e;
-    loss_group_sum(part, lid);
+    gg_group_sum(part, lid, LOSS_WG);
     float c = scale * dLoss[0];
     float k = c / part[0];
     int label = labels[r];
@@ -137,7 +116,7 @@ GG_KERNEL void gaussian_kl(int n, GG_GLOBAL const float* mu, GG_GLOBAL const flo
     float sum = 0.0f, c = 0.0f;
     for (int i = lid; i < n; i += LOSS_WG) gg_kahan_add(&sum, &c, kl_term(mu[i], logvar[i]));
     part[lid] = sum;
-    loss_group_sum(part, lid);
+    gg_group_sum(part, lid, LOSS_WG);
     if (lid == 0) loss[0] = scale * part[0];
 }
 

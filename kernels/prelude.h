@@ -11,6 +11,8 @@
 #define GG_KERNEL extern "C" __global__
 #define GG_GLOBAL
 #define GG_LOCAL __shared__
+// A pointer parameter into local (shared) memory: CUDA allows no memory-space qualifier there.
+#define GG_LOCAL_PTR
 #define GG_CONSTANT const
 #define GG_INLINE __device__ __forceinline__
 #define GG_BARRIER() __syncthreads()
@@ -49,6 +51,7 @@ GG_INLINE float gg_max(float a, float b) { return fmaxf(a, b); }
 #define GG_KERNEL __kernel
 #define GG_GLOBAL __global
 #define GG_LOCAL __local
+#define GG_LOCAL_PTR __local
 #define GG_CONSTANT __constant
 #define GG_INLINE inline
 #define GG_BARRIER() barrier(CLK_LOCAL_MEM_FENCE)
@@ -96,6 +99,29 @@ GG_INLINE void gg_kahan_add(float* sum, float* c, float v)
     float t = *sum + y;
     *c = (t - *sum) - y;
     *sum = t;
+}
+
+/// Pairwise sum of part[0..wg) into part[0], wg a power of two (a compile-time constant at every
+/// call, so the loop unrolls). Every work-item of the group must call it, outside any branch.
+GG_INLINE void gg_group_sum(GG_LOCAL_PTR float* part, int lid, int wg)
+{
+    for (int s = wg / 2; s > 0; s >>= 1)
+    {
+        GG_BARRIER();
+        if (lid < s) part[lid] += part[lid + s];
+    }
+    GG_BARRIER();
+}
+
+/// Maximum of part[0..wg) into part[0]; the same rules as gg_group_sum.
+GG_INLINE void gg_group_max(GG_LOCAL_PTR float* part, int lid, int wg)
+{
+    for (int s = wg / 2; s > 0; s >>= 1)
+    {
+        GG_BARRIER();
+        if (lid < s) part[lid] = gg_max(part[lid], part[lid + s]);
+    }
+    GG_BARRIER();
 }
 
 GG_INLINE float gg_sigmoid(float x) { return 1.0f / (1.0f + gg_exp(-x)); }

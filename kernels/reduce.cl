@@ -6,17 +6,6 @@
 #define REDUCE_WG 256
 #endif
 
-/// Pairwise sum of part[0..REDUCE_WG) into part[0]; every work-item of the group must call it.
-GG_INLINE void group_sum(GG_LOCAL float* part, int lid)
-{
-    for (int s = REDUCE_WG / 2; s > 0; s >>= 1)
-    {
-        GG_BARRIER();
-        if (lid < s) part[lid] += part[lid + s];
-    }
-    GG_BARRIER();
-}
-
 /// inner == 1: y[o] = alpha·Σ_m x[o, m] (+ y[o]); one work-group of REDUCE_WG per row o.
 GG_KERNEL void reduce_sum_rows(int mid, GG_GLOBAL const float* x, GG_GLOBAL float* y, float alpha, int accumulate)
 {
@@ -26,7 +15,7 @@ GG_KERNEL void reduce_sum_rows(int mid, GG_GLOBAL const float* x, GG_GLOBAL floa
     float sum = 0.0f, c = 0.0f;
     for (int m = lid; m < mid; m += REDUCE_WG) gg_kahan_add(&sum, &c, row[m]);
     part[lid] = sum;
-    group_sum(part, lid);
+    gg_group_sum(part, lid, REDUCE_WG);
     if (lid == 0)
     {
         float s = alpha * part[0];
@@ -47,17 +36,6 @@ GG_KERNEL void reduce_sum_columns(int outer, int mid, int inner, GG_GLOBAL const
     y[k] = accumulate ? y[k] + s : s;
 }
 
-/// Maximum of part[0..REDUCE_WG) into part[0]; every work-item of the group must call it.
-GG_INLINE void group_max(GG_LOCAL float* part, int lid)
-{
-    for (int s = REDUCE_WG / 2; s > 0; s >>= 1)
-    {
-        GG_BARRIER();
-        if (lid < s) part[lid] = gg_max(part[lid], part[lid + s]);
-    }
-    GG_BARRIER();
-}
-
 /// softmax(x)ⱼ = e^{xⱼ−m}/Σₖe^{xₖ−m}, log-softmax(x)ⱼ = xⱼ − m − ln Σₖe^{xₖ−m}, m = maxₖ xₖ (every
 /// exponent ≤ 0, so nothing overflows). One work-group per row; x may alias y (each element is
 /// read for the last time by the work-item that writes it, after the row's max and sum are known).
@@ -70,13 +48,13 @@ GG_KERNEL void softmax_rows(int cols, GG_GLOBAL const float* x, GG_GLOBAL float*
     float m = gg_as_float(0xFF800000u); // −∞
     for (int c = lid; c < cols; c += REDUCE_WG) m = gg_max(m, xr[c]);
     part[lid] = m;
-    group_max(part, lid);
+    gg_group_max(part, lid, REDUCE_WG);
     m = part[0];
     GG_BARRIER();
     float sum = 0.0f, comp = 0.0f;
     for (int c = lid; c < cols; c += REDUCE_WG) gg_kahan_add(&sum, &comp, gg_exp(xr[c] - m));
     part[lid] = sum;
-    group_sum(part, lid);
+    gg_group_sum(part, lid, REDUCE_WG);
     sum = part[0];
     if (log_softmax)
     {
@@ -100,7 +78,7 @@ GG_KERNEL void softmax_backward_rows(int cols, GG_GLOBAL const float* y, GG_GLOB
     float sum = 0.0f, comp = 0.0f;
     for (int c = lid; c < cols; c += REDUCE_WG) gg_kahan_add(&sum, &comp, log_softmax ? dy[base + c] : dy[base + c] * y[base + c]);
     part[lid] = sum;
-    group_sum(part, lid);
+    gg_group_sum(part, lid, REDUCE_WG);
     float s = part[0];
     for (int c = lid; c < cols; c += REDUCE_WG)
     {
