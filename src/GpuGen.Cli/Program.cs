@@ -18,6 +18,7 @@ public static class Program
         {
             TrainCommand.Create(),
             SampleCommand.Create(),
+            EvalCommand.Create(),
             DataCommand.Create(),
             DevicesCommand.Create(),
             DemoCommand.Create(),

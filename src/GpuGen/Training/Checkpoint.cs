@@ -46,8 +46,14 @@ public static class Checkpoint
         SafeTensors.Write(path, tensors, metadata);
     }
 
-    /// <summary>Reads and validates a checkpoint file; errors name the file and what is wrong.</summary>
-    public static CheckpointFile Open(string path, string expectedFamily)
+    /// <summary>The model family a checkpoint holds ("ddpm-2d", …), read from its header alone.</summary>
+    public static string ReadFamily(string path) => Open(path, expectedFamily: null).Family;
+
+    /// <summary>
+    /// Reads and validates a checkpoint file; errors name the file and what is wrong. With
+    /// <paramref name="expectedFamily"/> set, a checkpoint of another family is an error.
+    /// </summary>
+    public static CheckpointFile Open(string path, string? expectedFamily)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint {path}: no such file", path);
         var file = SafeTensors.Read(path);
@@ -56,7 +62,7 @@ public static class Checkpoint
         if (Meta("gpugen.format") != FormatVersion)
             throw new InvalidDataException($"checkpoint {path}: format version {Meta("gpugen.format")}, this build reads {FormatVersion}");
         string family = Meta("gpugen.family");
-        if (family != expectedFamily)
+        if (expectedFamily is not null && family != expectedFamily)
             throw new InvalidDataException($"checkpoint {path}: holds a '{family}' model, expected '{expectedFamily}'");
         if (!long.TryParse(Meta("gpugen.step"), NumberStyles.None, CultureInfo.InvariantCulture, out long step))
             throw new InvalidDataException($"checkpoint {path}: step '{Meta("gpugen.step")}' is not a number");

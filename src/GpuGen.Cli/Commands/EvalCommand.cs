@@ -1,0 +1,41 @@
+using System.CommandLine;
+using GpuGen.Cli.Commands.Families;
+using GpuGen.Training;
+
+namespace GpuGen.Cli.Commands;
+
+/// <summary>
+/// `gpugen eval CKPT`: the model family's metrics (held-out losses, likelihood bounds, sample
+/// distances), printed as a table and, with --json, as one JSON object on the last line.
+/// </summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var o = new EvalOptions();
+        var cmd = new Command("eval", "measure a trained model (any family)");
+        cmd.Add(o.Checkpoint);
+        foreach (var option in o.Options()) cmd.Add(option);
+        cmd.SetAction(r =>
+        {
+            string path = r.GetValue(o.Checkpoint)!;
+            CommonOptions.Positive(r.GetValue(o.N), "--n");
+            var family = ModelFamilies.Find(Checkpoint.ReadFamily(path), path, "eval");
+            return family.Eval!(r, o);
+        });
+        return cmd;
+    }
+}
+
+/// <summary>The options of `gpugen eval`; a family reads those that apply to it.</summary>
+internal sealed class EvalOptions
+{
+    public Argument<string> Checkpoint { get; } = new("checkpoint") { Description = "a .safetensors checkpoint written by gpugen train" };
+    public Option<int> N { get; } = new("--n", "-n") { Description = "number of samples or held-out examples", DefaultValueFactory = _ => 10_000 };
+    public Option<ulong> Seed { get; } = CommonOptions.Seed();
+    public Option<bool> NoEma { get; } = new("--no-ema") { Description = "use the live weights instead of their moving average" };
+    public Option<string> Device { get; } = CommonOptions.Device();
+    public Option<bool> Json { get; } = CommonOptions.Json();
+
+    public IEnumerable<Option> Options() => [N, Seed, NoEma, Device, Json];
+}
