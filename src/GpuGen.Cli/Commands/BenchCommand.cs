@@ -12,12 +12,21 @@ internal static class BenchCommand
         var names = new Argument<string[]>("workloads") { Description = "workloads to run (default: all): " + string.Join(", ", Workloads.All.Select(w => w.Name)), Arity = ArgumentArity.ZeroOrMore };
         var device = CommonOptions.Device();
         var json = CommonOptions.Json();
-        var cmd = new Command("bench", "time the benchmark workloads") { names, device, json };
+        var profile = new Option<int>("--profile")
+        {
+            Description = "instead of timing, profile N iterations kernel by kernel (median ms per iteration for each kernel and shape)",
+        };
+        var cmd = new Command("bench", "time the benchmark workloads") { names, device, json, profile };
         cmd.SetAction(r =>
         {
             var chosen = (r.GetValue(names) is { Length: > 0 } list ? list : Workloads.All.Select(w => w.Name).ToArray())
                 .Select(Workloads.Find).ToList();
             using var dev = CommonOptions.OpenDevice(r.GetValue(device)!);
+            if (r.GetValue(profile) is int iterations and > 0)
+            {
+                foreach (var w in chosen) PrintProfile(w, dev, iterations);
+                return 0;
+            }
             int threads = Environment.ProcessorCount;
             Console.Error.WriteLine($"measuring the FMA peak of {threads} threads ...");
             double peak = FmaPeak.MeasureGflops(threads);
@@ -58,5 +67,23 @@ internal static class BenchCommand
             return 0;
         });
         return cmd;
+    }
+
+    private static void PrintProfile(Workload workload, Tensors.Device dev, int iterations)
+    {
+        Console.Error.WriteLine($"profiling {workload.Name} on {dev.Name} ({iterations} iterations) ...");
+        var (rows, total) = KernelProfile.Run(workload, dev, iterations);
+        double sum = rows.Sum(x => x.Milliseconds);
+        var table = new Table().AddColumns("kernel", "shape", "calls", "ms/iter", "share");
+        foreach (var row in rows.Where(x => x.Milliseconds >= 0.002 * sum))
+            table.AddRow(Markup.Escape(row.Kernel), Markup.Escape(row.Shape), $"{row.Calls}", $"{row.Milliseconds:F2}", $"{row.Milliseconds / sum:P1}");
+        AnsiConsole.Write(table);
+        var byKernel = rows.GroupBy(x => x.Kernel).Select(g => (g.Key, Ms: g.Sum(x => x.Milliseconds), Calls: g.Sum(x => x.Calls)))
+            .OrderByDescending(x => x.Ms);
+        var summary = new Table().AddColumns("kernel", "calls", "ms/iter", "share");
+        foreach (var (kernel, ms, calls) in byKernel)
+            summary.AddRow(Markup.Escape(kernel), $"{calls}", $"{ms:F2}", $"{ms / sum:P1}");
+        AnsiConsole.Write(summary);
+        Console.WriteLine($"{workload.Name}: kernels {sum:F1} ms of {total:F1} ms per iteration (median of {iterations})");
     }
 }
