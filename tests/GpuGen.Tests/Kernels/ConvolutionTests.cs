@@ -33,6 +33,16 @@ public sealed class ConvolutionTests
         ["b1 4x4 p3"] = new(1, 3, 2, 6, 5, 4, 4, PadH: 3, PadW: 3),
         ["b5 16->12 3x3 p1 14x14 (two cores)"] = new(5, 16, 12, 14, 14, 3, 3, PadH: 1, PadW: 1),
         ["b5 1x1 16->24 14x14 (two cores)"] = new(5, 16, 24, 14, 14, 1, 1),
+        // The CPU's direct stride-1 path (channel counts that are multiples of 8), odd sizes.
+        ["b3 8->16 3x3 p1 9x11 (direct)"] = new(3, 8, 16, 9, 11, 3, 3, PadH: 1, PadW: 1),
+        ["b2 16->8 5x5 p2 7x6 (direct)"] = new(2, 16, 8, 7, 6, 5, 5, PadH: 2, PadW: 2),
+        ["b2 8->8 3x3 p0 6x9 (direct)"] = new(2, 8, 8, 6, 9, 3, 3),
+        ["b1 8->24 3x3 p3 d2 5x5 (direct)"] = new(1, 8, 24, 5, 5, 3, 3, PadH: 3, PadW: 3, DilationH: 2, DilationW: 2),
+        ["b3 8->8 4x4 p(1,2) 7x5 (direct)"] = new(3, 8, 8, 7, 5, 4, 4, PadH: 1, PadW: 2),
+        ["b2 8->8 3x3 p3 4x3 (direct, pad beyond the kernel)"] = new(2, 8, 8, 4, 3, 3, 3, PadH: 3, PadW: 3),
+        ["b2 8->16 1x1 p1 5x4 (direct)"] = new(2, 8, 16, 5, 4, 1, 1, PadH: 1, PadW: 1),
+        ["b9 1->8 3x3 p1 28x28 (direct, conv in)"] = new(9, 1, 8, 28, 28, 3, 3, PadH: 1, PadW: 1),
+        ["b3 24->8 3x(1) p(1,0) 13x17 (direct)"] = new(3, 24, 8, 13, 17, 3, 1, PadH: 1, PadW: 0),
     };
 
     [Theory]

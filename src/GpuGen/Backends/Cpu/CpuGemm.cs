@@ -29,19 +29,30 @@ internal static unsafe partial class CpuGemm
         public long StrideA, StrideB, StrideC;
     }
 
+    /// <summary>Like <see cref="Sgemm"/>, but entirely on the calling thread (for kernels that split their own work between cores).</summary>
+    public static void SgemmSerial(in GemmArgs g, float* a, float* b, float* c)
+    {
+        if (g.M < 0 || g.N < 0 || g.K < 0 || g.Batch < 0)
+            throw new ArgumentOutOfRangeException(nameof(g), $"GEMM sizes must be non-negative, got M={g.M} N={g.N} K={g.K} batch={g.Batch}");
+        if (g.M == 0 || g.N == 0 || g.Batch == 0) return;
+        RunJob(new Job { V = ViewOf(g, a, b, c), Count = g.Batch, StrideA = g.StrideA, StrideB = g.StrideB, StrideC = g.StrideC });
+    }
+
+    private static View ViewOf(in GemmArgs g, float* a, float* b, float* c) => new()
+    {
+        A = a + g.OffsetA, Ai = g.TransA ? 1 : g.Lda, Ak = g.TransA ? g.Lda : 1,
+        B = b + g.OffsetB, Bk = g.TransB ? 1 : g.Ldb, Bj = g.TransB ? g.Ldb : 1,
+        C = c + g.OffsetC, Ci = g.Ldc, Cj = 1,
+        M = g.M, N = g.N, K = g.K, Alpha = g.Alpha, Beta = g.Beta,
+    };
+
     public static void Sgemm(in GemmArgs g, float* a, float* b, float* c)
     {
         if (g.M < 0 || g.N < 0 || g.K < 0 || g.Batch < 0)
             throw new ArgumentOutOfRangeException(nameof(g), $"GEMM sizes must be non-negative, got M={g.M} N={g.N} K={g.K} batch={g.Batch}");
         if (g.M == 0 || g.N == 0 || g.Batch == 0) return;
 
-        var v = new View
-        {
-            A = a + g.OffsetA, Ai = g.TransA ? 1 : g.Lda, Ak = g.TransA ? g.Lda : 1,
-            B = b + g.OffsetB, Bk = g.TransB ? 1 : g.Ldb, Bj = g.TransB ? g.Ldb : 1,
-            C = c + g.OffsetC, Ci = g.Ldc, Cj = 1,
-            M = g.M, N = g.N, K = g.K, Alpha = g.Alpha, Beta = g.Beta,
-        };
+        var v = ViewOf(g, a, b, c);
         var job = new Job { V = v, Count = g.Batch, StrideA = g.StrideA, StrideB = g.StrideB, StrideC = g.StrideC };
 
         if (g.Flops < ParallelMinFlops || CpuWorkers.Count == 0)

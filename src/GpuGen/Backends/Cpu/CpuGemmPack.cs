@@ -139,7 +139,7 @@ internal static unsafe partial class CpuGemm
     }
 
     /// <summary>dst[r·ld + c] = src[c·srcLd + r] for an 8×8 block (three shuffle stages, AVX).</summary>
-    private static void Transpose8x8(float* src, nint srcLd, float* dst, nint ld)
+    internal static void Transpose8x8(float* src, nint srcLd, float* dst, nint ld)
     {
         var r0 = Avx.LoadVector256(src);
         var r1 = Avx.LoadVector256(src + srcLd);

@@ -19,6 +19,7 @@ public sealed unsafe partial class CpuKernels
         var g = new ConvGeometry(args);
         float* px = F(x, args.InputLength, nameof(x)), pw = F(w, args.WeightLength, nameof(w)), py = F(y, args.OutputLength, nameof(y));
         float* pb = bias is null ? null : F(bias, args.OutChannels, nameof(bias));
+        if (ConvDirect.Forward(args, px, pw, pb, py, accumulate)) return;
         int chunk = ImagesPerChunk;
         float* col = args.IsPointwise ? null : ConvScratch.Get(chunk * g.ColLength);
         float beta = accumulate || pb != null ? 1f : 0f;
@@ -46,6 +47,7 @@ public sealed unsafe partial class CpuKernels
         args.Validate();
         var g = new ConvGeometry(args);
         float* pdy = F(dy, args.OutputLength, nameof(dy)), pw = F(w, args.WeightLength, nameof(w)), pdx = F(dx, args.InputLength, nameof(dx));
+        if (ConvDirect.BackwardData(args, pdy, pw, pdx)) return;
         int chunk = ImagesPerChunk;
         float* col = args.IsPointwise ? null : ConvScratch.Get(chunk * g.ColLength);
         for (int n0 = 0; n0 < args.Batch; n0 += chunk)
@@ -73,6 +75,7 @@ public sealed unsafe partial class CpuKernels
         var g = new ConvGeometry(args);
         float* px = F(x, args.InputLength, nameof(x)), pdy = F(dy, args.OutputLength, nameof(dy)), pdw = F(dw, args.WeightLength, nameof(dw));
         float* pdb = dbias is null ? null : F(dbias, args.OutChannels, nameof(dbias));
+        if (ConvDirect.BackwardWeight(args, px, pdy, pdw, pdb)) return;
         int chunk = Math.Min(ImagesPerChunk, args.Batch);
         long weight = args.WeightLength, cout = args.OutChannels;
         // Scratch: [chunk] partial dW, [chunk] partial dbias, then [chunk] column matrices.

@@ -95,20 +95,24 @@ internal static unsafe class Im2Col
 
 /// <summary>
 /// Grow-only scratch memory of the thread that calls a convolution kernel (the im2col columns, the
-/// per-slot weight-gradient partials): allocated on first use, reused by every later call on that
-/// thread, so a warm training step allocates nothing; freed when the thread dies.
+/// per-slot weight-gradient partials, padded images): allocated on first use, reused by every later
+/// call on that thread, so a warm training step allocates nothing; freed when the thread dies. Each
+/// thread has <see cref="Slots"/> independent areas, so a kernel can hold shared data (packed weights,
+/// per-part partial sums) in one slot of the calling thread while every thread works in slot 0.
 /// </summary>
 internal sealed unsafe class ConvScratch
 {
-    [ThreadStatic] private static ConvScratch? current;
+    public const int Slots = 2;
+
+    [ThreadStatic] private static ConvScratch?[]? current;
 
     private float* memory;
     private long capacity;
 
     /// <summary>At least <paramref name="floats"/> floats, 64-byte aligned, contents undefined.</summary>
-    public static float* Get(long floats)
+    public static float* Get(long floats, int slot = 0)
     {
-        var s = current ??= new ConvScratch();
+        var s = (current ??= new ConvScratch?[Slots])[slot] ??= new ConvScratch();
         if (s.capacity < floats)
         {
             if (s.memory != null) NativeMemory.AlignedFree(s.memory);
