@@ -16,7 +16,7 @@ public sealed class GemmTests(ITestOutputHelper output)
 {
     private const double U = 1.0 / (1 << 24);
 
-    /// <summary>The CPU's blocked paths: sizes around its 12 × 32 register tile, 250-deep K blocks and thin N.</summary>
+    /// <summary>The CPU's blocked paths: sizes around its 12 × 32 (8 × 32, 4 × 32) register tiles, 250-deep K blocks and thin N.</summary>
     public static IEnumerable<object[]> AwkwardSizes()
     {
         int[] sizes = [1, 7, 33, 130, 257];
@@ -28,6 +28,10 @@ public sealed class GemmTests(ITestOutputHelper output)
         yield return [300, 5, 40];
         yield return [2, 300, 1100];
         yield return [9, 64, 17];
+        // Full and partial 8-row slivers (M ≡ 5…8 mod 12), with and without a ragged N.
+        yield return [32, 64, 100];
+        yield return [20, 33, 9];
+        yield return [8, 32, 300];
     }
 
     /// <summary>

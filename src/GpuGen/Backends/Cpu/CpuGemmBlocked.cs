@@ -82,7 +82,7 @@ internal static unsafe partial class CpuGemm
                 for (int i = 0; i < v.M;)
                 {
                     int rem = v.M - i;
-                    int mrs = rem > 8 ? Mr : 4;
+                    int mrs = rem > 8 ? Mr : rem > 4 ? 8 : 4;
                     int mr = Math.Min(mrs, rem);
                     float* aSrc = v.A + i * v.Ai + pc * v.Ak;
                     float* ap = s.A;
@@ -101,6 +101,7 @@ internal static unsafe partial class CpuGemm
                         float* cp = cRow + j * v.Cj;
                         if (!wide) Kernel256(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, mrs, nr, v.Alpha, beta, s.Tile);
                         else if (mrs == Mr) Kernel12x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
+                        else if (mrs == 8) Kernel8x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
                         else Kernel4x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
                     }
                     i += mr;

@@ -88,6 +88,62 @@ internal static unsafe partial class CpuGemm
         StoreTile(tile, c, ci, cj, mr, nr, alpha, beta);
     }
 
+    /// <summary>The 8-row variant of <see cref="Kernel12x32"/> (16 chains), for M ≡ 5…8 (mod 12): 32 = 12 + 12 + 8, 64 = 5·12 + 4.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    private static void Kernel8x32(int kc, float* a, nint rs, nint ks, float* b, nint bs,
+        float* c, nint ci, nint cj, int mr, int nr, float alpha, float beta, float* tile)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default,
+            c60 = default, c61 = default, c70 = default, c71 = default;
+        float* p0 = a, p4 = a + 4 * rs;
+        nint rs2 = 2 * rs, rs3 = 3 * rs;
+        for (int k = 0; k < kc; k++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var x = Vector512.Create(p0[0]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(p0[rs]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(p0[rs2]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(p0[rs3]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(p4[0]);
+            c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(p4[rs]);
+            c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(p4[rs2]);
+            c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(p4[rs3]);
+            c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+            p0 += ks; p4 += ks; b += bs;
+        }
+
+        var va = Vector512.Create(alpha);
+        if (mr == 8 && nr == 32 && cj == 1)
+        {
+            if (beta == 0f)
+            {
+                Put(c, c00, c01, va); Put(c + ci, c10, c11, va); Put(c + 2 * ci, c20, c21, va); Put(c + 3 * ci, c30, c31, va);
+                Put(c + 4 * ci, c40, c41, va); Put(c + 5 * ci, c50, c51, va); Put(c + 6 * ci, c60, c61, va); Put(c + 7 * ci, c70, c71, va);
+            }
+            else
+            {
+                var vb = Vector512.Create(beta);
+                Update(c, c00, c01, va, vb); Update(c + ci, c10, c11, va, vb); Update(c + 2 * ci, c20, c21, va, vb); Update(c + 3 * ci, c30, c31, va, vb);
+                Update(c + 4 * ci, c40, c41, va, vb); Update(c + 5 * ci, c50, c51, va, vb); Update(c + 6 * ci, c60, c61, va, vb); Update(c + 7 * ci, c70, c71, va, vb);
+            }
+            return;
+        }
+
+        Spill(tile, c00, c01); Spill(tile + 32, c10, c11); Spill(tile + 64, c20, c21); Spill(tile + 96, c30, c31);
+        Spill(tile + 128, c40, c41); Spill(tile + 160, c50, c51); Spill(tile + 192, c60, c61); Spill(tile + 224, c70, c71);
+        StoreTile(tile, c, ci, cj, mr, nr, alpha, beta);
+    }
+
     /// <summary>The 4-row variant of <see cref="Kernel12x32"/> for the last rows of M.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]

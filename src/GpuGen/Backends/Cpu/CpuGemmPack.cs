@@ -78,6 +78,12 @@ internal static unsafe partial class CpuGemm
             }
             return;
         }
+        if (ai == 1 && mr == 8 && mrs == 8)
+        {
+            for (int k = 0; k < kc; k++, src += ak)
+                Vector256.Store(Vector256.Load(src), dst + k * 8);
+            return;
+        }
         if (ai == 1 && mr == 4 && mrs == 4)
         {
             for (int k = 0; k < kc; k++, src += ak)
@@ -99,18 +105,21 @@ internal static unsafe partial class CpuGemm
         int kDone = 0;
         if (ak == 1 && mr == mrs && Avx.IsSupported)
         {
-            // Row-major A: transpose 8 k at a time, 8×8 blocks for rows 0–7 and 4×4 pairs for 8–11 (or 0–3).
+            // Row-major A: transpose 8 k at a time, 8×8 blocks for rows 0–7 and 4×4 pairs for 8–11 (or 0–3 when mrs = 4).
             kDone = kc & ~7;
             for (int k = 0; k < kDone; k += 8)
             {
                 int i = 0;
-                if (mrs == 12)
+                if (mrs >= 8)
                 {
-                    Transpose8x8(src + k, ai, dst + k * 12, 12);
+                    Transpose8x8(src + k, ai, dst + k * mrs, mrs);
                     i = 8;
                 }
-                Transpose4x4(src + i * ai + k, ai, dst + k * mrs + i, mrs);
-                Transpose4x4(src + i * ai + k + 4, ai, dst + (k + 4) * mrs + i, mrs);
+                if (i < mrs)
+                {
+                    Transpose4x4(src + i * ai + k, ai, dst + k * mrs + i, mrs);
+                    Transpose4x4(src + i * ai + k + 4, ai, dst + (k + 4) * mrs + i, mrs);
+                }
             }
         }
         for (int i = 0; i < mrs; i++)
