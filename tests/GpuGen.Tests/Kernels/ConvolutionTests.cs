@@ -43,6 +43,12 @@ public sealed class ConvolutionTests
         ["b2 8->16 1x1 p1 5x4 (direct)"] = new(2, 8, 16, 5, 4, 1, 1, PadH: 1, PadW: 1),
         ["b9 1->8 3x3 p1 28x28 (direct, conv in)"] = new(9, 1, 8, 28, 28, 3, 3, PadH: 1, PadW: 1),
         ["b3 24->8 3x(1) p(1,0) 13x17 (direct)"] = new(3, 24, 8, 13, 17, 3, 1, PadH: 1, PadW: 0),
+        // Strided: the CPU's backward-data takes these sub-pixel (input channels a multiple of 8).
+        ["b3 8->8 4x4 s2 p1 14x12 (sub-pixel, DCGAN)"] = new(3, 8, 8, 14, 12, 4, 4, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1),
+        ["b2 8->4 3x3 s2 p0 9x8 (sub-pixel)"] = new(2, 8, 4, 9, 8, 3, 3, StrideH: 2, StrideW: 2),
+        ["b2 16->8 5x5 s3 p2 10x11 (sub-pixel)"] = new(2, 16, 8, 10, 11, 5, 5, StrideH: 3, StrideW: 3, PadH: 2, PadW: 2),
+        ["b1 8->8 4x2 s(2,1) p(3,1) 6x7 (sub-pixel)"] = new(1, 8, 8, 6, 7, 4, 2, StrideH: 2, StrideW: 1, PadH: 3, PadW: 1),
+        ["b2 8->8 1x1 s2 5x6 (sub-pixel, empty phases)"] = new(2, 8, 8, 5, 6, 1, 1, StrideH: 2, StrideW: 2),
     };
 
     [Theory]
@@ -137,6 +143,8 @@ public sealed class ConvolutionTests
         { 1, 3, 4, 3, 6, 3, 2, 0, 1 },
         { 5, 4, 3, 4, 4, 3, 1, 1, 0 },
         { 1, 2, 5, 7, 3, 1, 1, 0, 0 },
+        { 5, 3, 8, 4, 4, 4, 2, 1, 0 },
+        { 5, 4, 8, 3, 5, 3, 2, 1, 1 },
         { 3, 4, 2, 4, 5, 3, 3, 2, 2 },
     };
 

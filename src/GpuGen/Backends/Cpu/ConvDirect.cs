@@ -15,7 +15,9 @@ namespace GpuGen.Backends.Cpu;
 /// <list type="bullet">
 /// <item>Forward: y = W · shifted(xp), 8 output channels × 48 positions per register tile.</item>
 /// <item>Backward-data: the adjoint of a stride-1 convolution is the stride-1 convolution of dy with
-///       the kernel flipped and transposed, padding d·(k − 1) − p: the same code.</item>
+///       the kernel flipped and transposed, padding d·(k − 1) − p: the same code. With stride s &gt; 1
+///       (transposed convolutions) the outputs split into s² residue classes, each a small stride-1
+///       convolution of dy (sub-pixel; 2×2 taps each for k4 s2 p1), again the same code.</item>
 /// <item>Backward-weight: per tap, dW[:, :, u, v] += dy_ext · shifted(xpᵀ), a GEMM over positions with
 ///       the image channels-last and dy on the padded width (zero in the extra columns), so the packed
 ///       GEMM reads both operands in place.</item>
@@ -27,15 +29,16 @@ internal static unsafe class ConvDirect
 {
     private const int Mr = 8, Nr = 48;
 
-    /// <summary>Whether the direct path takes this convolution (AVX-512, stride 1, one group, not a plain 1×1).</summary>
-    private static bool Applies(in Conv2dArgs a) =>
-        Vector512.IsHardwareAccelerated && CpuGemm.UseVector512 && Enabled &&
-        a.StrideH == 1 && a.StrideW == 1 && a.Groups == 1 && !a.IsPointwise;
+    /// <summary>Whether the direct path can take this convolution: AVX-512, one group, not a plain 1×1.</summary>
+    private static bool Usable(in Conv2dArgs a) =>
+        Vector512.IsHardwareAccelerated && CpuGemm.UseVector512 && Enabled && a.Groups == 1 && !a.IsPointwise;
+
+    private static bool StrideOne(in Conv2dArgs a) => a.StrideH == 1 && a.StrideW == 1;
 
     /// <summary>Settable by tests and benchmarks, to compare with the im2col path.</summary>
     internal static bool Enabled { get; set; } = true;
 
-    /// <summary>The padded grid of one image: sizes, and the per-channel stride of the padded copy.</summary>
+    /// <summary>The padded grid of one image for the weight gradient: sizes, and the per-channel stride of the padded copy.</summary>
     private readonly struct Grid
     {
         public readonly int C, H, W, PadH, PadW, Kh, Kw, Dh, Dw, Hp, Wp, Ho, Wo;
@@ -64,15 +67,41 @@ internal static unsafe class ConvDirect
         public bool Fits => C * Stride < int.MaxValue;
     }
 
+    /// <summary>
+    /// A padded copy of one image, xp[c·Stride + (i + PadH)·Wp + j + PadW] = x[c, i, j]: zero in the
+    /// border, and zero slack after each channel up to the furthest position a tile reads ("reach").
+    /// </summary>
+    private readonly struct Padded(int c, int h, int w, int padH, int padW, long reach)
+    {
+        public readonly int C = c, H = h, W = w, PadH = padH, PadW = padW, Hp = h + 2 * padH, Wp = w + 2 * padW;
+        public readonly long Stride = (Math.Max((long)(h + 2 * padH) * (w + 2 * padW), reach) + 15) & ~15L;
+
+        public bool Fits => C * Stride < int.MaxValue;
+    }
+
+    /// <summary>
+    /// One stride-1 sub-convolution over the padded image: K taps (packed weights [K/8 slivers][K][8]
+    /// and one input offset per tap), computed on Mh rows of the padded width, whose first Mw columns
+    /// land in the output at rows Step·m + RowH and columns Step·n + RowW.
+    /// </summary>
+    private struct Phase
+    {
+        public int K, Mh, Mw, RowH, RowW, Blocks;
+        public float* Pack;
+        public int* Off;
+    }
+
     // ---- forward and backward-data -------------------------------------------------------------
 
     /// <summary>y (+)= conv(x, w) + bias on the direct path; false when it does not apply (the caller falls back).</summary>
     public static bool Forward(in Conv2dArgs a, float* x, float* w, float* bias, float* y, bool accumulate)
     {
-        if (!Applies(a) || a.OutChannels % Mr != 0) return false;
-        var g = new Grid(a.InChannels, a.Height, a.Width, a.KernelH, a.KernelW, a.PadH, a.PadW, a.DilationH, a.DilationW);
-        if (!g.Fits) return false;
-        int k = a.PatchSize, cout = a.OutChannels;
+        if (!Usable(a) || !StrideOne(a) || a.OutChannels % Mr != 0) return false;
+        int k = a.PatchSize, cout = a.OutChannels, kh = a.KernelH, kw = a.KernelW;
+        int wp = a.Width + 2 * a.PadW, ho = a.OutHeight, wo = a.OutWidth;
+        int blocks = (ho * wp + Nr - 1) / Nr;
+        var pad = new Padded(a.InChannels, a.Height, a.Width, a.PadH, a.PadW, (long)(kh - 1) * a.DilationH * wp + (kw - 1) * a.DilationW + blocks * Nr);
+        if (!pad.Fits) return false;
         float* pack = ConvScratch.Get((long)cout * k + k, slot: 1);
         int* off = (int*)(pack + (long)cout * k);
         // pack[s][t][r] = w[s·8 + r, t]: each 8-channel sliver of W, tap-major.
@@ -83,23 +112,39 @@ internal static unsafe class ConvDirect
                 float* dst = pack + (long)s * k * Mr + r;
                 for (int t = 0; t < k; t++) dst[t * Mr] = src[t];
             }
-        FillOffsets(g, off);
-        Run(g, cout, k, x, a.InputLength / a.Batch, pack, off, bias, y, a.OutputLength / a.Batch, a.Batch, accumulate);
+        // off[(c·kh + u)·kw + v] = c·S + u·dh·Wp + v·dw.
+        for (int c = 0; c < a.InChannels; c++)
+            for (int u = 0; u < kh; u++)
+                for (int v = 0; v < kw; v++)
+                    off[(c * kh + u) * kw + v] = (int)(c * pad.Stride) + u * a.DilationH * wp + v * a.DilationW;
+        var phase = new Phase { K = k, Mh = ho, Mw = wo, Blocks = blocks, Pack = pack, Off = off };
+        Run(pad, cout, ho, wo, 1, 1, &phase, 1, x, a.InputLength / a.Batch, bias, y, a.OutputLength / a.Batch, a.Batch, accumulate);
         return true;
     }
 
     /// <summary>dx += convᵀ(dy, w) on the direct path; false when it does not apply.</summary>
     public static bool BackwardData(in Conv2dArgs a, float* dy, float* w, float* dx)
     {
+        if (!Usable(a) || a.InChannels % Mr != 0) return false;
+        return StrideOne(a) ? BackwardDataStrideOne(a, dy, w, dx)
+            : a.DilationH == 1 && a.DilationW == 1 && BackwardDataSubPixel(a, dy, w, dx);
+    }
+
+    /// <summary>
+    /// Stride 1: the adjoint is the convolution of dy, padded by d·(k − 1) − p, with the kernel
+    /// flipped and transposed, w′[c, o, u, v] = w[o, c, kh−1−u, kw−1−v].
+    /// </summary>
+    private static bool BackwardDataStrideOne(in Conv2dArgs a, float* dy, float* w, float* dx)
+    {
         int flipH = a.DilationH * (a.KernelH - 1) - a.PadH, flipW = a.DilationW * (a.KernelW - 1) - a.PadW;
-        if (!Applies(a) || a.InChannels % Mr != 0 || flipH < 0 || flipW < 0) return false;
-        var g = new Grid(a.OutChannels, a.OutHeight, a.OutWidth, a.KernelH, a.KernelW, flipH, flipW, a.DilationH, a.DilationW);
-        if (!g.Fits || g.Ho != a.Height || g.Wo != a.Width) return false;
+        if (flipH < 0 || flipW < 0) return false;
         int cin = a.InChannels, cout = a.OutChannels, kh = a.KernelH, kw = a.KernelW, taps = kh * kw;
-        int k = cout * taps;
+        int k = cout * taps, wp = a.OutWidth + 2 * flipW;
+        int blocks = (a.Height * wp + Nr - 1) / Nr;
+        var pad = new Padded(cout, a.OutHeight, a.OutWidth, flipH, flipW, (long)(kh - 1) * a.DilationH * wp + (kw - 1) * a.DilationW + blocks * Nr);
+        if (!pad.Fits) return false;
         float* pack = ConvScratch.Get((long)cin * k + k, slot: 1);
         int* off = (int*)(pack + (long)cin * k);
-        // The flipped, transposed kernel w′[c, o, u, v] = w[o, c, kh−1−u, kw−1−v], packed like Forward's.
         for (int s = 0; s < cin / Mr; s++)
             for (int r = 0; r < Mr; r++)
             {
@@ -111,37 +156,102 @@ internal static unsafe class ConvDirect
                     for (int t = 0; t < taps; t++) dst[(o * taps + t) * Mr] = src[taps - 1 - t];
                 }
             }
-        FillOffsets(g, off);
-        Run(g, cin, k, dy, a.OutputLength / a.Batch, pack, off, null, dx, a.InputLength / a.Batch, a.Batch, accumulate: true);
+        for (int o = 0; o < cout; o++)
+            for (int u = 0; u < kh; u++)
+                for (int v = 0; v < kw; v++)
+                    off[(o * kh + u) * kw + v] = (int)(o * pad.Stride) + u * a.DilationH * wp + v * a.DilationW;
+        var phase = new Phase { K = k, Mh = a.Height, Mw = a.Width, Blocks = blocks, Pack = pack, Off = off };
+        Run(pad, cin, a.Height, a.Width, 1, 1, &phase, 1, dy, a.OutputLength / a.Batch, null, dx, a.InputLength / a.Batch, a.Batch, accumulate: true);
         return true;
     }
 
-    /// <summary>off[(c·kh + u)·kw + v] = c·S + u·dh·Wp + v·dw.</summary>
-    private static void FillOffsets(in Grid g, int* off)
+    /// <summary>
+    /// Stride s &gt; 1 (the transposed convolution of DCGAN's generator, k4 s2 p1), sub-pixel: the
+    /// outputs y = s·m + r of one residue r form a stride-1 correlation of dy. With q = ⌊(r + p)/s⌋,
+    /// ρ = (r + p) mod s, the taps are u = ρ + s·t (t &lt; ⌈(k − ρ)/s⌉) and read dy[m + q − t], so each
+    /// of the s² residue classes is a small stride-1 convolution (2×2 taps for k4 s2) on dy padded by
+    /// ⌈k/s⌉, and nothing is scattered twice (no col2im).
+    /// </summary>
+    private static bool BackwardDataSubPixel(in Conv2dArgs a, float* dy, float* w, float* dx)
     {
-        for (int c = 0; c < g.C; c++)
-            for (int u = 0; u < g.Kh; u++)
-                for (int v = 0; v < g.Kw; v++)
-                    off[(c * g.Kh + u) * g.Kw + v] = (int)(c * g.Stride) + g.TapOffset(u, v);
+        int cin = a.InChannels, cout = a.OutChannels, kh = a.KernelH, kw = a.KernelW, sh = a.StrideH, sw = a.StrideW;
+        int ph = (kh + sh - 1) / sh, pw = (kw + sw - 1) / sw;
+        int hp = a.OutHeight + 2 * ph, wp = a.OutWidth + 2 * pw;
+        int count = sh * sw;
+        if (count > 64) return false;
+        Phase* phases = stackalloc Phase[count];
+        int* q = stackalloc int[4 * count]; // per phase: qh, qw, ρh, ρw; taps from K below
+        int used = 0, ld = 0;
+        long reach = 0, packLength = 0;
+        for (int rh = 0; rh < sh; rh++)
+            for (int rw = 0; rw < sw; rw++)
+            {
+                int qh = (rh + a.PadH) / sh, rhoH = (rh + a.PadH) % sh, qw = (rw + a.PadW) / sw, rhoW = (rw + a.PadW) % sw;
+                int th = rhoH < kh ? (kh - rhoH + sh - 1) / sh : 0, tw = rhoW < kw ? (kw - rhoW + sw - 1) / sw : 0;
+                int mh = rh < a.Height ? (a.Height - rh + sh - 1) / sh : 0, mw = rw < a.Width ? (a.Width - rw + sw - 1) / sw : 0;
+                if (th == 0 || tw == 0 || mh == 0 || mw == 0) continue; // these outputs get nothing
+                if (mh - 1 + qh + ph >= hp || mw - 1 + qw + pw >= wp) return false;
+                int blocks = (mh * wp + Nr - 1) / Nr;
+                phases[used] = new Phase { K = cout * th * tw, Mh = mh, Mw = mw, RowH = rh, RowW = rw, Blocks = blocks };
+                q[4 * used] = qh; q[4 * used + 1] = qw; q[4 * used + 2] = rhoH; q[4 * used + 3] = rhoW;
+                reach = Math.Max(reach, (long)(qh + ph) * wp + qw + pw + blocks * Nr);
+                ld = Math.Max(ld, blocks * Nr);
+                packLength += (long)cin * phases[used].K + phases[used].K;
+                used++;
+            }
+        if (used == 0) return true;
+        var pad = new Padded(cout, a.OutHeight, a.OutWidth, ph, pw, reach);
+        if (!pad.Fits) return false;
+        float* memory = ConvScratch.Get(packLength, slot: 1);
+        for (int f = 0; f < used; f++)
+        {
+            ref var phase = ref phases[f];
+            int qh = q[4 * f], qw = q[4 * f + 1], rhoH = q[4 * f + 2], rhoW = q[4 * f + 3];
+            int th = (kh - rhoH + sh - 1) / sh, tw = (kw - rhoW + sw - 1) / sw, k = phase.K;
+            phase.Pack = memory;
+            phase.Off = (int*)(memory + (long)cin * k);
+            memory += (long)cin * k + k;
+            // pack[s][(o·th + i)·tw + j][r] = w[o, s·8 + r, ρh + s·i, ρw + s·j]
+            for (int s = 0; s < cin / Mr; s++)
+                for (int r = 0; r < Mr; r++)
+                {
+                    float* dst = phase.Pack + (long)s * k * Mr + r;
+                    for (int o = 0; o < cout; o++)
+                    {
+                        float* src = w + ((long)o * cin + s * Mr + r) * kh * kw;
+                        for (int i = 0; i < th; i++)
+                            for (int j = 0; j < tw; j++)
+                                dst[((o * th + i) * tw + j) * Mr] = src[(rhoH + sh * i) * kw + rhoW + sw * j];
+                    }
+                }
+            for (int o = 0; o < cout; o++)
+                for (int i = 0; i < th; i++)
+                    for (int j = 0; j < tw; j++)
+                        phase.Off[(o * th + i) * tw + j] = (int)(o * pad.Stride) + (qh - i + ph) * wp + (qw - j + pw);
+        }
+        Run(pad, cin, a.Height, a.Width, sh, sw, phases, used, dy, a.OutputLength / a.Batch, null, dx, a.InputLength / a.Batch, a.Batch, accumulate: true);
+        return true;
     }
 
     private struct ConvJob
     {
-        public Grid G;
-        public int Cout, K;
-        public float* X, Y, Pack, Bias;
-        public int* Off;
+        public Padded Pad;
+        public int Cout, OutH, OutW, StepH, StepW, Ld, PhaseCount;
+        public Phase* Phases;
+        public float* X, Y, Bias;
         public long XImage, YImage;
         public bool Accumulate;
     }
 
-    private static void Run(in Grid g, int cout, int k, float* x, long xImage, float* pack, int* off, float* bias,
-        float* y, long yImage, int batch, bool accumulate)
+    private static void Run(in Padded pad, int cout, int outH, int outW, int stepH, int stepW, Phase* phases, int phaseCount,
+        float* x, long xImage, float* bias, float* y, long yImage, int batch, bool accumulate)
     {
+        int ld = 0;
+        for (int f = 0; f < phaseCount; f++) ld = Math.Max(ld, phases[f].Blocks * Nr);
         var job = new ConvJob
         {
-            G = g, Cout = cout, K = k, X = x, Y = y, Pack = pack, Bias = bias, Off = off,
-            XImage = xImage, YImage = yImage, Accumulate = accumulate,
+            Pad = pad, Cout = cout, OutH = outH, OutW = outW, StepH = stepH, StepW = stepW, Ld = ld, PhaseCount = phaseCount,
+            Phases = phases, X = x, Y = y, Bias = bias, XImage = xImage, YImage = yImage, Accumulate = accumulate,
         };
         CpuWorkers.Run(&RunImage, &job, batch);
     }
@@ -149,32 +259,44 @@ internal static unsafe class ConvDirect
     private static void RunImage(void* context, int n)
     {
         ref var job = ref Unsafe.AsRef<ConvJob>(context);
-        var g = job.G;
-        float* xp = ConvScratch.Get(g.C * g.Stride + (long)job.Cout * g.Ld);
-        float* ext = xp + g.C * g.Stride;
-        Pad(g, job.X + n * job.XImage, xp);
-        int slivers = job.Cout / Mr;
-        for (int b = 0; b < g.Blocks; b++)
-            for (int s = 0; s < slivers; s++)
-                Tile(job.K, job.Pack + (long)s * job.K * Mr, job.Off, xp + b * Nr, ext + (long)s * Mr * g.Ld + b * Nr, g.Ld);
-
-        // Keep the real columns of each row, adding the bias (or into y).
+        var pad = job.Pad;
+        float* xp = ConvScratch.Get(pad.C * pad.Stride + (long)job.Cout * job.Ld);
+        float* ext = xp + pad.C * pad.Stride;
+        Pad(pad, job.X + n * job.XImage, xp);
         float* y = job.Y + n * job.YImage;
-        for (int o = 0; o < job.Cout; o++)
+        int slivers = job.Cout / Mr, ld = job.Ld;
+        for (int f = 0; f < job.PhaseCount; f++)
         {
-            float bias = job.Bias != null ? job.Bias[o] : 0f;
-            for (int i = 0; i < g.Ho; i++)
+            var phase = job.Phases[f];
+            for (int b = 0; b < phase.Blocks; b++)
+                for (int s = 0; s < slivers; s++)
+                    Tile(phase.K, phase.Pack + (long)s * phase.K * Mr, phase.Off, xp + b * Nr, ext + (long)s * Mr * ld + b * Nr, ld);
+
+            // Keep the real columns of each row, adding the bias (or into y).
+            for (int o = 0; o < job.Cout; o++)
             {
-                float* src = ext + (long)o * g.Ld + i * g.Wp;
-                float* dst = y + ((long)o * g.Ho + i) * g.Wo;
-                if (job.Accumulate) for (int j = 0; j < g.Wo; j++) dst[j] += src[j] + bias;
-                else for (int j = 0; j < g.Wo; j++) dst[j] = src[j] + bias;
+                float bias = job.Bias != null ? job.Bias[o] : 0f;
+                for (int m = 0; m < phase.Mh; m++)
+                {
+                    float* src = ext + (long)o * ld + m * pad.Wp;
+                    float* dst = y + ((long)o * job.OutH + job.StepH * m + phase.RowH) * job.OutW + phase.RowW;
+                    if (job.StepW == 1)
+                    {
+                        if (job.Accumulate) for (int j = 0; j < phase.Mw; j++) dst[j] += src[j] + bias;
+                        else for (int j = 0; j < phase.Mw; j++) dst[j] = src[j] + bias;
+                    }
+                    else
+                    {
+                        if (job.Accumulate) for (int j = 0; j < phase.Mw; j++) dst[j * job.StepW] += src[j] + bias;
+                        else for (int j = 0; j < phase.Mw; j++) dst[j * job.StepW] = src[j] + bias;
+                    }
+                }
             }
         }
     }
 
     /// <summary>xp[c·S + (i + ph)·Wp + j + pw] = x[c, i, j], zero in the border and the slack.</summary>
-    private static void Pad(in Grid g, float* x, float* xp)
+    private static void Pad(in Padded g, float* x, float* xp)
     {
         int top = g.PadH * g.Wp, right = g.Wp - g.PadW - g.W;
         long bottom = g.Stride - (long)(g.PadH + g.H) * g.Wp;
@@ -256,7 +378,7 @@ internal static unsafe class ConvDirect
     /// <summary>dw += Σₙ dyₙ ⋆ xₙ (and dbias += Σ dy) on the direct path; false when it does not apply.</summary>
     public static bool BackwardWeight(in Conv2dArgs a, float* x, float* dy, float* dw, float* dbias)
     {
-        if (!Applies(a)) return false;
+        if (!Usable(a) || !StrideOne(a)) return false;
         var g = new Grid(a.InChannels, a.Height, a.Width, a.KernelH, a.KernelW, a.PadH, a.PadW, a.DilationH, a.DilationW);
         if (!g.Fits || g.Ho != a.OutHeight || g.Wo != a.OutWidth) return false;
         int cin = a.InChannels, cout = a.OutChannels, taps = a.KernelH * a.KernelW;
