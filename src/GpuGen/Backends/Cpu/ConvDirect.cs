@@ -71,10 +71,10 @@ internal static unsafe class ConvDirect
     /// A padded copy of one image, xp[c·Stride + (i + PadH)·Wp + j + PadW] = x[c, i, j]: zero in the
     /// border, and zero slack after each channel up to the furthest position a tile reads ("reach").
     /// </summary>
-    private readonly struct Padded(int c, int h, int w, int padH, int padW, long reach)
+    private readonly struct Padded(int c, int h, int w, int padH, int padW, long reach, int padRight = -1)
     {
-        public readonly int C = c, H = h, W = w, PadH = padH, PadW = padW, Hp = h + 2 * padH, Wp = w + 2 * padW;
-        public readonly long Stride = (Math.Max((long)(h + 2 * padH) * (w + 2 * padW), reach) + 15) & ~15L;
+        public readonly int C = c, H = h, W = w, PadH = padH, PadW = padW, Wp = w + padW + (padRight < 0 ? padW : padRight);
+        public readonly long Stride = (Math.Max((long)(h + 2 * padH) * (w + padW + (padRight < 0 ? padW : padRight)), reach) + 15) & ~15L;
 
         public bool Fits => C * Stride < int.MaxValue;
     }
@@ -86,7 +86,8 @@ internal static unsafe class ConvDirect
     /// </summary>
     private struct Phase
     {
-        public int K, Mh, Mw, RowH, RowW, Blocks;
+        /// <summary>Taps, output rows and columns, output residues, and positions computed (see <see cref="Cover"/>).</summary>
+        public int K, Mh, Mw, RowH, RowW, Width;
         public float* Pack;
         public int* Off;
     }
@@ -99,8 +100,8 @@ internal static unsafe class ConvDirect
         if (!Usable(a) || !StrideOne(a) || a.OutChannels % Mr != 0) return false;
         int k = a.PatchSize, cout = a.OutChannels, kh = a.KernelH, kw = a.KernelW;
         int wp = a.Width + 2 * a.PadW, ho = a.OutHeight, wo = a.OutWidth;
-        int blocks = (ho * wp + Nr - 1) / Nr;
-        var pad = new Padded(a.InChannels, a.Height, a.Width, a.PadH, a.PadW, (long)(kh - 1) * a.DilationH * wp + (kw - 1) * a.DilationW + blocks * Nr);
+        int width = Cover(ho * wp);
+        var pad = new Padded(a.InChannels, a.Height, a.Width, a.PadH, a.PadW, (long)(kh - 1) * a.DilationH * wp + (kw - 1) * a.DilationW + width);
         if (!pad.Fits) return false;
         float* pack = ConvScratch.Get((long)cout * k + k, slot: 1);
         int* off = (int*)(pack + (long)cout * k);
@@ -117,7 +118,7 @@ internal static unsafe class ConvDirect
             for (int u = 0; u < kh; u++)
                 for (int v = 0; v < kw; v++)
                     off[(c * kh + u) * kw + v] = (int)(c * pad.Stride) + u * a.DilationH * wp + v * a.DilationW;
-        var phase = new Phase { K = k, Mh = ho, Mw = wo, Blocks = blocks, Pack = pack, Off = off };
+        var phase = new Phase { K = k, Mh = ho, Mw = wo, Width = width, Pack = pack, Off = off };
         Run(pad, cout, ho, wo, 1, 1, &phase, 1, x, a.InputLength / a.Batch, bias, y, a.OutputLength / a.Batch, a.Batch, accumulate);
         return true;
     }
@@ -140,8 +141,8 @@ internal static unsafe class ConvDirect
         if (flipH < 0 || flipW < 0) return false;
         int cin = a.InChannels, cout = a.OutChannels, kh = a.KernelH, kw = a.KernelW, taps = kh * kw;
         int k = cout * taps, wp = a.OutWidth + 2 * flipW;
-        int blocks = (a.Height * wp + Nr - 1) / Nr;
-        var pad = new Padded(cout, a.OutHeight, a.OutWidth, flipH, flipW, (long)(kh - 1) * a.DilationH * wp + (kw - 1) * a.DilationW + blocks * Nr);
+        int width = Cover(a.Height * wp);
+        var pad = new Padded(cout, a.OutHeight, a.OutWidth, flipH, flipW, (long)(kh - 1) * a.DilationH * wp + (kw - 1) * a.DilationW + width);
         if (!pad.Fits) return false;
         float* pack = ConvScratch.Get((long)cin * k + k, slot: 1);
         int* off = (int*)(pack + (long)cin * k);
@@ -160,7 +161,7 @@ internal static unsafe class ConvDirect
             for (int u = 0; u < kh; u++)
                 for (int v = 0; v < kw; v++)
                     off[(o * kh + u) * kw + v] = (int)(o * pad.Stride) + u * a.DilationH * wp + v * a.DilationW;
-        var phase = new Phase { K = k, Mh = a.Height, Mw = a.Width, Blocks = blocks, Pack = pack, Off = off };
+        var phase = new Phase { K = k, Mh = a.Height, Mw = a.Width, Width = width, Pack = pack, Off = off };
         Run(pad, cin, a.Height, a.Width, 1, 1, &phase, 1, dy, a.OutputLength / a.Batch, null, dx, a.InputLength / a.Batch, a.Batch, accumulate: true);
         return true;
     }
@@ -175,13 +176,27 @@ internal static unsafe class ConvDirect
     private static bool BackwardDataSubPixel(in Conv2dArgs a, float* dy, float* w, float* dx)
     {
         int cin = a.InChannels, cout = a.OutChannels, kh = a.KernelH, kw = a.KernelW, sh = a.StrideH, sw = a.StrideW;
-        int ph = (kh + sh - 1) / sh, pw = (kw + sw - 1) / sw;
-        int hp = a.OutHeight + 2 * ph, wp = a.OutWidth + 2 * pw;
         int count = sh * sw;
         if (count > 64) return false;
         Phase* phases = stackalloc Phase[count];
-        int* q = stackalloc int[4 * count]; // per phase: qh, qw, ρh, ρw; taps from K below
-        int used = 0, ld = 0;
+        int* q = stackalloc int[4 * count]; // per phase: qh, qw, ρh, ρw
+        // The padding the classes need: top/left so that m + q − t ≥ 0, bottom/right so that valid outputs read inside.
+        int top = 0, left = 0, right = 0;
+        for (int r = 0; r < sh; r++)
+        {
+            int qh = (r + a.PadH) / sh, rho = (r + a.PadH) % sh, t = rho < kh ? (kh - rho + sh - 1) / sh : 0;
+            if (t > 0) top = Math.Max(top, t - 1 - qh);
+        }
+        for (int r = 0; r < sw; r++)
+        {
+            int qw = (r + a.PadW) / sw, rho = (r + a.PadW) % sw, t = rho < kw ? (kw - rho + sw - 1) / sw : 0;
+            int mw = r < a.Width ? (a.Width - r + sw - 1) / sw : 0;
+            if (t == 0 || mw == 0) continue;
+            left = Math.Max(left, t - 1 - qw);
+            right = Math.Max(right, mw - 1 + qw - (a.OutWidth - 1));
+        }
+        int ph = top, pw = left, wp = a.OutWidth + left + right;
+        int used = 0;
         long reach = 0, packLength = 0;
         for (int rh = 0; rh < sh; rh++)
             for (int rw = 0; rw < sw; rw++)
@@ -190,17 +205,15 @@ internal static unsafe class ConvDirect
                 int th = rhoH < kh ? (kh - rhoH + sh - 1) / sh : 0, tw = rhoW < kw ? (kw - rhoW + sw - 1) / sw : 0;
                 int mh = rh < a.Height ? (a.Height - rh + sh - 1) / sh : 0, mw = rw < a.Width ? (a.Width - rw + sw - 1) / sw : 0;
                 if (th == 0 || tw == 0 || mh == 0 || mw == 0) continue; // these outputs get nothing
-                if (mh - 1 + qh + ph >= hp || mw - 1 + qw + pw >= wp) return false;
-                int blocks = (mh * wp + Nr - 1) / Nr;
-                phases[used] = new Phase { K = cout * th * tw, Mh = mh, Mw = mw, RowH = rh, RowW = rw, Blocks = blocks };
+                int width = Cover(mh * wp);
+                phases[used] = new Phase { K = cout * th * tw, Mh = mh, Mw = mw, RowH = rh, RowW = rw, Width = width };
                 q[4 * used] = qh; q[4 * used + 1] = qw; q[4 * used + 2] = rhoH; q[4 * used + 3] = rhoW;
-                reach = Math.Max(reach, (long)(qh + ph) * wp + qw + pw + blocks * Nr);
-                ld = Math.Max(ld, blocks * Nr);
+                reach = Math.Max(reach, (long)(qh + ph) * wp + qw + pw + width);
                 packLength += (long)cin * phases[used].K + phases[used].K;
                 used++;
             }
         if (used == 0) return true;
-        var pad = new Padded(cout, a.OutHeight, a.OutWidth, ph, pw, reach);
+        var pad = new Padded(cout, a.OutHeight, a.OutWidth, ph, pw, reach, right);
         if (!pad.Fits) return false;
         float* memory = ConvScratch.Get(packLength, slot: 1);
         for (int f = 0; f < used; f++)
@@ -247,7 +260,7 @@ internal static unsafe class ConvDirect
         float* x, long xImage, float* bias, float* y, long yImage, int batch, bool accumulate)
     {
         int ld = 0;
-        for (int f = 0; f < phaseCount; f++) ld = Math.Max(ld, phases[f].Blocks * Nr);
+        for (int f = 0; f < phaseCount; f++) ld = Math.Max(ld, phases[f].Width);
         var job = new ConvJob
         {
             Pad = pad, Cout = cout, OutH = outH, OutW = outW, StepH = stepH, StepW = stepW, Ld = ld, PhaseCount = phaseCount,
@@ -268,9 +281,16 @@ internal static unsafe class ConvDirect
         for (int f = 0; f < job.PhaseCount; f++)
         {
             var phase = job.Phases[f];
-            for (int b = 0; b < phase.Blocks; b++)
+            int b = 0;
+            for (; b + Nr <= phase.Width; b += Nr)
                 for (int s = 0; s < slivers; s++)
-                    Tile(phase.K, phase.Pack + (long)s * phase.K * Mr, phase.Off, xp + b * Nr, ext + (long)s * Mr * ld + b * Nr, ld);
+                    Tile(phase.K, phase.Pack + (long)s * phase.K * Mr, phase.Off, xp + b, ext + (long)s * Mr * ld + b, ld);
+            if (phase.Width - b == 32)
+                for (int s = 0; s < slivers; s++)
+                    Tile32(phase.K, phase.Pack + (long)s * phase.K * Mr, phase.Off, xp + b, ext + (long)s * Mr * ld + b, ld);
+            else if (phase.Width - b == 16)
+                for (int s = 0; s < slivers; s++)
+                    Tile16(phase.K, phase.Pack + (long)s * phase.K * Mr, phase.Off, xp + b, ext + (long)s * Mr * ld + b, ld);
 
             // Keep the real columns of each row, adding the bias (or into y).
             for (int o = 0; o < job.Cout; o++)
@@ -354,6 +374,78 @@ internal static unsafe class ConvDirect
         }
         Store3(c, c00, c01, c02); Store3(c + ldc, c10, c11, c12); Store3(c + 2 * ldc, c20, c21, c22); Store3(c + 3 * ldc, c30, c31, c32);
         Store3(c + 4 * ldc, c40, c41, c42); Store3(c + 5 * ldc, c50, c51, c52); Store3(c + 6 * ldc, c60, c61, c62); Store3(c + 7 * ldc, c70, c71, c72);
+    }
+
+    /// <summary>
+    /// Positions computed for a plane of n: whole 48-wide tiles, then one 48-, 32- or 16-wide tile for
+    /// the rest (a 7×7 image on a 9-wide padded grid is 63 positions: 48 + 16, not 2 × 48).
+    /// </summary>
+    private static int Cover(int n)
+    {
+        int full = n / Nr * Nr, rest = n - full;
+        return full + (rest == 0 ? 0 : rest > 32 ? Nr : rest > 16 ? 32 : 16);
+    }
+
+    /// <summary>The 32-wide tail of <see cref="Tile"/> (16 accumulators).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    private static void Tile32(int k, float* a, int* off, float* b, float* c, nint ldc)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
+            c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default,
+            c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int t = 0; t < k; t++, a += Mr)
+        {
+            float* bt = b + off[t];
+            var b0 = Vector512.Load(bt);
+            var b1 = Vector512.Load(bt + 16);
+            var x = Vector512.Create(a[0]);
+            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[1]);
+            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[2]);
+            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[3]);
+            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a[4]);
+            c40 = Vector512.FusedMultiplyAdd(x, b0, c40); c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a[5]);
+            c50 = Vector512.FusedMultiplyAdd(x, b0, c50); c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(a[6]);
+            c60 = Vector512.FusedMultiplyAdd(x, b0, c60); c61 = Vector512.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(a[7]);
+            c70 = Vector512.FusedMultiplyAdd(x, b0, c70); c71 = Vector512.FusedMultiplyAdd(x, b1, c71);
+        }
+        Vector512.Store(c00, c); Vector512.Store(c01, c + 16);
+        Vector512.Store(c10, c + ldc); Vector512.Store(c11, c + ldc + 16);
+        Vector512.Store(c20, c + 2 * ldc); Vector512.Store(c21, c + 2 * ldc + 16);
+        Vector512.Store(c30, c + 3 * ldc); Vector512.Store(c31, c + 3 * ldc + 16);
+        Vector512.Store(c40, c + 4 * ldc); Vector512.Store(c41, c + 4 * ldc + 16);
+        Vector512.Store(c50, c + 5 * ldc); Vector512.Store(c51, c + 5 * ldc + 16);
+        Vector512.Store(c60, c + 6 * ldc); Vector512.Store(c61, c + 6 * ldc + 16);
+        Vector512.Store(c70, c + 7 * ldc); Vector512.Store(c71, c + 7 * ldc + 16);
+    }
+
+    /// <summary>The 16-wide tail of <see cref="Tile"/> (8 accumulators, just enough chains for two FMA ports).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [SkipLocalsInit]
+    private static void Tile16(int k, float* a, int* off, float* b, float* c, nint ldc)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default, c6 = default, c7 = default;
+        for (int t = 0; t < k; t++, a += Mr)
+        {
+            var b0 = Vector512.Load(b + off[t]);
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(a[1]), b0, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(a[2]), b0, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c3);
+            c4 = Vector512.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c4);
+            c5 = Vector512.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c5);
+            c6 = Vector512.FusedMultiplyAdd(Vector512.Create(a[6]), b0, c6);
+            c7 = Vector512.FusedMultiplyAdd(Vector512.Create(a[7]), b0, c7);
+        }
+        Vector512.Store(c0, c); Vector512.Store(c1, c + ldc); Vector512.Store(c2, c + 2 * ldc); Vector512.Store(c3, c + 3 * ldc);
+        Vector512.Store(c4, c + 4 * ldc); Vector512.Store(c5, c + 5 * ldc); Vector512.Store(c6, c + 6 * ldc); Vector512.Store(c7, c + 7 * ldc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
