@@ -36,6 +36,8 @@ internal sealed class EvalOptions
     public Option<bool> NoEma { get; } = new("--no-ema") { Description = "use the live weights instead of their moving average" };
     public Option<string> Device { get; } = CommonOptions.Device();
     public Option<bool> Json { get; } = CommonOptions.Json();
+    public Option<string?> Data { get; } = new("--data") { Description = "data to measure against (fashion-mnist, idx:DIR, folder:DIR); default: what the model was trained on" };
+    public Option<string?> Classifier { get; } = new("--classifier") { Description = "the classifier checkpoint for Fréchet distances (default: cached, trained on first use)" };
 
-    public IEnumerable<Option> Options() => [N, Seed, NoEma, Device, Json];
+    public IEnumerable<Option> Options() => [N, Seed, NoEma, Device, Json, Data, Classifier];
 }
