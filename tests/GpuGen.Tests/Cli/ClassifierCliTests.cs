@@ -43,6 +43,9 @@ public class ClassifierCliTests : IDisposable
             var perClass = doc.RootElement.GetProperty("class_accuracy");
             Assert.Equal(4, perClass.GetArrayLength());
             Assert.All(perClass.EnumerateArray(), c => Assert.Equal(30, c.GetProperty("n").GetInt32()));
+            Assert.Equal(120, doc.RootElement.GetProperty("fd_n").GetInt32());   // --n 10000 capped by the 120 test images
+            double floor = doc.RootElement.GetProperty("fd_floor").GetDouble();
+            Assert.True(floor > 0 && double.IsFinite(floor), $"fd_floor {floor}");
         }
 
         // Not overwritten without --force; a classifier draws no samples. One clean line each.
