@@ -15,6 +15,7 @@ internal static class ModelFamilies
     private static readonly ModelFamily[] All =
     [
         new(ToyDiffusion.Family, ToyDiffusionFamily.Sample, ToyDiffusionFamily.Eval),
+        new(ImageDiffusion.Family, ImageDiffusionFamily.Sample, ImageDiffusionFamily.Eval),
     ];
 
     public static ModelFamily Find(string name, string path, string verb)
