@@ -49,7 +49,7 @@ internal static class TrainDdpmImage
         var clock = Stopwatch.StartNew();
         double smooth = double.NaN;
         var grids = new List<string>();
-        using (var bar = new ProgressBar("train", total - start, !r.GetValue(o.Json) || !Console.IsErrorRedirected))
+        using (var bar = new ProgressBar("train", total - start))
         {
             while (run.Step < total && clock.Elapsed.TotalSeconds < budget)
             {

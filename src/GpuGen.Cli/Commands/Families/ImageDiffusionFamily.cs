@@ -73,7 +73,7 @@ internal static class ImageDiffusionFamily
         var clock = Stopwatch.StartNew();
         double epsMse = DiffusionMetrics.EpsMse(run, images, mseN, seed, useEma: useEma);
         double bpd;
-        using (var bar = new ProgressBar("bits/dim", 1, !r.GetValue(o.Json) || !Console.IsErrorRedirected))
+        using (var bar = new ProgressBar("bits/dim", 1))
             bpd = DiffusionMetrics.BitsPerDim(run, images, bpdCount, seed, bpdT, useEma: useEma, progress: (done, total) => bar.Report(done, "", (double)done / total));
         double seconds = clock.Elapsed.TotalSeconds;
         string bpdWhat = bpdT == 0 || bpdT >= run.Schedule.Steps - 1 ? "all timesteps" : $"{bpdT} of {run.Schedule.Steps - 1} timesteps";
