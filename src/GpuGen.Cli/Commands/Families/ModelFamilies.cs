@@ -17,6 +17,7 @@ internal static class ModelFamilies
     [
         new(ToyDiffusion.Family, ToyDiffusionFamily.Sample, ToyDiffusionFamily.Eval),
         new(ImageClassifier.Family, ClassifierFamily.Sample, ClassifierFamily.Eval),
+        new(ImageDiffusion.Family, ImageDiffusionFamily.Sample, ImageDiffusionFamily.Eval),
     ];
 
     public static ModelFamily Find(string name, string path, string verb)
