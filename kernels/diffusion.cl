@@ -27,10 +27,12 @@ GG_KERNEL void timestep_embedding(int batch, int halves, GG_GLOBAL const int* t,
 #endif
 }
 
-/// xₜ = √ᾱ[t_b]·x₀ + √(1−ᾱ[t_b])·ε (Ho et al. 2020, eq. 4). A timestep outside [0, steps) writes NaN
+/// xₜ = √ᾱ[t_b]·x₀ + √(1−ᾱ[t_b])·ε (Ho et al. 2020, eq. 4); with hasV also the v-prediction target
+/// v = √ᾱ·ε − √(1−ᾱ)·x₀ (Salimans & Ho 2022). A timestep outside [0, steps) writes NaN
 /// (the device cannot throw; reading the tables there would be out of bounds).
 GG_KERNEL void q_sample(int batch, int perExample, GG_GLOBAL const float* x0, GG_GLOBAL const float* eps, GG_GLOBAL const int* t,
-    GG_GLOBAL const float* sqrtAlphaBar, GG_GLOBAL const float* sqrtOneMinusAlphaBar, int steps, GG_GLOBAL float* xt)
+    GG_GLOBAL const float* sqrtAlphaBar, GG_GLOBAL const float* sqrtOneMinusAlphaBar, int steps, GG_GLOBAL float* xt,
+    GG_GLOBAL float* v, int hasV)
 {
     int i = GG_GLOBAL_ID(0), b = GG_GLOBAL_ID(1);
     if (i >= perExample || b >= batch) return;
@@ -39,22 +41,33 @@ GG_KERNEL void q_sample(int batch, int perExample, GG_GLOBAL const float* x0, GG
     if (tb < 0 || tb >= steps)
     {
         xt[k] = gg_as_float(0x7FC00000u);
+        if (hasV) v[k] = gg_as_float(0x7FC00000u);
         return;
     }
-    xt[k] = gg_fma(sqrtAlphaBar[tb], x0[k], sqrtOneMinusAlphaBar[tb] * eps[k]);
+    float a = sqrtAlphaBar[tb], s = sqrtOneMinusAlphaBar[tb], x = x0[k], e = eps[k];
+    xt[k] = gg_fma(a, x, s * e);
+    if (hasV) v[k] = gg_fma(a, e, -s * x);
 }
 
-/// x̂₀ = X0FromXt·xₜ − X0FromEps·ε (clipped to ±clip when clip > 0);
-/// x_prev = PrevFromX0·x̂₀ + PrevFromXt·xₜ + PrevFromEps·ε (+ σ·z). z and x0 are used when hasZ / hasX0.
-GG_KERNEL void diffusion_step(int n, GG_GLOBAL const float* xt, GG_GLOBAL const float* eps, GG_GLOBAL const float* z,
-    GG_GLOBAL float* xPrev, GG_GLOBAL float* x0, int hasZ, int hasX0,
-    float fromXt, float fromEps, float clip, float pX0, float pXt, float pEps, float sigma)
+/// One reverse step (DDPM or DDIM; ε, x₀ or v prediction; classifier-free guidance), one launch:
+/// o = u + w·(o − u) when hasU (w = 0 gives u exactly); x̂₀ = fromXt·xₜ − fromEps·o (clipped to ±clip
+/// when clip > 0); ε̂ = eXt·xₜ + eOut·o; x_prev = pX0·x̂₀ + pXt·xₜ + pEps·ε̂ (+ σ·z).
+/// uncond, z and x0 are used when hasU / hasZ / hasX0.
+GG_KERNEL void diffusion_step(int n, GG_GLOBAL const float* xt, GG_GLOBAL const float* eps, GG_GLOBAL const float* uncond,
+    GG_GLOBAL const float* z, GG_GLOBAL float* xPrev, GG_GLOBAL float* x0, int hasU, int hasZ, int hasX0,
+    float fromXt, float fromEps, float clip, float pX0, float pXt, float pEps, float sigma, float eXt, float eOut, float w)
 {
     int i = GG_GLOBAL_ID(0);
     if (i >= n) return;
-    float x = xt[i], e = eps[i];
-    float hat = fromXt * x - fromEps * e;
+    float x = xt[i], o = eps[i];
+    if (hasU)
+    {
+        float u = uncond[i];
+        o = gg_fma(w, o - u, u);
+    }
+    float hat = fromXt * x - fromEps * o;
     if (clip > 0.0f) hat = gg_min(gg_max(hat, -clip), clip);
+    float e = gg_fma(eXt, x, eOut * o);
     float prev = gg_fma(pX0, hat, gg_fma(pXt, x, pEps * e));
     if (hasZ) prev = gg_fma(sigma, z[i], prev);
     if (hasX0) x0[i] = hat;

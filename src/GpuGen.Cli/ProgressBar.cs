@@ -53,6 +53,14 @@ public sealed class ProgressBar : IDisposable
         }
     }
 
+    /// <summary>Time left as "1h02m", "3m05s" or "12s", from the time spent and the fraction done ("?" before any progress).</summary>
+    public static string Eta(double elapsedSeconds, double fraction)
+    {
+        if (!(fraction > 0) || !double.IsFinite(elapsedSeconds)) return "?";
+        var left = TimeSpan.FromSeconds(Math.Max(0, elapsedSeconds * (1 - fraction) / fraction));
+        return left.TotalHours >= 1 ? $"{(int)left.TotalHours}h{left.Minutes:D2}m" : left.TotalMinutes >= 1 ? $"{left.Minutes}m{left.Seconds:D2}s" : $"{left.Seconds}s";
+    }
+
     public void Dispose()
     {
         if (enabled && interactive && lastLine.Length > 0) Console.Error.WriteLine();

@@ -34,16 +34,35 @@ internal sealed class SampleOptions
     public Option<int> N { get; } = new("--n", "-n") { Description = "number of samples", DefaultValueFactory = _ => 1000 };
     public Option<ulong> Seed { get; } = CommonOptions.Seed();
     public Option<string?> Npy { get; } = new("--npy") { Description = "write the samples as a .npy file" };
-    public Option<string?> Png { get; } = new("--png") { Description = "write a picture of the samples (a grid for images, a scatter for 2-D data)" };
-    public Option<string?> Chain { get; } = new("--chain-png") { Description = "diffusion: write a strip of the reverse chain" };
+    public Option<string?> Png { get; } = new("--grid", "--png") { Description = "write a picture of the samples (a grid for images, a scatter for 2-D data)" };
+    public Option<string?> Chain { get; } = new("--chain", "--chain-png") { Description = "diffusion: write a picture of the reverse chain (x_T to x_0)" };
     public Option<string> Sampler { get; } = MakeSampler();
-    public Option<int> DdimSteps { get; } = new("--ddim-steps") { Description = "DDIM: number of steps", DefaultValueFactory = _ => 50 };
+    public Option<int?> DdimSteps { get; } = new("--steps", "--ddim-steps") { Description = "diffusion: sampling steps K (DDIM default 50; DDPM default all T, fewer respaces the chain)" };
     public Option<float> Eta { get; } = new("--eta") { Description = "DDIM: noise scale η (0 = deterministic)", DefaultValueFactory = _ => 0f };
     public Option<bool> NoEma { get; } = new("--no-ema") { Description = "use the live weights instead of their moving average" };
     public Option<string> Device { get; } = CommonOptions.Device();
     public Option<bool> Json { get; } = CommonOptions.Json();
+    public Option<int?> Class { get; } = new("--class") { Description = "conditional models: the class of every sample (default: sample i gets class i mod classes)" };
+    public Option<float> Guidance { get; } = new("--guidance", "-w") { Description = "conditional models: classifier-free guidance w in ε_u + w(ε_c − ε_u); 0 = unconditional, 1 = conditional", DefaultValueFactory = _ => 1f };
+    public Option<string?> Spacing { get; } = MakeSpacing();
+    public Option<float> Clip { get; } = new("--clip") { Description = "image diffusion: clip x̂₀ to ±clip in each step (0: off)", DefaultValueFactory = _ => 1f };
+    public Option<string> Variance { get; } = MakeVariance();
 
-    public IEnumerable<Option> Options() => [N, Seed, Npy, Png, Chain, Sampler, DdimSteps, Eta, NoEma, Device, Json];
+    public IEnumerable<Option> Options() => [N, Seed, Npy, Png, Chain, Sampler, DdimSteps, Eta, NoEma, Device, Json, Class, Guidance, Spacing, Clip, Variance];
+
+    internal static Option<string?> MakeSpacing()
+    {
+        var o = new Option<string?>("--spacing") { Description = "diffusion: timestep spacing leading, linspace or trailing (default: DDPM leading, DDIM trailing for images)" };
+        o.AcceptOnlyFromAmong("leading", "linspace", "trailing");
+        return o;
+    }
+
+    internal static Option<string> MakeVariance()
+    {
+        var o = new Option<string>("--variance") { Description = "DDPM: reverse variance fixed_large (β) or fixed_small (β̃)", DefaultValueFactory = _ => "fixed_large" };
+        o.AcceptOnlyFromAmong("fixed_large", "fixed_small");
+        return o;
+    }
 
     private static Option<string> MakeSampler()
     {

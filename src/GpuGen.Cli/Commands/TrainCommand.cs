@@ -12,53 +12,45 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var train = new Command("train", "train a model (families: ddpm)");
+        var train = new Command("train", "train a model (families: ddpm, classifier)");
         train.Add(Ddpm());
+        train.Add(TrainClassifier.Create());
         return train;
     }
 
     private static Command Ddpm()
     {
-        var data = new Option<string>("--data") { Description = $"training data: {string.Join(", ", ToyData.Names)}", DefaultValueFactory = _ => "8gaussians" };
-        var steps = new Option<int>("--steps") { Description = "total optimisation steps", DefaultValueFactory = _ => 3000 };
-        var seed = CommonOptions.Seed();
-        var output = new Option<string>("--out", "-o") { Description = "run folder (model.safetensors, step-K.safetensors, samples.png, loss.png)", Required = true };
-        var batch = new Option<int>("--batch") { Description = "batch size", DefaultValueFactory = _ => 1024 };
-        var lr = new Option<float>("--lr") { Description = "Adam learning rate", DefaultValueFactory = _ => 1e-3f };
-        var hidden = new Option<int>("--hidden") { Description = "MLP width", DefaultValueFactory = _ => 128 };
-        var layers = new Option<int>("--layers") { Description = "hidden layers", DefaultValueFactory = _ => 3 };
-        var every = new Option<int>("--checkpoint-every") { Description = "also write DIR/step-K.safetensors every K steps (0: only at the end)", DefaultValueFactory = _ => 0 };
-        var samples = new Option<int>("--samples") { Description = "points drawn for samples.png and the MMD", DefaultValueFactory = _ => 2000 };
-        var resume = new Option<bool>("--resume") { Description = "continue DIR/model.safetensors up to --steps" };
-        var force = new Option<bool>("--force") { Description = "start over even if DIR already holds a model" };
-        var device = CommonOptions.Device();
-        var json = CommonOptions.Json();
-        var cmd = new Command("ddpm", "DDPM on 2-D toy data (ε-prediction MLP, linear β schedule, T = 1000)")
-        {
-            data, steps, seed, output, batch, lr, hidden, layers, every, samples, resume, force, device, json,
-        };
+        var o = new TrainDdpmOptions();
+        var cmd = new Command("ddpm", "DDPM: on 2-D toy data (ε-MLP) or on images (UNet; fashion-mnist, idx:DIR, folder:DIR)");
+        foreach (var option in o.Options()) cmd.Add(option);
         cmd.SetAction(r =>
         {
-            string dir = r.GetValue(output)!;
-            int total = r.GetValue(steps), n = r.GetValue(samples), k = r.GetValue(every);
+            string spec = r.GetValue(o.Data)!;
+            if (!ToyData.IsToy(spec)) return TrainDdpmImage.Run(r, o);
+            foreach (var (option, what) in o.ImageOnly())
+                if (r.GetResult(option) is { Implicit: false })
+                    throw new CliError($"{option.Name} applies to image data only, not to the 2-D toy '{spec}'");
+            string dir = r.GetValue(o.Output)!;
+            int total = r.GetValue(o.Steps), n = r.GetValue(o.Samples) ?? 2000, k = r.GetValue(o.Every);
             CommonOptions.Positive(total, "--steps");
             CommonOptions.Positive(n, "--samples");
             if (k < 0) throw new CliError($"--checkpoint-every must be 0 or positive, got {k}");
             string final = Path.Combine(dir, "model.safetensors");
-            bool exists = File.Exists(final);
-            if (exists && !r.GetValue(resume) && !r.GetValue(force))
+            string? resumeFrom = TrainDdpmOptions.ResumePath(r, o, final);
+            if (File.Exists(final) && resumeFrom is null && !r.GetValue(o.Force))
                 throw new CliError($"{final} already exists; pass --resume to continue it or --force to start over");
-            if (r.GetValue(resume) && !exists) throw new CliError($"--resume: there is no {final} to continue");
             Directory.CreateDirectory(dir);
 
-            using var dev = CommonOptions.OpenDevice(r.GetValue(device)!);
-            var config = new ToyDiffusionConfig(Data: ToyData.Canonical(r.GetValue(data)!), Hidden: r.GetValue(hidden), HiddenLayers: r.GetValue(layers),
-                LearningRate: r.GetValue(lr), Batch: r.GetValue(batch), Seed: r.GetValue(seed));
-            using var run = r.GetValue(resume) ? ToyDiffusion.Load(dev, final) : ToyDiffusion.Create(dev, config);
-            bool quietJson = r.GetValue(json);
+            using var dev = CommonOptions.OpenDevice(r.GetValue(o.Device)!);
+            var config = new ToyDiffusionConfig(Data: ToyData.Canonical(spec), Hidden: r.GetValue(o.Hidden), HiddenLayers: r.GetValue(o.Layers),
+                LearningRate: r.GetValue(o.LearningRate) ?? 1e-3f, Batch: r.GetValue(o.Batch) ?? 1024, Seed: r.GetValue(o.Seed),
+                Schedule: r.GetValue(o.Schedule) ?? "linear", EmaDecay: r.GetValue(o.Ema) ?? 0.995f);
+            using var run = resumeFrom is not null ? ToyDiffusion.Load(dev, resumeFrom) : ToyDiffusion.Create(dev, config);
+            bool quietJson = r.GetValue(o.Json);
             Console.WriteLine($"training ddpm on {run.Config.Data} on {dev}: {run.Config}, {run.Model.ParameterCount():N0} parameters");
-            var result = TrainLoop(run, total, k, dir, progress: true);
-            var summary = Finish(run, dir, n, r.GetValue(seed), result);
+            if (!(r.GetValue(o.MaxSeconds) > 0)) throw new CliError($"--max-seconds must be positive, got {r.GetValue(o.MaxSeconds)}");
+            var result = TrainLoop(run, total, k, dir, progress: true, seconds: r.GetValue(o.MaxSeconds));
+            var summary = Finish(run, dir, n, r.GetValue(o.Seed), result);
             if (quietJson) Console.WriteLine(summary.Add("command", "train ddpm").Add("device", dev.Name).Add("data", run.Config.Data));
             return 0;
         });
@@ -86,7 +78,7 @@ internal static class TrainCommand
             long done = run.Step - start;
             double elapsed = clock.Elapsed.TotalSeconds;
             double? byTime = double.IsFinite(seconds) ? Math.Max((double)done / (total - start), elapsed / seconds) : null;
-            bar.Report(done, $"loss {smooth:F4}  {done / Math.Max(1e-9, elapsed):F0} steps/s", byTime);
+            bar.Report(done, $"loss {smooth:F4}  {done / Math.Max(1e-9, elapsed):F0} steps/s  ETA {ProgressBar.Eta(elapsed, byTime ?? (double)done / (total - start))}", byTime);
         }
         return new LoopResult(losses, clock.Elapsed.TotalSeconds, run.Step - start);
     }

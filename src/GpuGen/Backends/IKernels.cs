@@ -113,10 +113,17 @@ public partial interface IKernels
     /// <summary>
     /// Forward noising q(xₜ|x₀) (Ho et al. 2020, eq. 4): xₜ = √ᾱ[t_b]·x₀ + √(1−ᾱ[t_b])·ε for each of
     /// batch examples of perExample elements; t is int [batch]; the two tables are indexed by t.
+    /// When <paramref name="v"/> is given, the same launch also writes the v-prediction target
+    /// v = √ᾱ[t_b]·ε − √(1−ᾱ[t_b])·x₀ (Salimans &amp; Ho 2022, §4).
     /// </summary>
     void DiffusionQSample(int batch, int perExample, DeviceBuffer x0, DeviceBuffer eps, DeviceBuffer t,
-        DeviceBuffer sqrtAlphaBar, DeviceBuffer sqrtOneMinusAlphaBar, DeviceBuffer xt);
+        DeviceBuffer sqrtAlphaBar, DeviceBuffer sqrtOneMinusAlphaBar, DeviceBuffer xt, DeviceBuffer? v = null);
 
-    /// <summary>One reverse step for every element (all examples at the same t); see <see cref="DiffusionStepArgs"/>. x0 may be null.</summary>
-    void DiffusionStep(long n, DeviceBuffer xt, DeviceBuffer eps, DeviceBuffer? z, DeviceBuffer xPrev, DeviceBuffer? x0, in DiffusionStepArgs args);
+    /// <summary>
+    /// One reverse step for every element (all examples at the same t); see <see cref="DiffusionStepArgs"/>.
+    /// <paramref name="eps"/> is the model output (ε, x₀ or v); with <paramref name="uncond"/> (the
+    /// unconditional output) the step first combines o = o_u + Guidance·(o − o_u). x0 may be null.
+    /// </summary>
+    void DiffusionStep(long n, DeviceBuffer xt, DeviceBuffer eps, DeviceBuffer? z, DeviceBuffer xPrev, DeviceBuffer? x0, in DiffusionStepArgs args,
+        DeviceBuffer? uncond = null);
 }

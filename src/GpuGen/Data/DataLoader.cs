@@ -73,6 +73,8 @@ public sealed class DataLoader : IDisposable
         _options = options;
         BatchesPerEpoch = options.DropLast ? data.Count / options.BatchSize : (data.Count + options.BatchSize - 1) / options.BatchSize;
         _host = new HostBatch(options.BatchSize, data.ExampleSize);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.StartBatch, nameof(options.StartBatch));
+        _produce = _consume = (options.StartBatch / BatchesPerEpoch, (int)(options.StartBatch % BatchesPerEpoch));
         if (options.Prefetch)
         {
             _thread = new Thread(Produce) { IsBackground = true, Name = $"GpuGen DataLoader ({data.Name})" };

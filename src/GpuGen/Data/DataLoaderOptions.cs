@@ -17,6 +17,13 @@ public sealed record DataLoaderOptions
 
     public PixelScaling Scaling { get; init; } = PixelScaling.MinusOneToOne;
 
+    /// <summary>
+    /// Index of the first batch to return, counting through the epochs (batch k is batch k mod
+    /// BatchesPerEpoch of epoch k / BatchesPerEpoch): a resumed run that took k steps continues with
+    /// exactly the batches an uninterrupted one would have seen.
+    /// </summary>
+    public long StartBatch { get; init; }
+
     /// <summary>Prepare the next batch on a background thread while the current one is in use.</summary>
     public bool Prefetch { get; init; } = true;
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GpuGen.Models.Classifier;
 using GpuGen.Models.Diffusion;
 
 namespace GpuGen.Cli.Commands.Families;
@@ -15,6 +16,8 @@ internal static class ModelFamilies
     private static readonly ModelFamily[] All =
     [
         new(ToyDiffusion.Family, ToyDiffusionFamily.Sample, ToyDiffusionFamily.Eval),
+        new(ImageClassifier.Family, ClassifierFamily.Sample, ClassifierFamily.Eval),
+        new(ImageDiffusion.Family, ImageDiffusionFamily.Sample, ImageDiffusionFamily.Eval),
     ];
 
     public static ModelFamily Find(string name, string path, string verb)

@@ -13,14 +13,24 @@ internal static class ToyDiffusionFamily
     {
         int count = r.GetValue(o.N);
         string? npyPath = r.GetValue(o.Npy) is { } p1 ? CommonOptions.OutputPath(p1, "--npy") : null;
-        string? pngPath = r.GetValue(o.Png) is { } p2 ? CommonOptions.OutputPath(p2, "--png") : null;
-        string? chainPath = r.GetValue(o.Chain) is { } p3 ? CommonOptions.OutputPath(p3, "--chain-png") : null;
+        string? pngPath = r.GetValue(o.Png) is { } p2 ? CommonOptions.OutputPath(p2, "--grid") : null;
+        string? chainPath = r.GetValue(o.Chain) is { } p3 ? CommonOptions.OutputPath(p3, "--chain") : null;
         using var dev = CommonOptions.OpenDevice(r.GetValue(o.Device)!);
         using var run = ToyDiffusion.Load(dev, r.GetValue(o.Checkpoint)!);
         string samplerName = r.GetValue(o.Sampler)!;
-        IScheduler scheduler = samplerName == "ddim"
-            ? new DdimScheduler(run.Schedule, r.GetValue(o.DdimSteps), r.GetValue(o.Eta))
-            : new DdpmScheduler(run.Schedule);
+        if (r.GetValue(o.Class) is not null || r.GetValue(o.Guidance) != 1f) throw new CliError($"{ToyDiffusion.Family} models are unconditional: --class and --guidance do not apply");
+        var spacing = r.GetValue(o.Spacing) is { } sp ? Timesteps.ParseSpacing(sp) : (TimestepSpacing?)null;
+        IScheduler scheduler;
+        try
+        {
+            scheduler = samplerName == "ddim"
+                ? new DdimScheduler(run.Schedule, r.GetValue(o.DdimSteps) ?? 50, r.GetValue(o.Eta), spacing: spacing ?? TimestepSpacing.Linspace)
+                : new DdpmScheduler(run.Schedule, r.GetValue(o.Variance) == "fixed_small", steps: r.GetValue(o.DdimSteps) ?? 0, spacing: spacing ?? TimestepSpacing.Leading);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new CliError(e.Message);
+        }
         var (observer, frames) = Pictures.ChainRecorder(scheduler);
         ulong seed = r.GetValue(o.Seed);
         var clock = Stopwatch.StartNew();

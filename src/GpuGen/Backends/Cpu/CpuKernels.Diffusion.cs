@@ -23,7 +23,7 @@ public sealed unsafe partial class CpuKernels
     }
 
     public void DiffusionQSample(int batch, int perExample, DeviceBuffer x0, DeviceBuffer eps, DeviceBuffer t,
-        DeviceBuffer sqrtAlphaBar, DeviceBuffer sqrtOneMinusAlphaBar, DeviceBuffer xt)
+        DeviceBuffer sqrtAlphaBar, DeviceBuffer sqrtOneMinusAlphaBar, DeviceBuffer xt, DeviceBuffer? v = null)
     {
         NonNegative(batch, nameof(batch));
         NonNegative(perExample, nameof(perExample));
@@ -34,15 +34,17 @@ public sealed unsafe partial class CpuKernels
             if (ts[b] < 0 || ts[b] >= steps)
                 throw new ArgumentOutOfRangeException(nameof(t), ts[b], $"timestep of example {b} is outside the schedule tables [0, {steps})");
         if (n == 0) return;
-        var job = new QSampleJob(F(x0, n, nameof(x0)), F(eps, n, nameof(eps)), ts, P(sqrtAlphaBar), P(sqrtOneMinusAlphaBar), F(xt, n, nameof(xt)), perExample);
+        var job = new QSampleJob(F(x0, n, nameof(x0)), F(eps, n, nameof(eps)), ts, P(sqrtAlphaBar), P(sqrtOneMinusAlphaBar), F(xt, n, nameof(xt)),
+            v is null ? null : F(v, n, nameof(v)), perExample);
         CpuParallel.For(batch, job, Math.Max(1, CpuParallel.Cheap / Math.Max(1, perExample)));
     }
 
-    public void DiffusionStep(long n, DeviceBuffer xt, DeviceBuffer eps, DeviceBuffer? z, DeviceBuffer xPrev, DeviceBuffer? x0, in DiffusionStepArgs args)
+    public void DiffusionStep(long n, DeviceBuffer xt, DeviceBuffer eps, DeviceBuffer? z, DeviceBuffer xPrev, DeviceBuffer? x0, in DiffusionStepArgs args,
+        DeviceBuffer? uncond = null)
     {
         NonNegative(n, nameof(n));
-        var job = new StepJob(F(xt, n, nameof(xt)), F(eps, n, nameof(eps)), z is null ? null : F(z, n, nameof(z)),
-            F(xPrev, n, nameof(xPrev)), x0 is null ? null : F(x0, n, nameof(x0)), args);
+        var job = new StepJob(F(xt, n, nameof(xt)), F(eps, n, nameof(eps)), uncond is null ? null : F(uncond, n, nameof(uncond)),
+            z is null ? null : F(z, n, nameof(z)), F(xPrev, n, nameof(xPrev)), x0 is null ? null : F(x0, n, nameof(x0)), args);
         CpuParallel.For(n, job);
     }
 
@@ -87,8 +89,11 @@ public sealed unsafe partial class CpuKernels
         }
     }
 
-    /// <summary>xₜ = √ᾱ[t_b]·x₀ + √(1−ᾱ[t_b])·ε (Ho et al. 2020, eq. 4), one example per index.</summary>
-    private readonly struct QSampleJob(float* x0, float* eps, int* t, float* sqrtAlphaBar, float* sqrtOneMinusAlphaBar, float* xt, int perExample) : IRangeKernel
+    /// <summary>
+    /// xₜ = √ᾱ[t_b]·x₀ + √(1−ᾱ[t_b])·ε (Ho et al. 2020, eq. 4), one example per index; with v,
+    /// also v = √ᾱ·ε − √(1−ᾱ)·x₀.
+    /// </summary>
+    private readonly struct QSampleJob(float* x0, float* eps, int* t, float* sqrtAlphaBar, float* sqrtOneMinusAlphaBar, float* xt, float* v, int perExample) : IRangeKernel
     {
         public void Run(long start, long end)
         {
@@ -98,6 +103,9 @@ public sealed unsafe partial class CpuKernels
                 float a = sqrtAlphaBar[t[b]], s = sqrtOneMinusAlphaBar[t[b]];
                 long i = Simd.Wide ? LerpBody<V512>(0, perExample, x0 + o, eps + o, xt + o, a, s) : LerpBody<V256>(0, perExample, x0 + o, eps + o, xt + o, a, s);
                 LerpBody<S1>(i, perExample, x0 + o, eps + o, xt + o, a, s);
+                if (v == null) continue;
+                i = Simd.Wide ? LerpBody<V512>(0, perExample, eps + o, x0 + o, v + o, a, -s) : LerpBody<V256>(0, perExample, eps + o, x0 + o, v + o, a, -s);
+                LerpBody<S1>(i, perExample, eps + o, x0 + o, v + o, a, -s);
             }
         }
     }
@@ -111,31 +119,41 @@ public sealed unsafe partial class CpuKernels
     }
 
     /// <summary>
-    /// x̂₀ = X0FromXt·xₜ − X0FromEps·ε, clipped to ±Clip when Clip &gt; 0;
-    /// x_prev = PrevFromX0·x̂₀ + PrevFromXt·xₜ + PrevFromEps·ε (+ Sigma·z). See <see cref="DiffusionStepArgs"/>.
+    /// o = u + w·(o − u) when the unconditional output u is given; x̂₀ = X0FromXt·xₜ − X0FromEps·o,
+    /// clipped to ±Clip when Clip &gt; 0; ε̂ = EpsFromXt·xₜ + EpsFromOut·o;
+    /// x_prev = PrevFromX0·x̂₀ + PrevFromXt·xₜ + PrevFromEps·ε̂ (+ Sigma·z). See <see cref="DiffusionStepArgs"/>.
     /// </summary>
-    private readonly struct StepJob(float* xt, float* eps, float* z, float* xPrev, float* x0, DiffusionStepArgs a) : IRangeKernel
+    private readonly struct StepJob(float* xt, float* eps, float* uncond, float* z, float* xPrev, float* x0, DiffusionStepArgs a) : IRangeKernel
     {
         public void Run(long start, long end)
         {
             long n = end - start;
-            float* zs = z == null ? null : z + start, x0s = x0 == null ? null : x0 + start;
-            long i = Simd.Wide ? StepBody<V512>(0, n, xt + start, eps + start, zs, xPrev + start, x0s, a)
-                : StepBody<V256>(0, n, xt + start, eps + start, zs, xPrev + start, x0s, a);
-            StepBody<S1>(i, n, xt + start, eps + start, zs, xPrev + start, x0s, a);
+            float* zs = z == null ? null : z + start, x0s = x0 == null ? null : x0 + start, us = uncond == null ? null : uncond + start;
+            long i = Simd.Wide ? StepBody<V512>(0, n, xt + start, eps + start, us, zs, xPrev + start, x0s, a)
+                : StepBody<V256>(0, n, xt + start, eps + start, us, zs, xPrev + start, x0s, a);
+            StepBody<S1>(i, n, xt + start, eps + start, us, zs, xPrev + start, x0s, a);
         }
     }
 
-    private static long StepBody<T>(long i, long n, float* xt, float* eps, float* z, float* xPrev, float* x0, in DiffusionStepArgs a) where T : unmanaged, IVec<T>
+    private static long StepBody<T>(long i, long n, float* xt, float* eps, float* uncond, float* z, float* xPrev, float* x0, in DiffusionStepArgs a)
+        where T : unmanaged, IVec<T>
     {
         T fromXt = T.Splat(a.X0FromXt), fromEps = T.Splat(a.X0FromEps), hi = T.Splat(a.Clip), lo = T.Splat(-a.Clip);
         T pX0 = T.Splat(a.PrevFromX0), pXt = T.Splat(a.PrevFromXt), pEps = T.Splat(a.PrevFromEps), sigma = T.Splat(a.Sigma);
+        T eXt = T.Splat(a.EpsFromXt), eOut = T.Splat(a.EpsFromOut), w = T.Splat(a.Guidance);
         bool clip = a.Clip > 0f;
         for (; i <= n - T.Count; i += T.Count)
         {
-            T x = T.Load(xt + i), e = T.Load(eps + i);
-            T hat = fromXt * x - fromEps * e;
+            T x = T.Load(xt + i), o = T.Load(eps + i);
+            if (uncond != null)
+            {
+                // w = 0 gives u exactly (0·(o − u) + u), so guidance 0 reproduces the unconditional model bit for bit.
+                T u = T.Load(uncond + i);
+                o = T.MulAdd(w, o - u, u);
+            }
+            T hat = fromXt * x - fromEps * o;
             if (clip) hat = T.Min(T.Max(hat, lo), hi);
+            T e = T.MulAdd(eXt, x, eOut * o);
             T prev = T.MulAdd(pX0, hat, T.MulAdd(pXt, x, pEps * e));
             if (z != null) prev = T.MulAdd(sigma, T.Load(z + i), prev);
             if (x0 != null) hat.Store(x0 + i);

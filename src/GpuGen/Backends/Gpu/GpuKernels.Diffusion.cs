@@ -25,7 +25,7 @@ internal sealed partial class GpuKernels
     /// an example whose t lies outside the tables gets NaN (the tables are never read out of bounds).
     /// </remarks>
     public void DiffusionQSample(int batch, int perExample, DeviceBuffer x0, DeviceBuffer eps, DeviceBuffer t,
-        DeviceBuffer sqrtAlphaBar, DeviceBuffer sqrtOneMinusAlphaBar, DeviceBuffer xt)
+        DeviceBuffer sqrtAlphaBar, DeviceBuffer sqrtOneMinusAlphaBar, DeviceBuffer xt, DeviceBuffer? v = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(batch, nameof(batch));
         ArgumentOutOfRangeException.ThrowIfNegative(perExample, nameof(perExample));
@@ -34,6 +34,7 @@ internal sealed partial class GpuKernels
         Need(x0, n, nameof(x0));
         Need(eps, n, nameof(eps));
         Need(xt, n, nameof(xt));
+        if (v is not null) Need(v, n, nameof(v));
         ArgumentNullException.ThrowIfNull(sqrtAlphaBar);
         ArgumentNullException.ThrowIfNull(sqrtOneMinusAlphaBar);
         if (n == 0) return;
@@ -47,10 +48,13 @@ internal sealed partial class GpuKernels
         a.Buffer(sqrtOneMinusAlphaBar);
         a.Int((int)Math.Min(int.MaxValue, Math.Min(sqrtAlphaBar.Length, sqrtOneMinusAlphaBar.Length)));
         a.Buffer(xt);
+        a.Buffer(v);
+        a.Bool(v is not null);
         Launch(Diffusion, "q_sample", LaunchGrid.Planar(perExample, batch, Cols2d, Rows2d), a);
     }
 
-    public void DiffusionStep(long n, DeviceBuffer xt, DeviceBuffer eps, DeviceBuffer? z, DeviceBuffer xPrev, DeviceBuffer? x0, in DiffusionStepArgs args)
+    public void DiffusionStep(long n, DeviceBuffer xt, DeviceBuffer eps, DeviceBuffer? z, DeviceBuffer xPrev, DeviceBuffer? x0, in DiffusionStepArgs args,
+        DeviceBuffer? uncond = null)
     {
         int count = Count(n, nameof(n));
         Need(xt, n, nameof(xt));
@@ -58,14 +62,17 @@ internal sealed partial class GpuKernels
         Need(xPrev, n, nameof(xPrev));
         if (z is not null) Need(z, n, nameof(z));
         if (x0 is not null) Need(x0, n, nameof(x0));
+        if (uncond is not null) Need(uncond, n, nameof(uncond));
         if (count == 0) return;
         var a = new KernelArgs();
         a.Int(count);
         a.Buffer(xt);
         a.Buffer(eps);
+        a.Buffer(uncond);
         a.Buffer(z);
         a.Buffer(xPrev);
         a.Buffer(x0);
+        a.Bool(uncond is not null);
         a.Bool(z is not null);
         a.Bool(x0 is not null);
         a.Float(args.X0FromXt);
@@ -75,6 +82,9 @@ internal sealed partial class GpuKernels
         a.Float(args.PrevFromXt);
         a.Float(args.PrevFromEps);
         a.Float(args.Sigma);
+        a.Float(args.EpsFromXt);
+        a.Float(args.EpsFromOut);
+        a.Float(args.Guidance);
         Launch(Diffusion, "diffusion_step", LaunchGrid.Linear(count, flat), a);
     }
 }

@@ -3,25 +3,28 @@ using GpuGen.Backends;
 namespace GpuGen.Models.Diffusion;
 
 /// <summary>
-/// DDIM (Song et al. 2021, eq. 12) over a subsequence of S evenly spaced timesteps:
-///   xₜ₋ = √ᾱₜ₋·x̂₀ + √(1 − ᾱₜ₋ − σ²)·ε + σ z,   σ = η·√((1−ᾱₜ₋)/(1−ᾱₜ))·√(1 − ᾱₜ/ᾱₜ₋),
-/// where t₋ is the next visited timestep (ᾱ = 1 after the last). η = 0 is deterministic.
+/// DDIM (Song et al. 2021, eq. 12) over a subsequence of S timesteps:
+///   xₜ₋ = √ᾱₜ₋·x̂₀ + √(1 − ᾱₜ₋ − σ²)·ε̂ + σ z,   σ = η·√((1−ᾱₜ₋)/(1−ᾱₜ))·√(1 − ᾱₜ/ᾱₜ₋),
+/// where t₋ is the next visited timestep (ᾱ = 1 after the last). η = 0 is deterministic; x̂₀ and ε̂
+/// come from the model output as <see cref="Diffusion.Prediction"/> says (ε̂ from the unclipped output).
 /// </summary>
 public sealed class DdimScheduler : IScheduler
 {
     private readonly int[] timesteps;
 
-    public DdimScheduler(NoiseSchedule schedule, int steps, float eta = 0f, float clip = 0f)
+    public DdimScheduler(NoiseSchedule schedule, int steps, float eta = 0f, float clip = 0f,
+        PredictionType prediction = PredictionType.Epsilon, TimestepSpacing spacing = TimestepSpacing.Linspace)
     {
         if (steps < 1 || steps > schedule.Steps)
             throw new ArgumentOutOfRangeException(nameof(steps), $"DDIM steps must be in 1 … {schedule.Steps}, got {steps}");
+        if (!(eta >= 0)) throw new ArgumentOutOfRangeException(nameof(eta), $"DDIM η must be 0 or positive, got {eta}");
+        if (!(clip >= 0)) throw new ArgumentOutOfRangeException(nameof(clip), $"x̂₀ clip must be 0 (off) or positive, got {clip}");
         Schedule = schedule;
         Eta = eta;
         Clip = clip;
-        // Evenly spaced, from the noisiest: t_i = round(i·(T−1)/(S−1)) reversed (unique by construction for S ≤ T).
-        timesteps = Enumerable.Range(0, steps)
-            .Select(i => steps == 1 ? schedule.Steps - 1 : (int)Math.Round((double)i * (schedule.Steps - 1) / (steps - 1)))
-            .Reverse().ToArray();
+        Prediction = prediction;
+        Spacing = spacing;
+        timesteps = Diffusion.Timesteps.Select(schedule.Steps, steps, spacing);
     }
 
     public NoiseSchedule Schedule { get; }
@@ -29,6 +32,10 @@ public sealed class DdimScheduler : IScheduler
     public float Eta { get; }
 
     public float Clip { get; }
+
+    public PredictionType Prediction { get; }
+
+    public TimestepSpacing Spacing { get; }
 
     public IReadOnlyList<int> Timesteps => timesteps;
 
@@ -41,13 +48,6 @@ public sealed class DdimScheduler : IScheduler
         double abarPrev = index + 1 < timesteps.Length ? Schedule.AlphaBars[timesteps[index + 1]] : 1.0;
         double sigma = Eta * Math.Sqrt((1 - abarPrev) / (1 - abar)) * Math.Sqrt(1 - abar / abarPrev);
         double dir = Math.Sqrt(Math.Max(0, 1 - abarPrev - sigma * sigma));
-        return new DiffusionStepArgs(
-            X0FromXt: (float)(1 / Math.Sqrt(abar)),
-            X0FromEps: (float)(Math.Sqrt(1 - abar) / Math.Sqrt(abar)),
-            Clip: Clip,
-            PrevFromX0: (float)Math.Sqrt(abarPrev),
-            PrevFromXt: 0f,
-            PrevFromEps: (float)dir,
-            Sigma: (float)sigma);
+        return Diffusion.Prediction.StepArgs(Prediction, abar, Clip, Math.Sqrt(abarPrev), 0, dir, sigma);
     }
 }

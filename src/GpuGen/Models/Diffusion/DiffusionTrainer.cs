@@ -1,29 +1,35 @@
 using GpuGen.Autograd;
 using GpuGen.Optim;
+using GpuGen.Random;
 using GpuGen.Tensors;
 
 namespace GpuGen.Models.Diffusion;
 
 /// <summary>
 /// Training with the "simple" objective of Ho et al. 2020 (Algorithm 1): t ~ U{0..T−1} and
-/// ε ~ N(0, I) per example, xₜ = √ᾱₜ x₀ + √(1−ᾱₜ) ε, loss = mean ‖ε − ε_θ(xₜ, t)‖². Every random
-/// number of step s comes from Philox streams derived from (seed, s), so a run is reproducible on
-/// any backend and resumable from a checkpoint's step count.
+/// ε ~ N(0, I) per example, xₜ = √ᾱₜ x₀ + √(1−ᾱₜ) ε, loss = mean ‖target − model(xₜ, t)‖² with
+/// target ε, x₀ or v as <see cref="Prediction"/> says. For a class-conditional model each label is
+/// replaced by "no label" with probability <see cref="PUncond"/> (classifier-free guidance training,
+/// Ho &amp; Salimans 2022). Every random number of step s comes from Philox streams derived from
+/// (seed, s), so a run is reproducible on any backend and resumable from a checkpoint's step count.
 /// </summary>
 public sealed class DiffusionTrainer : IDisposable
 {
-    private readonly Tensor sqrtAlphaBar;
-    private readonly Tensor sqrtOneMinusAlphaBar;
+    private readonly ScheduleTables tables;
 
-    public DiffusionTrainer(IEpsModel model, NoiseSchedule schedule, Adam optimizer, ulong seed, Ema? ema = null)
+    public DiffusionTrainer(IEpsModel model, NoiseSchedule schedule, Adam optimizer, ulong seed, Ema? ema = null,
+        PredictionType prediction = PredictionType.Epsilon, float pUncond = 0f)
     {
+        if (!(pUncond >= 0 && pUncond <= 1)) throw new ArgumentOutOfRangeException(nameof(pUncond), $"label drop probability must be in [0, 1], got {pUncond}");
         Model = model;
         Schedule = schedule;
         Optimizer = optimizer;
         Ema = ema;
         Seed = seed;
+        Prediction = prediction;
+        PUncond = pUncond;
         Device = optimizer.Parameters[0].Device;
-        (sqrtAlphaBar, sqrtOneMinusAlphaBar) = schedule.Upload(Device);
+        tables = new ScheduleTables(schedule, Device);
     }
 
     public IEpsModel Model { get; }
@@ -36,7 +42,13 @@ public sealed class DiffusionTrainer : IDisposable
 
     public ulong Seed { get; }
 
+    public PredictionType Prediction { get; }
+
+    public float PUncond { get; }
+
     public Device Device { get; }
+
+    public ScheduleTables Tables => tables;
 
     /// <summary>Steps taken so far (the optimizer's count).</summary>
     public long Step => Optimizer.StepCount;
@@ -44,11 +56,11 @@ public sealed class DiffusionTrainer : IDisposable
     /// <summary>Philox stream of the k-th random draw (k &lt; 4) of training step s.</summary>
     public static ulong Stream(long step, int k) => ((ulong)step << 2) | (uint)k;
 
-    /// <summary>One optimisation step on a batch x₀ [B, …]; returns the loss (reads it back from the device).</summary>
-    public float TrainStep(Tensor x0)
+    /// <summary>One optimisation step on a batch x₀ [B, …] (with its labels for a conditional model); returns the loss.</summary>
+    public float TrainStep(Tensor x0, ReadOnlySpan<int> labels = default)
     {
         using var scope = Device.Step();
-        var loss = Loss(x0, Step);
+        var loss = Loss(x0, Step, labels);
         Optimizer.ZeroGrad();
         loss.Backward();
         Optimizer.Step();
@@ -56,23 +68,41 @@ public sealed class DiffusionTrainer : IDisposable
         return loss.Item();
     }
 
-    /// <summary>The simple loss for a batch, with the noise and timesteps of training step <paramref name="step"/>.</summary>
-    public Tensor Loss(Tensor x0, long step)
+    /// <summary>The simple loss for a batch, with the noise, timesteps and label drops of training step <paramref name="step"/>.</summary>
+    public Tensor Loss(Tensor x0, long step, ReadOnlySpan<int> labels = default)
     {
-        int batch = x0.Dim(0), perExample = checked((int)(x0.Length / batch));
+        int batch = x0.Dim(0);
         var k = Device.Kernels;
         var t = Tensor.Empty(Device, [batch], DType.Int32);
         k.UniformIntFill(batch, Seed, Stream(step, 0), 0, t.Storage, 0, Schedule.Steps);
         var eps = Tensor.Empty(Device, x0.Dims.ToArray());
         k.GaussianFill(eps.Length, Seed, Stream(step, 1), 0, eps.Storage);
-        var xt = Tensor.Empty(Device, x0.Dims.ToArray());
-        k.DiffusionQSample(batch, perExample, x0.Storage, eps.Storage, t.Storage, sqrtAlphaBar.Storage, sqrtOneMinusAlphaBar.Storage, xt.Storage);
-        return Ops.MseLoss(Model.PredictNoise(xt, t), eps);
+        var v = Prediction == PredictionType.V ? Tensor.Empty(Device, x0.Dims.ToArray()) : null;
+        var xt = tables.AddNoise(x0, eps, t, v);
+        var output = Model is IConditionalEpsModel { Classes: > 0 } cond && !labels.IsEmpty
+            ? cond.PredictNoise(xt, t, DroppedLabels(cond.Classes, labels, batch, step))
+            : Model.PredictNoise(xt, t);
+        var target = Prediction switch
+        {
+            PredictionType.Epsilon => eps,
+            PredictionType.Sample => x0,
+            _ => v!,
+        };
+        return Ops.MseLoss(output, target);
     }
 
-    public void Dispose()
+    /// <summary>The batch's labels with each replaced by "no label" (= classes) when u &lt; PUncond, u from stream (step, 2).</summary>
+    private Tensor DroppedLabels(int classes, ReadOnlySpan<int> labels, int batch, long step)
     {
-        sqrtAlphaBar.Dispose();
-        sqrtOneMinusAlphaBar.Dispose();
+        if (labels.Length != batch) throw new ArgumentException($"a class-conditional model needs {batch} labels for the batch, got {labels.Length}");
+        var dropped = new int[batch];
+        for (int b = 0; b < batch; b++)
+        {
+            if (labels[b] < 0 || labels[b] >= classes) throw new ArgumentOutOfRangeException(nameof(labels), $"label {labels[b]} of example {b} is outside 0 … {classes - 1}");
+            dropped[b] = Philox.Uniform(Philox.Bits(Seed, Stream(step, 2), (ulong)b)) < PUncond ? classes : labels[b];
+        }
+        return Tensor.FromInts(Device, dropped, batch);
     }
+
+    public void Dispose() => tables.Dispose();
 }

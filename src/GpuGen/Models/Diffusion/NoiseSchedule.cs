@@ -50,11 +50,25 @@ public sealed class NoiseSchedule
         return new NoiseSchedule("cosine", betas);
     }
 
+    /// <summary>
+    /// Sigmoid schedule (diffusers' "sigmoid", after Jabri et al. 2022): βₜ = start + (end − start)·σ(−6 + 12·t/(T−1)),
+    /// flat near both ends and steepest in the middle.
+    /// </summary>
+    public static NoiseSchedule Sigmoid(int steps = 1000, double start = 1e-4, double end = 0.02)
+    {
+        if (steps < 2) throw new ArgumentOutOfRangeException(nameof(steps), $"a schedule needs at least 2 steps, got {steps}");
+        if (!(start > 0 && end < 1 && start <= end)) throw new ArgumentOutOfRangeException(nameof(start), $"betas must satisfy 0 < start <= end < 1, got {start} … {end}");
+        var betas = new double[steps];
+        for (int t = 0; t < steps; t++) betas[t] = start + (end - start) / (1 + Math.Exp(-(-6 + 12.0 * t / (steps - 1))));
+        return new NoiseSchedule("sigmoid", betas);
+    }
+
     public static NoiseSchedule Create(string kind, int steps, double start, double end) => kind switch
     {
         "linear" => Linear(steps, start, end),
         "cosine" => Cosine(steps),
-        _ => throw new ArgumentException($"unknown noise schedule '{kind}' (expected linear or cosine)"),
+        "sigmoid" => Sigmoid(steps, start, end),
+        _ => throw new ArgumentException($"unknown noise schedule '{kind}' (expected linear, cosine or sigmoid)"),
     };
 
     public string Kind { get; }
@@ -78,6 +92,9 @@ public sealed class NoiseSchedule
 
     /// <summary>√(1 − ᾱₜ) for every t.</summary>
     public float[] SqrtOneMinusAlphaBarTable() => AlphaBars.Select(a => (float)Math.Sqrt(1 - a)).ToArray();
+
+    /// <summary>log β̃ₜ with the t = 0 entry (where β̃₀ = 0) replaced by log β̃₁, as in Nichol &amp; Dhariwal's code.</summary>
+    public double PosteriorLogVarianceClipped(int t) => Math.Log(PosteriorVariance(t == 0 ? 1 : t));
 
     /// <summary>Device copies of the two q-sample tables (long-lived; the caller disposes them).</summary>
     public (Tensor SqrtAlphaBar, Tensor SqrtOneMinusAlphaBar) Upload(Device device)

@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using GpuGen.Nn;
+
+namespace GpuGen.Models.Diffusion;
+
+/// <summary>
+/// Everything that defines an image diffusion run ("ddpm-image"); stored as JSON in its checkpoints.
+/// The network defaults are the ddpm_unet_step UNet of shared/WORKLOADS.md (32/64/64, one ResBlock
+/// per level); the rest follows improved DDPM (cosine schedule, T = 1000) and classifier-free
+/// guidance (p_uncond = 0.1) when <see cref="Classes"/> &gt; 0.
+/// </summary>
+public sealed record ImageDiffusionConfig
+{
+    /// <summary>Where the training images come from (a --data spec: fashion-mnist, idx:DIR, folder:DIR).</summary>
+    public string Data { get; init; } = "fashion-mnist";
+
+    public int ImageChannels { get; init; } = 1;
+
+    public int Height { get; init; } = 28;
+
+    public int Width { get; init; } = 28;
+
+    /// <summary>Channels per UNet level, finest first.</summary>
+    public int[] Channels { get; init; } = [32, 64, 64];
+
+    public int BlocksPerLevel { get; init; } = 1;
+
+    /// <summary>Width of the time (and label) embedding MLP; the sinusoidal embedding is half as wide.</summary>
+    public int TimeDim { get; init; } = 256;
+
+    public int Groups { get; init; } = 8;
+
+    public bool Attention { get; init; }
+
+    /// <summary>Number of classes for class conditioning (0: unconditional).</summary>
+    public int Classes { get; init; }
+
+    /// <summary>Probability that a training label is replaced by "no label" (classifier-free guidance).</summary>
+    public float PUncond { get; init; } = 0.1f;
+
+    public string Schedule { get; init; } = "cosine";
+
+    public int Timesteps { get; init; } = 1000;
+
+    public double BetaStart { get; init; } = 1e-4;
+
+    public double BetaEnd { get; init; } = 0.02;
+
+    public PredictionType Prediction { get; init; } = PredictionType.Epsilon;
+
+    public float LearningRate { get; init; } = 2e-4f;
+
+    public int Batch { get; init; } = 128;
+
+    public ulong Seed { get; init; }
+
+    /// <summary>EMA decay (with the num_updates warm-up); 0 turns the average off.</summary>
+    public float EmaDecay { get; init; } = 0.9999f;
+
+    public UNetConfig Network => new(ImageChannels, Channels, BlocksPerLevel, TimeEmbeddingDim: Math.Max(4, TimeDim / 2 / 2 * 2), TimeDim, Groups, Classes, Attention);
+
+    public void Validate()
+    {
+        if (ImageChannels < 1 || Height < 1 || Width < 1) throw new ArgumentException($"bad image shape {ImageChannels}×{Height}×{Width}");
+        Network.Validate();
+        int divisor = 1 << (Channels.Length - 1);
+        if (Height % divisor != 0 || Width % divisor != 0)
+            throw new ArgumentException($"a UNet with {Channels.Length} levels needs the image size divisible by {divisor}, got {Height}×{Width} (use fewer levels)");
+        if (TimeDim < 4) throw new ArgumentException($"time embedding width must be at least 4, got {TimeDim}");
+        if (!(PUncond >= 0 && PUncond < 1)) throw new ArgumentException($"p_uncond must be in [0, 1), got {PUncond}");
+        if (Batch < 1) throw new ArgumentException($"batch size must be positive, got {Batch}");
+        if (!(LearningRate > 0)) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
+        if (!(EmaDecay >= 0 && EmaDecay < 1)) throw new ArgumentException($"EMA decay must be in [0, 1), got {EmaDecay}");
+        NoiseSchedule.Create(Schedule, Timesteps, BetaStart, BetaEnd);
+    }
+
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteString("data", Data);
+            w.WriteNumber("image_channels", ImageChannels);
+            w.WriteNumber("height", Height);
+            w.WriteNumber("width", Width);
+            w.WriteStartArray("channels");
+            foreach (int c in Channels) w.WriteNumberValue(c);
+            w.WriteEndArray();
+            w.WriteNumber("blocks_per_level", BlocksPerLevel);
+            w.WriteNumber("time_dim", TimeDim);
+            w.WriteNumber("groups", Groups);
+            w.WriteBoolean("attention", Attention);
+            w.WriteNumber("classes", Classes);
+            w.WriteNumber("p_uncond", PUncond);
+            w.WriteString("schedule", Schedule);
+            w.WriteNumber("timesteps", Timesteps);
+            w.WriteNumber("beta_start", BetaStart);
+            w.WriteNumber("beta_end", BetaEnd);
+            w.WriteString("prediction", Diffusion.Prediction.Name(Prediction));
+            w.WriteNumber("lr", LearningRate);
+            w.WriteNumber("batch", Batch);
+            w.WriteNumber("seed", Seed);
+            w.WriteNumber("ema_decay", EmaDecay);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>Parses the JSON of <see cref="ToJson"/>; <paramref name="source"/> names the file in errors.</summary>
+    public static ImageDiffusionConfig FromJson(string json, string source)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            var r = doc.RootElement;
+            JsonElement Get(string key) => r.TryGetProperty(key, out var v) ? v
+                : throw new InvalidDataException($"{source}: config has no '{key}'");
+            var config = new ImageDiffusionConfig
+            {
+                Data = Get("data").GetString() ?? "",
+                ImageChannels = Get("image_channels").GetInt32(),
+                Height = Get("height").GetInt32(),
+                Width = Get("width").GetInt32(),
+                Channels = Get("channels").EnumerateArray().Select(e => e.GetInt32()).ToArray(),
+                BlocksPerLevel = Get("blocks_per_level").GetInt32(),
+                TimeDim = Get("time_dim").GetInt32(),
+                Groups = Get("groups").GetInt32(),
+                Attention = Get("attention").GetBoolean(),
+                Classes = Get("classes").GetInt32(),
+                PUncond = Get("p_uncond").GetSingle(),
+                Schedule = Get("schedule").GetString() ?? "",
+                Timesteps = Get("timesteps").GetInt32(),
+                BetaStart = Get("beta_start").GetDouble(),
+                BetaEnd = Get("beta_end").GetDouble(),
+                Prediction = Diffusion.Prediction.Parse(Get("prediction").GetString() ?? ""),
+                LearningRate = Get("lr").GetSingle(),
+                Batch = Get("batch").GetInt32(),
+                Seed = Get("seed").GetUInt64(),
+                EmaDecay = Get("ema_decay").GetSingle(),
+            };
+            config.Validate();
+            return config;
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
+        {
+            throw new InvalidDataException($"{source}: bad model config ({e.Message})", e);
+        }
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{ImageChannels}×{Height}×{Width} images, UNet {string.Join("/", Channels)}×{BlocksPerLevel}{(Attention ? "+attn" : "")}, "
+        + $"{(Classes > 0 ? $"{Classes} classes (p_uncond {PUncond})" : "unconditional")}, T={Timesteps} ({Schedule}), "
+        + $"{Diffusion.Prediction.Name(Prediction)}-prediction, batch {Batch}, lr {LearningRate}, EMA {EmaDecay}");
+}

@@ -1,0 +1,46 @@
+using GpuGen.Tensors;
+
+namespace GpuGen.Models.Diffusion;
+
+/// <summary>
+/// A schedule's q-sample tables (√ᾱₜ and √(1−ᾱₜ), computed in float64, stored float32) uploaded once
+/// to a device, and the forward noising that reads them.
+/// </summary>
+public sealed class ScheduleTables : IDisposable
+{
+    private readonly Tensor sqrtAlphaBar;
+    private readonly Tensor sqrtOneMinusAlphaBar;
+
+    public ScheduleTables(NoiseSchedule schedule, Device device)
+    {
+        Schedule = schedule;
+        Device = device;
+        (sqrtAlphaBar, sqrtOneMinusAlphaBar) = schedule.Upload(device);
+    }
+
+    public NoiseSchedule Schedule { get; }
+
+    public Device Device { get; }
+
+    /// <summary>
+    /// xₜ = √ᾱₜ·x₀ + √(1−ᾱₜ)·ε for x₀, ε [B, …] and int t [B] (diffusers' AddNoise); with
+    /// <paramref name="velocity"/> the same launch also writes v = √ᾱₜ·ε − √(1−ᾱₜ)·x₀ there.
+    /// </summary>
+    public Tensor AddNoise(Tensor x0, Tensor eps, Tensor t, Tensor? velocity = null)
+    {
+        int batch = x0.Dim(0);
+        if (eps.Length != x0.Length) throw new ArgumentException($"AddNoise: ε {eps.Describe()} does not match x₀ {x0.Describe()}");
+        if (t.Length != batch) throw new ArgumentException($"AddNoise: {t.Length} timesteps for a batch of {batch}");
+        if (velocity is not null && velocity.Length != x0.Length) throw new ArgumentException($"AddNoise: v {velocity.Describe()} does not match x₀ {x0.Describe()}");
+        var xt = Tensor.Empty(Device, x0.Dims.ToArray());
+        Device.Kernels.DiffusionQSample(batch, checked((int)(x0.Length / batch)), x0.Storage, eps.Storage, t.Storage,
+            sqrtAlphaBar.Storage, sqrtOneMinusAlphaBar.Storage, xt.Storage, velocity?.Storage);
+        return xt;
+    }
+
+    public void Dispose()
+    {
+        sqrtAlphaBar.Dispose();
+        sqrtOneMinusAlphaBar.Dispose();
+    }
+}
