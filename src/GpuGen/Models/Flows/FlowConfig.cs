@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using GpuGen.Data;
+
+namespace GpuGen.Models.Flows;
+
+/// <summary>
+/// Everything that defines a flow run; stored as JSON in its checkpoints. The defaults are the
+/// realnvp_mlp_step workload of shared/WORKLOADS.md on 1×28×28 images: 8 affine couplings with
+/// checkerboard masks, s- and t-nets 784 → 512 → 512 → 784, logit transform with α = 0.05, Adam 1e-4,
+/// batch 128. For 2-D toy data the shape is 2×1×1 and no dequantization or logit transform is applied.
+/// </summary>
+public sealed record FlowConfig(
+    string Kind = FlowConfig.RealNvp,
+    string Data = "fashion-mnist",
+    int Channels = 1,
+    int Height = 28,
+    int Width = 28,
+    int Layers = 8,
+    int Hidden = 512,
+    int HiddenLayers = 2,
+    string Mask = "checkerboard",
+    bool ActNorm = false,
+    float Alpha = 0.05f,
+    float LearningRate = 1e-4f,
+    int Batch = 128,
+    ulong Seed = 0)
+{
+    public const string RealNvp = "realnvp";
+    public const string Nice = "nice";
+
+    /// <summary>Features per example.</summary>
+    public int Dim => Channels * Height * Width;
+
+    /// <summary>Whether the data are 2-D toy points (continuous, no dequantization) rather than images.</summary>
+    public bool IsToy => ToyData.IsToy(Data);
+
+    /// <summary>A config for a 2-D toy distribution: a smaller net suits two features.</summary>
+    public static FlowConfig Toy(string kind, string data, int layers = 8, int hidden = 64, int hiddenLayers = 2,
+        float lr = 1e-3f, int batch = 512, ulong seed = 0, bool actNorm = false) =>
+        new(kind, ToyData.Canonical(data), 2, 1, 1, layers, hidden, hiddenLayers, "checkerboard", actNorm, 0f, lr, batch, seed);
+
+    public void Validate()
+    {
+        if (Kind is not (RealNvp or Nice)) throw new ArgumentException($"unknown flow kind '{Kind}' (expected {RealNvp} or {Nice})");
+        if (Channels < 1 || Height < 1 || Width < 1) throw new ArgumentException($"bad data shape {Channels}×{Height}×{Width}");
+        if (Dim < 2) throw new ArgumentException($"a coupling flow needs at least 2 features, got {Dim}");
+        if (Layers < 1) throw new ArgumentException($"need at least one coupling layer, got {Layers}");
+        if (Hidden < 1 || HiddenLayers < 1) throw new ArgumentException($"coupling nets need positive sizes, got hidden {Hidden}, hidden layers {HiddenLayers}");
+        CouplingMasks.Make(Mask, 0, Channels, Height, Width);
+        if (!IsToy && !(Alpha > 0 && Alpha < 0.5f)) throw new ArgumentException($"logit α must be in (0, ½), got {Alpha}");
+        if (Batch < 1) throw new ArgumentException($"batch size must be positive, got {Batch}");
+        if (!(LearningRate > 0)) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
+    }
+
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", Kind);
+            w.WriteString("data", Data);
+            w.WriteNumber("channels", Channels);
+            w.WriteNumber("height", Height);
+            w.WriteNumber("width", Width);
+            w.WriteNumber("layers", Layers);
+            w.WriteNumber("hidden", Hidden);
+            w.WriteNumber("hidden_layers", HiddenLayers);
+            w.WriteString("mask", Mask);
+            w.WriteBoolean("actnorm", ActNorm);
+            w.WriteNumber("alpha", Alpha);
+            w.WriteNumber("lr", LearningRate);
+            w.WriteNumber("batch", Batch);
+            w.WriteNumber("seed", Seed);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>Parses the JSON of <see cref="ToJson"/>; <paramref name="source"/> names the file in errors.</summary>
+    public static FlowConfig FromJson(string json, string source)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            var r = doc.RootElement;
+            JsonElement Get(string key) => r.TryGetProperty(key, out var v) ? v
+                : throw new InvalidDataException($"{source}: config has no '{key}'");
+            var config = new FlowConfig(
+                Kind: Get("kind").GetString() ?? "",
+                Data: Get("data").GetString() ?? "",
+                Channels: Get("channels").GetInt32(),
+                Height: Get("height").GetInt32(),
+                Width: Get("width").GetInt32(),
+                Layers: Get("layers").GetInt32(),
+                Hidden: Get("hidden").GetInt32(),
+                HiddenLayers: Get("hidden_layers").GetInt32(),
+                Mask: Get("mask").GetString() ?? "",
+                ActNorm: Get("actnorm").GetBoolean(),
+                Alpha: Get("alpha").GetSingle(),
+                LearningRate: Get("lr").GetSingle(),
+                Batch: Get("batch").GetInt32(),
+                Seed: Get("seed").GetUInt64());
+            config.Validate();
+            return config;
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
+        {
+            throw new InvalidDataException($"{source}: bad model config ({e.Message})", e);
+        }
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Kind} on {Data} ({Channels}×{Height}×{Width}), {Layers} {(Kind == Nice ? "additive" : "affine")} couplings ({Mask} masks), nets {Dim}→{Hidden}×{HiddenLayers}→{Dim}{(ActNorm ? ", actnorm" : "")}, batch {Batch}, lr {LearningRate}");
+}
