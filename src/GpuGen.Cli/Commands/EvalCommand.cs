@@ -36,12 +36,15 @@ internal sealed class EvalOptions
     public Option<bool> NoEma { get; } = new("--no-ema") { Description = "use the live weights instead of their moving average" };
     public Option<string> Device { get; } = CommonOptions.Device();
     public Option<bool> Json { get; } = CommonOptions.Json();
+    public Option<string?> Data { get; } = new("--data") { Description = "data to measure against (fashion-mnist, idx:DIR, folder:DIR); default: what the model was trained on" };
+    public Option<string?> Classifier { get; } = new("--classifier") { Description = "the classifier checkpoint for Fréchet distances (default: cached, trained on first use)" };
 
     public Option<int> BpdN { get; } = new("--bpd-n") { Description = "image diffusion: held-out images for bits/dim", DefaultValueFactory = _ => 64 };
     public Option<int> BpdTimesteps { get; } = new("--bpd-timesteps") { Description = "image diffusion: timesteps of L_vlb evaluated (0: all T; fewer: a stratified estimate)", DefaultValueFactory = _ => 0 };
     public Option<string> Sampler { get; } = new("--sampler") { Description = "diffusion: sampler for the samples of the Fréchet distance: ddpm or ddim", DefaultValueFactory = _ => "ddim" };
     public Option<int?> Steps { get; } = new("--steps") { Description = "diffusion: sampling steps for the Fréchet distance (DDIM default 50)" };
     public Option<float> Guidance { get; } = new("--guidance", "-w") { Description = "conditional models: guidance w for the Fréchet-distance samples", DefaultValueFactory = _ => 1f };
+    public Option<bool> NoFd { get; } = new("--no-fd") { Description = "image models: skip the Fréchet distance (no classifier, no sampling)" };
 
-    public IEnumerable<Option> Options() => [N, Seed, NoEma, Device, Json, BpdN, BpdTimesteps, Sampler, Steps, Guidance];
+    public IEnumerable<Option> Options() => [N, Seed, NoEma, Device, Json, Data, Classifier, BpdN, BpdTimesteps, Sampler, Steps, Guidance, NoFd];
 }

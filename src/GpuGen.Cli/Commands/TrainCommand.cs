@@ -12,8 +12,9 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var train = new Command("train", "train a model (families: ddpm)");
+        var train = new Command("train", "train a model (families: ddpm, classifier)");
         train.Add(Ddpm());
+        train.Add(TrainClassifier.Create());
         return train;
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GpuGen.Models.Classifier;
 using GpuGen.Models.Diffusion;
 
 namespace GpuGen.Cli.Commands.Families;
@@ -16,6 +17,7 @@ internal static class ModelFamilies
     [
         new(ToyDiffusion.Family, ToyDiffusionFamily.Sample, ToyDiffusionFamily.Eval),
         new(ImageDiffusion.Family, ImageDiffusionFamily.Sample, ImageDiffusionFamily.Eval),
+        new(ImageClassifier.Family, ClassifierFamily.Sample, ClassifierFamily.Eval),
     ];
 
     public static ModelFamily Find(string name, string path, string verb)
