@@ -44,6 +44,7 @@ internal sealed class EvalOptions
     public Option<string> Sampler { get; } = new("--sampler") { Description = "diffusion: sampler for the samples of the Fréchet distance: ddpm or ddim", DefaultValueFactory = _ => "ddim" };
     public Option<int?> Steps { get; } = new("--steps") { Description = "diffusion: sampling steps for the Fréchet distance (DDIM default 50)" };
     public Option<float> Guidance { get; } = new("--guidance", "-w") { Description = "conditional models: guidance w for the Fréchet-distance samples", DefaultValueFactory = _ => 1f };
+    public Option<bool> NoFd { get; } = new("--no-fd") { Description = "image models: skip the Fréchet distance (no classifier, no sampling)" };
 
-    public IEnumerable<Option> Options() => [N, Seed, NoEma, Device, Json, Data, Classifier, BpdN, BpdTimesteps, Sampler, Steps, Guidance];
+    public IEnumerable<Option> Options() => [N, Seed, NoEma, Device, Json, Data, Classifier, BpdN, BpdTimesteps, Sampler, Steps, Guidance, NoFd];
 }

@@ -73,7 +73,7 @@ public class DiffusionImageCliTests : IDisposable
         using (var doc = JsonDocument.Parse(ddpm.LastLine))
             Assert.Equal(7, doc.RootElement.GetProperty("steps").GetInt32());
 
-        var eval = Gpugen("eval", "run/model.safetensors", "--n", "16", "--bpd-n", "4", "--bpd-timesteps", "5", "--json");
+        var eval = Gpugen("eval", "run/model.safetensors", "--n", "16", "--bpd-n", "4", "--bpd-timesteps", "5", "--no-fd", "--json");
         Assert.True(eval.ExitCode == 0, eval.ToString());
         using (var doc = JsonDocument.Parse(eval.LastLine))
         {
@@ -82,6 +82,7 @@ public class DiffusionImageCliTests : IDisposable
             Assert.InRange(root.GetProperty("eps_mse").GetDouble(), 1e-3, 10);
             Assert.InRange(root.GetProperty("bits_per_dim").GetDouble(), 0.01, 100);
             Assert.Equal(16, root.GetProperty("n").GetInt32());
+            Assert.False(root.TryGetProperty("fd", out _));
         }
 
         var badClass = Gpugen("sample", "run/model.safetensors", "--class", "7", "--n", "2");
@@ -90,5 +91,27 @@ public class DiffusionImageCliTests : IDisposable
         var toyOption = Gpugen("train", "ddpm", "--data", "moons", "--steps", "2", "--cond", "--out", "toy");
         Assert.NotEqual(0, toyOption.ExitCode);
         Assert.Contains("--cond", toyOption.Stderr);
+    }
+
+    [Fact]
+    public void EvalReportsTheFrechetDistanceAndItsFloor()
+    {
+        string data = GpuGen.Tests.Models.SyntheticShapes.WriteIdx(Path.Combine(dir, "shapes"), 64, 48, seed: 8);
+        var train = Gpugen("train", "ddpm", "--data", data, "--steps", "2", "--batch", "8", "--channels", "8,8", "--time-dim", "16",
+            "--timesteps", "20", "--cond", "--sample-every", "0", "--samples", "2", "--sample-steps", "2", "--out", "run");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        var clf = Gpugen("train", "classifier", "--data", data, "--steps", "3", "--batch", "16", "--out", "clf");
+        Assert.True(clf.ExitCode == 0, clf.ToString());
+        var eval = Gpugen("eval", "run/model.safetensors", "--classifier", "clf/model.safetensors", "--n", "24", "--bpd-n", "2",
+            "--bpd-timesteps", "2", "--steps", "3", "--guidance", "2", "--json");
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        using var doc = JsonDocument.Parse(eval.LastLine);
+        var root = doc.RootElement;
+        double fd = root.GetProperty("fd").GetDouble(), floor = root.GetProperty("fd_floor").GetDouble();
+        Assert.True(fd > 0 && floor >= 0, $"fd {fd}, floor {floor}");
+        // Two-step samples of an untrained model are noise: far further from the test images than real training images are.
+        Assert.True(fd > floor, $"fd {fd} should exceed the real-vs-real floor {floor}");
+        Assert.Equal(24, root.GetProperty("n").GetInt32());
+        Assert.Equal(3, root.GetProperty("sample_steps").GetInt32());
     }
 }

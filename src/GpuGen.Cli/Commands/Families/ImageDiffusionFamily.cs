@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using GpuGen.Data;
 using GpuGen.IO;
+using GpuGen.Metrics;
 using GpuGen.Models.Diffusion;
 
 namespace GpuGen.Cli.Commands.Families;
@@ -53,20 +54,29 @@ internal static class ImageDiffusionFamily
         return 0;
     }
 
+    /// <summary>
+    /// eps_mse on held-out images, bits/dim (L_vlb) on a subset of them, and the Fréchet distance in the
+    /// classifier's feature space between n samples and n test images, beside the floor (n training vs
+    /// n test images).
+    /// </summary>
     public static int Eval(ParseResult r, EvalOptions o)
     {
         int count = r.GetValue(o.N), bpdN = r.GetValue(o.BpdN), bpdT = r.GetValue(o.BpdTimesteps);
         CommonOptions.Positive(bpdN, "--bpd-n");
         if (bpdT < 0) throw new CliError($"--bpd-timesteps must be 0 (all) or positive, got {bpdT}");
         ulong seed = r.GetValue(o.Seed);
-        bool useEma = !r.GetValue(o.NoEma);
+        bool useEma = !r.GetValue(o.NoEma), fd = !r.GetValue(o.NoFd);
         using var dev = CommonOptions.OpenDevice(r.GetValue(o.Device)!);
         string path = r.GetValue(o.Checkpoint)!;
         using var run = ImageDiffusion.Load(dev, path);
-        var (test, split) = OpenHeldOut(run.Config.Data);
         var c = run.Config;
+        string spec = r.GetValue(o.Data) ?? c.Data;
+        var (test, split) = OpenHeldOut(spec);
         if (test.Channels != c.ImageChannels || test.Height != c.Height || test.Width != c.Width)
-            throw new CliError($"{run.Config.Data} ({split}) holds {test.Channels}×{test.Height}×{test.Width} images, the model {c.ImageChannels}×{c.Height}×{c.Width}");
+            throw new CliError($"{spec} ({split}) holds {test.Channels}×{test.Height}×{test.Width} images, the model {c.ImageChannels}×{c.Height}×{c.Width}");
+        var scheduler = fd ? MakeScheduler(run, r.GetValue(o.Sampler)!, r.GetValue(o.Steps), 0f, 1f, null, false) : null;
+        float w = r.GetValue(o.Guidance);
+        if (!run.Conditional && w != 1f) throw new CliError("--guidance: this model is unconditional");
         var images = Scaled(test);
         int mseN = Math.Min(count, test.Count), bpdCount = Math.Min(bpdN, test.Count);
 
@@ -75,14 +85,51 @@ internal static class ImageDiffusionFamily
         double bpd;
         using (var bar = new ProgressBar("bits/dim", 1))
             bpd = DiffusionMetrics.BitsPerDim(run, images, bpdCount, seed, bpdT, useEma: useEma, progress: (done, total) => bar.Report(done, "", (double)done / total));
-        double seconds = clock.Elapsed.TotalSeconds;
         string bpdWhat = bpdT == 0 || bpdT >= run.Schedule.Steps - 1 ? "all timesteps" : $"{bpdT} of {run.Schedule.Steps - 1} timesteps";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"ddpm-image on {c.Data}, step {run.Step}: eps_mse {epsMse:F5} ({mseN} {split} images), bits/dim {bpd:F3} ({bpdCount} images, {bpdWhat}) in {seconds:F1} s on {dev.Name}"));
+            $"ddpm-image on {spec}, step {run.Step}: eps_mse {epsMse:F5} ({mseN} {split} images), bits/dim {bpd:F3} ({bpdCount} images, {bpdWhat})"));
+
+        double fdValue = double.NaN, floor = double.NaN, sampleSeconds = double.NaN;
+        if (scheduler is not null)
+        {
+            if (split != "test") throw new CliError($"{spec} has no test split for the Fréchet distance; pass --no-fd");
+            var train = Dataset.Open(spec);
+            using var clf = ClassifierFamily.ForFrechet(dev, train, r.GetValue(o.Classifier));
+            var reference = clf.Reference(train, test, Math.Min(count, Math.Min(train.Count, test.Count)), seed);
+            var stats = new GaussianStats(clf.FeatureDim);
+            var sampling = Stopwatch.StartNew();
+            const int chunk = 250;
+            using (var bar = new ProgressBar("samples", count))
+            {
+                for (int start = 0; start < count; start += chunk)
+                {
+                    int m = Math.Min(chunk, count - start);
+                    // Balanced classes: sample i of the whole run gets class i mod classes.
+                    int[]? labels = run.Conditional ? Enumerable.Range(start, m).Select(i => i % c.Classes).ToArray() : null;
+                    var x = run.Sample(m, seed + 1 + (ulong)(start / chunk), scheduler, labels, w, useEma);
+                    for (int i = 0; i < x.Length; i++) x[i] = Math.Clamp(x[i], -1f, 1f);
+                    stats.Add(clf.Features(x));
+                    bar.Report(start + m, string.Create(CultureInfo.InvariantCulture, $"{(start + m) / sampling.Elapsed.TotalSeconds:F1} samples/s"));
+                }
+            }
+            sampleSeconds = sampling.Elapsed.TotalSeconds;
+            fdValue = FrechetDistance.Compute(stats, reference.Test);
+            floor = reference.Floor;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Fréchet distance (classifier features) of {count} samples ({scheduler.Timesteps.Count}-step {r.GetValue(o.Sampler)}{(run.Conditional ? $", guidance {w}" : "")}) to the test images: {fdValue:F3}; floor (train vs test, n = {Math.Min(count, test.Count)}): {floor:F3}"));
+        }
+        double seconds = clock.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{seconds:F1} s on {dev.Name}"));
         if (r.GetValue(o.Json))
-            Console.WriteLine(new JsonOut().Add("command", "eval").Add("family", ImageDiffusion.Family).Add("data", c.Data).Add("split", split)
+        {
+            var json = new JsonOut().Add("command", "eval").Add("family", ImageDiffusion.Family).Add("data", spec).Add("split", split)
                 .Add("step", run.Step).Add("n", count).Add("eps_mse", epsMse).Add("eps_mse_n", mseN).Add("bits_per_dim", bpd).Add("bpd_n", bpdCount)
-                .Add("bpd_timesteps", bpdT == 0 ? run.Schedule.Steps - 1 : Math.Min(bpdT, run.Schedule.Steps - 1)).Add("seconds", seconds).Add("device", dev.Name));
+                .Add("bpd_timesteps", bpdT == 0 ? run.Schedule.Steps - 1 : Math.Min(bpdT, run.Schedule.Steps - 1));
+            if (scheduler is not null)
+                json.Add("fd", fdValue).Add("fd_floor", floor).Add("sampler", r.GetValue(o.Sampler)).Add("sample_steps", scheduler.Timesteps.Count)
+                    .Add("guidance", w).Add("sample_seconds", sampleSeconds);
+            Console.WriteLine(json.Add("seconds", seconds).Add("device", dev.Name));
+        }
         return 0;
     }
 
