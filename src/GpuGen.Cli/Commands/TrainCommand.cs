@@ -12,9 +12,12 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var train = new Command("train", "train a model (families: ddpm, classifier)");
+        var train = new Command("train", "train a model (families: ddpm, classifier, gan, cgan, pixelcnn)");
         train.Add(Ddpm());
         train.Add(TrainClassifier.Create());
+        train.Add(TrainGan.Create(conditional: false));
+        train.Add(TrainGan.Create(conditional: true));
+        train.Add(TrainPixelCnn.Create());
         return train;
     }
 
