@@ -43,6 +43,12 @@ GG_INLINE float gg_max(float a, float b) { return fmaxf(a, b); }
 #define gg_fabs fabsf
 #define gg_fma fmaf
 #define gg_log1p log1pf
+// float4 loads and stores: 16-byte aligned addresses (offsets that are multiples of 4 floats).
+#define GG_FLOAT4(a, b, c, d) make_float4(a, b, c, d)
+#define GG_LOAD4(p) (*(const float4*)(p))
+#define GG_STORE4(v, p) (*(float4*)(p) = (v))
+#define GG_LOCAL_ALIGNED __shared__ __align__(16)
+#define GG_BOUNDS(threads) __launch_bounds__(threads)
 
 #else
 // ---- OpenCL C 1.2 ----------------------------------------------------------------------------------
@@ -88,9 +94,31 @@ GG_INLINE float gg_max(float a, float b) { return fmax(a, b); }
 #define gg_fabs fabs
 #define gg_fma fma
 #define gg_log1p log1p
+#define GG_FLOAT4(a, b, c, d) ((float4)(a, b, c, d))
+#define GG_LOAD4(p) vload4(0, p)
+#define GG_STORE4(v, p) vstore4(v, 0, p)
+#define GG_LOCAL_ALIGNED __local
+#define GG_BOUNDS(threads) __attribute__((reqd_work_group_size(threads, 1, 1)))
 #endif
 
 // ---- common helpers ---------------------------------------------------------------------------------
+
+#ifdef GG_CUDA
+/// Sum / maximum over the 32 lanes of a warp by shuffle-down (a tree in registers); lane 0 gets the result.
+GG_INLINE float gg_warp_sum(float v)
+{
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
+    return v;
+}
+
+GG_INLINE float gg_warp_max(float v)
+{
+#pragma unroll
+    for (int o = 16; o > 0; o >>= 1) v = fmaxf(v, __shfl_down_sync(0xffffffffu, v, o));
+    return v;
+}
+#endif
 
 /// Kahan–Babuška step: sum + c carries the running total with its lost low-order bits.
 GG_INLINE void gg_kahan_add(float* sum, float* c, float v)
@@ -101,10 +129,30 @@ GG_INLINE void gg_kahan_add(float* sum, float* c, float v)
     *sum = t;
 }
 
-/// Pairwise sum of part[0..wg) into part[0], wg a power of two (a compile-time constant at every
-/// call, so the loop unrolls). Every work-item of the group must call it, outside any branch.
+/// Sum of part[0..wg) into part[0], wg a power of two (a compile-time constant at every call, so
+/// the loops unroll and the branch folds away). Every work-item of the group must call it, outside
+/// any branch. Portable: pairwise in local memory. CUDA (wg ≥ 64): each warp adds its 32 values by
+/// register shuffles, the warps' sums go to part[0..wg/32) and warp 0 shuffles those — 2 + 1
+/// barriers instead of log₂ wg.
 GG_INLINE void gg_group_sum(GG_LOCAL_PTR float* part, int lid, int wg)
 {
+#ifdef GG_CUDA
+    if (wg >= 64)
+    {
+        GG_BARRIER();
+        float v = gg_warp_sum(part[lid]);
+        GG_BARRIER();
+        if ((lid & 31) == 0) part[lid >> 5] = v;
+        GG_BARRIER();
+        if (lid < 32)
+        {
+            v = gg_warp_sum(lid < wg / 32 ? part[lid] : 0.0f);
+            if (lid == 0) part[0] = v;
+        }
+        GG_BARRIER();
+        return;
+    }
+#endif
     for (int s = wg / 2; s > 0; s >>= 1)
     {
         GG_BARRIER();
@@ -113,9 +161,26 @@ GG_INLINE void gg_group_sum(GG_LOCAL_PTR float* part, int lid, int wg)
     GG_BARRIER();
 }
 
-/// Maximum of part[0..wg) into part[0]; the same rules as gg_group_sum.
+/// Maximum of part[0..wg) into part[0]; the same rules (and the same CUDA warp path) as gg_group_sum.
 GG_INLINE void gg_group_max(GG_LOCAL_PTR float* part, int lid, int wg)
 {
+#ifdef GG_CUDA
+    if (wg >= 64)
+    {
+        GG_BARRIER();
+        float v = gg_warp_max(part[lid]);
+        GG_BARRIER();
+        if ((lid & 31) == 0) part[lid >> 5] = v;
+        GG_BARRIER();
+        if (lid < 32)
+        {
+            v = gg_warp_max(lid < wg / 32 ? part[lid] : gg_as_float(0xFF800000u));
+            if (lid == 0) part[0] = v;
+        }
+        GG_BARRIER();
+        return;
+    }
+#endif
     for (int s = wg / 2; s > 0; s >>= 1)
     {
         GG_BARRIER();

@@ -19,6 +19,7 @@ internal static class DevicesCommand
                 table.AddRow(name, Markup.Escape(info.Name), Markup.Escape(info.Driver), info.ComputeUnits.ToString(),
                     $"{info.MemoryBytes / (1024.0 * 1024 * 1024):F1} GiB", info.MaxWorkGroupSize.ToString());
             AnsiConsole.Write(table);
+            if (Backends.Cuda.CudaBackend.Absence is { } noCuda) Console.Error.WriteLine($"no CUDA devices: {noCuda}");
             if (r.GetValue(json))
                 Console.WriteLine(new JsonOut().Add("devices", devices.Select(d => new JsonOut()
                     .Add("device", d.Name).Add("name", d.Info.Name).Add("kind", d.Info.Kind).Add("driver", d.Info.Driver)

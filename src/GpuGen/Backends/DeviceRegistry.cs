@@ -1,5 +1,6 @@
 using System.Globalization;
 using GpuGen.Backends.Cpu;
+using GpuGen.Backends.Cuda;
 using GpuGen.Backends.OpenCL;
 using GpuGen.Tensors;
 
@@ -18,6 +19,8 @@ public static class DeviceRegistry
         var devices = new List<(string, DeviceInfo)> { ("cpu", cpu.Info) };
         for (int i = 0; i < OpenClBackend.DeviceCount; i++)
             devices.Add((string.Create(CultureInfo.InvariantCulture, $"opencl:{i}"), OpenClBackend.Describe(i)));
+        for (int i = 0; i < CudaBackend.DeviceCount; i++)
+            devices.Add((string.Create(CultureInfo.InvariantCulture, $"cuda:{i}"), CudaBackend.Describe(i)));
         return devices;
     }
 
@@ -32,8 +35,10 @@ public static class DeviceRegistry
             "opencl" when index < OpenClBackend.DeviceCount => new Device(new OpenClBackend(index)),
             "opencl" => throw new ArgumentException(
                 $"device '{spec}' is not available (devices: {string.Join(", ", List().Select(d => d.Name))})"),
-            "cuda" => throw new ArgumentException(
-                $"device '{spec}' is not available: this build has no CUDA backend yet (devices: {string.Join(", ", List().Select(d => d.Name))})"),
+            "cuda" when index < CudaBackend.DeviceCount => new Device(new CudaBackend(index)),
+            "cuda" => throw new ArgumentException(CudaBackend.DeviceCount == 0
+                ? $"device '{spec}' is not available: {CudaBackend.Absence} (devices: {string.Join(", ", List().Select(d => d.Name))})"
+                : $"device '{spec}' is not available (devices: {string.Join(", ", List().Select(d => d.Name))})"),
             _ => throw new ArgumentException($"unknown device '{spec}' (expected cpu, opencl[:N] or cuda[:N])"),
         };
     }

@@ -152,7 +152,12 @@ public sealed class GemmTests(ITestOutputHelper output)
     /// Runs <paramref name="g"/> on <paramref name="device"/> and compares every element of C with the
     /// float64 reference; elements of the buffer outside the matrices must keep their bits.
     /// </summary>
-    private void Check(string device, GemmArgs g, int seed)
+    /// <param name="kernels">Kernels to run instead of the device's own (the fast GEMM paths).</param>
+    /// <param name="inputUnit">
+    /// Rounding of each input before it is multiplied: 0 for float32 inputs, 2⁻¹¹ for TF32 tensor cores,
+    /// which adds 2·u_in·Σ|a||b| to the bound.
+    /// </param>
+    internal void Check(string device, GemmArgs g, int seed, IKernels? kernels = null, double inputUnit = 0)
     {
         var rng = new System.Random(seed);
         long rowsA = g.TransA ? g.K : g.M, colsA = g.TransA ? g.M : g.K;
@@ -171,7 +176,7 @@ public sealed class GemmTests(ITestOutputHelper output)
         backend.Write(da, 0, a);
         backend.Write(db, 0, b);
         backend.Write(dc, 0, c0);
-        backend.Kernels.Gemm(g, da, db, dc);
+        (kernels ?? backend.Kernels).Gemm(g, da, db, dc);
         var c = new float[lenC];
         backend.Synchronize();
         backend.Read(dc, 0, c);
@@ -204,7 +209,7 @@ public sealed class GemmTests(ITestOutputHelper output)
                     inside[ci] = true;
                     double old = g.Beta == 0f ? 0 : c0[ci];
                     double expected = g.Alpha * s + g.Beta * old;
-                    double bound = 2 * (g.K + 4) * U * (Math.Abs(g.Alpha) * mag + Math.Abs(g.Beta * old)) + 1e-30;
+                    double bound = 2 * ((g.K + 4) * U + 2 * inputUnit) * (Math.Abs(g.Alpha) * mag + Math.Abs(g.Beta * old)) + 1e-30;
                     double diff = Math.Abs(c[ci] - expected);
                     if (!(diff <= bound) && (double.IsNaN(diff) || diff / bound > worst))
                     {

@@ -21,7 +21,7 @@ public sealed class DeviceDataAttribute(string device, params object[] row) : Da
 
     public override string? Skip
     {
-        get => TestBackends.IsPresent(Device) ? null : $"no {Device} device on this machine";
+        get => TestBackends.IsPresent(Device) ? null : TestBackends.Absence(Device);
         set { }
     }
 

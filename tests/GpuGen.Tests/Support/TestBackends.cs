@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using GpuGen.Backends;
 using GpuGen.Backends.Cpu;
+using GpuGen.Backends.Cuda;
 using GpuGen.Backends.OpenCL;
 
 namespace GpuGen.Tests.Support;
@@ -23,6 +24,11 @@ public static partial class TestBackends
         SetVariable("GPUGEN_CACHE_DIR", Path.Combine(root, "gpugen"));
     }
 
+    /// <summary>Why there is no <paramref name="name"/> device (a skip reason).</summary>
+    public static string Absence(string name) => DeviceRegistry.Parse(name).Kind == "cuda" && CudaBackend.Absence is { } why
+        ? $"no {name} device on this machine: {why}"
+        : $"no {name} device on this machine";
+
     /// <summary>Whether <paramref name="name"/> names a device this machine has.</summary>
     public static bool IsPresent(string name)
     {
@@ -31,6 +37,7 @@ public static partial class TestBackends
         {
             "cpu" => true,
             "opencl" => index < OpenClDeviceCount(),
+            "cuda" => index < CudaDeviceCount(),
             _ => false,
         };
     }
@@ -39,13 +46,24 @@ public static partial class TestBackends
     public static IBackend Get(string name) => Open.GetOrAdd(name, n => new Lazy<IBackend>(() =>
     {
         var (kind, index) = DeviceRegistry.Parse(n);
-        return kind == "cpu" ? new CpuBackend() : new OpenClBackend(index);
+        return kind switch
+        {
+            "cpu" => new CpuBackend(),
+            "cuda" => new CudaBackend(index),
+            _ => new OpenClBackend(index),
+        };
     })).Value;
 
     private static int OpenClDeviceCount()
     {
         _ = Open; // runs the static constructor (cache folders) before the driver loads
         return OpenClBackend.DeviceCount;
+    }
+
+    private static int CudaDeviceCount()
+    {
+        _ = Open; // the cache folders first (PTX goes to GPUGEN_CACHE_DIR/cuda)
+        return CudaBackend.DeviceCount;
     }
 
     private static void SetVariable(string name, string value)

@@ -22,6 +22,7 @@ internal static class ModelFamilies
         new(ImageDiffusion.Family, ImageDiffusionFamily.Sample, ImageDiffusionFamily.Eval),
         new(Gan.Family, GanFamily.Sample, GanFamily.Eval),
         new(PixelCnn.Family, PixelCnnFamily.Sample, PixelCnnFamily.Eval),
+        .. LatentFamilies.All,
     ];
 
     public static ModelFamily Find(string name, string path, string verb)

@@ -33,7 +33,21 @@ internal sealed partial class GpuKernels
 
     private void LaunchGemm(in GemmArgs g, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c)
     {
+        if (FastGemmKernel(g) is { } fast)
+        {
+            LaunchFastGemm(fast, g, a, b, c);
+            return;
+        }
         var t = gemmTiling;
+        var k = GemmKernelArgs(g, a, b, c);
+        long tilesN = (g.N + t.TileN - 1) / t.TileN, tilesM = (g.M + t.TileM - 1) / t.TileM;
+        var grid = new LaunchGrid(3, tilesN * t.GroupN, tilesM * t.GroupM, g.Batch, t.GroupN, t.GroupM, 1);
+        Launch(GemmFile, "sgemm", grid, k);
+    }
+
+    /// <summary>The arguments every GEMM kernel takes, in kernels/gemm.cl's order.</summary>
+    private static KernelArgs GemmKernelArgs(in GemmArgs g, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c)
+    {
         var k = new KernelArgs();
         k.Bool(g.TransA);
         k.Bool(g.TransB);
@@ -54,9 +68,7 @@ internal sealed partial class GpuKernels
         k.Int(g.Ldc);
         k.Long(g.OffsetC);
         k.Long(g.StrideC);
-        long tilesN = (g.N + t.TileN - 1) / t.TileN, tilesM = (g.M + t.TileM - 1) / t.TileM;
-        var grid = new LaunchGrid(3, tilesN * t.GroupN, tilesM * t.GroupM, g.Batch, t.GroupN, t.GroupM, 1);
-        Launch(GemmFile, "sgemm", grid, k);
+        return k;
     }
 
     /// <summary>

@@ -36,6 +36,9 @@ internal sealed partial class GpuKernels : IKernels, IDisposable
         Options = string.Create(CultureInfo.InvariantCulture, $"-DREDUCE_WG={group} -DLOSS_WG={group} {gemmTiling.Defines}");
     }
 
+    /// <summary>GEMMs on tensor cores with TF32 inputs (CUDA, compute capability 8.0+; off by default).</summary>
+    public bool UseTf32 { get; init; }
+
     /// <summary>Build options of every program (tuning defines).</summary>
     public string Options { get; }
 

@@ -10,6 +10,9 @@ internal interface IGpuDriver : IDisposable
     /// <summary>Largest work-group (block) the device runs.</summary>
     int MaxWorkGroupSize { get; }
 
+    /// <summary>What the kernels may use beyond the portable subset (selects the #ifdef GG_CUDA fast paths).</summary>
+    GpuFeatures Features => GpuFeatures.None;
+
     /// <summary>
     /// Compiles one program from source (prelude included) with build options (-D defines); a
     /// driver caches what it can. A failed build throws with the full build log. <paramref name="name"/>
@@ -49,6 +52,19 @@ internal interface IGpuDriver : IDisposable
     /// when end was recorded first); both must have completed.
     /// </summary>
     double ElapsedMilliseconds(GpuEvent start, GpuEvent end);
+}
+
+/// <summary>Capabilities beyond OpenCL C 1.2 that select kernels' fast paths.</summary>
+[Flags]
+internal enum GpuFeatures
+{
+    None = 0,
+
+    /// <summary>Programs are CUDA C++ (NVRTC with -DGG_CUDA): warp shuffles, float4 loads.</summary>
+    Cuda = 1,
+
+    /// <summary>mma.sync with TF32 inputs (compute capability 8.0 and newer).</summary>
+    TensorCoresTf32 = 2,
 }
 
 /// <summary>A marker on a device queue (cl_event, CUevent), from <see cref="IGpuDriver.Record"/>.</summary>
