@@ -18,6 +18,8 @@ public static class Workloads
         DdpmToyStep(),
         DdpmUNetStep(),
         DdpmUNetSample(),
+        LatentWorkloads.VaeMlpStep(),
+        LatentWorkloads.RealNvpMlpStep(),
     ];
 
     public static Workload Find(string name) =>

@@ -46,5 +46,7 @@ internal sealed class EvalOptions
     public Option<float> Guidance { get; } = new("--guidance", "-w") { Description = "conditional models: guidance w for the Fréchet-distance samples", DefaultValueFactory = _ => 1f };
     public Option<bool> NoFd { get; } = new("--no-fd") { Description = "image models: skip the Fréchet distance (no classifier, no sampling)" };
 
-    public IEnumerable<Option> Options() => [N, Seed, NoEma, Device, Json, Data, Classifier, BpdN, BpdTimesteps, Sampler, Steps, Guidance, NoFd];
+    public Option<int> K { get; } = new("--k") { Description = "VAEs: importance samples for the importance-weighted bound (0: the ELBO only)", DefaultValueFactory = _ => 0 };
+
+    public IEnumerable<Option> Options() => [N, Seed, NoEma, Device, Json, Data, Classifier, BpdN, BpdTimesteps, Sampler, Steps, Guidance, NoFd, K];
 }

@@ -47,8 +47,11 @@ internal sealed class SampleOptions
     public Option<string?> Spacing { get; } = MakeSpacing();
     public Option<float> Clip { get; } = new("--clip") { Description = "image diffusion: clip x̂₀ to ±clip in each step (0: off)", DefaultValueFactory = _ => 1f };
     public Option<string> Variance { get; } = MakeVariance();
+    public Option<float> Temperature { get; } = new("--temperature", "-t") { Description = "VAEs and flows: z ~ N(0, T²·I) (T < 1 trades variety for cleaner samples)", DefaultValueFactory = _ => 1f };
+    public Option<string?> Recon { get; } = new("--recon") { Description = "VAEs: write held-out images (top rows) above their reconstructions" };
+    public Option<string?> Walk { get; } = new("--walk") { Description = "VAEs: write a latent-space walk (2-D latent) or interpolations between held-out images" };
 
-    public IEnumerable<Option> Options() => [N, Seed, Npy, Png, Chain, Sampler, DdimSteps, Eta, NoEma, Device, Json, Class, Guidance, Spacing, Clip, Variance];
+    public IEnumerable<Option> Options() => [N, Seed, Npy, Png, Chain, Sampler, DdimSteps, Eta, NoEma, Device, Json, Class, Guidance, Spacing, Clip, Variance, Temperature, Recon, Walk];
 
     internal static Option<string?> MakeSpacing()
     {

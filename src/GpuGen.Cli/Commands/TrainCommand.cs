@@ -12,9 +12,10 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var train = new Command("train", "train a model (families: ddpm, classifier)");
+        var train = new Command("train", "train a model (families: ddpm, classifier, vae, cvae, nice, realnvp)");
         train.Add(Ddpm());
         train.Add(TrainClassifier.Create());
+        foreach (var command in TrainLatent.Create()) train.Add(command);
         return train;
     }
 

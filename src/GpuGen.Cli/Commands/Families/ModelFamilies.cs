@@ -18,6 +18,7 @@ internal static class ModelFamilies
         new(ToyDiffusion.Family, ToyDiffusionFamily.Sample, ToyDiffusionFamily.Eval),
         new(ImageClassifier.Family, ClassifierFamily.Sample, ClassifierFamily.Eval),
         new(ImageDiffusion.Family, ImageDiffusionFamily.Sample, ImageDiffusionFamily.Eval),
+        .. LatentFamilies.All,
     ];
 
     public static ModelFamily Find(string name, string path, string verb)

@@ -1,0 +1,53 @@
+using GpuGen.Viewer.Rendering;
+
+namespace GpuGen.Viewer.Panels;
+
+/// <summary>
+/// Snapshots of the reverse chain: one column per snapshot (x_T on the left, x₀ on the right), one
+/// row per image followed, each column labelled with its timestep.
+/// </summary>
+public sealed class ChainStripPanel : Panel
+{
+    private readonly ImageTiles tiles = new();
+    private string[] labels = [];
+    private int columns;
+
+    /// <summary>
+    /// Sets the strip: <paramref name="snapshots"/>[k] holds <paramref name="rows"/> images of C×H×W at
+    /// the k-th snapshot, labelled <paramref name="columnLabels"/>[k]; <paramref name="slots"/> columns
+    /// are reserved so the strip does not jump while it fills.
+    /// </summary>
+    public void Update(IReadOnlyList<float[]> snapshots, IReadOnlyList<string> columnLabels, int rows, int channels, int height, int width, int slots)
+    {
+        columns = Math.Max(slots, snapshots.Count);
+        if (columns == 0 || rows == 0) return;
+        int per = channels * height * width;
+        var all = new float[rows * columns * per];
+        Array.Fill(all, float.NegativeInfinity);
+        for (int k = 0; k < snapshots.Count; k++)
+            for (int row = 0; row < rows; row++)
+                snapshots[k].AsSpan(row * per, per).CopyTo(all.AsSpan((row * columns + k) * per, per));
+        tiles.Set(all, rows * columns, channels, height, width, columns);
+        labels = columnLabels.ToArray();
+    }
+
+    protected override void DrawContent(Renderer r, RectF area)
+    {
+        var (grid, footer) = area.SplitTop(Math.Max(0, area.H - r.Font.LineHeight));
+        var drawn = tiles.Draw(r, grid);
+        if (tiles.Count == 0) return;
+        for (int k = 0; k < labels.Length && k < columns; k++)
+        {
+            var tile = tiles.Tiles[k];
+            float w = r.Font.Measure(labels[k]);
+            r.Text(labels[k], MathF.Round(tile.X + (tile.W - w) / 2), drawn.Bottom + 2, Color.DimText);
+        }
+        _ = footer;
+    }
+
+    public override void Dispose()
+    {
+        tiles.Dispose();
+        base.Dispose();
+    }
+}

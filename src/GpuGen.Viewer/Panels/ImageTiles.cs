@@ -1,0 +1,89 @@
+using GpuGen.Viewer.Rendering;
+
+namespace GpuGen.Viewer.Panels;
+
+/// <summary>
+/// A batch of images [n, C, H, W] (C = 1 or 3) tiled into one float texture, drawn as a grid with a
+/// gap between tiles that keeps the images' aspect ratio (whole-number scale when they fit at least
+/// once). Values map from [lo, hi] to black…white.
+/// </summary>
+internal sealed class ImageTiles : IDisposable
+{
+    private Texture? texture;
+    private float[] atlas = [];
+    private bool dirty;
+    private RectF[] tiles = [];
+
+    public int Count { get; private set; }
+    public int Channels { get; private set; }
+    public int ImageHeight { get; private set; }
+    public int ImageWidth { get; private set; }
+    public int Columns { get; private set; }
+    public int Rows => Columns == 0 ? 0 : (Count + Columns - 1) / Columns;
+
+    /// <summary>Where tile i went in the last draw, in pixels.</summary>
+    public IReadOnlyList<RectF> Tiles => tiles;
+
+    public float Gap { get; set; } = 2;
+
+    /// <summary>Copies the images; <paramref name="columns"/> 0 makes the grid as square as possible.</summary>
+    public void Set(ReadOnlySpan<float> nchw, int n, int channels, int height, int width, int columns = 0)
+    {
+        if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), channels, "images are grey (1) or RGB (3)");
+        if (nchw.Length != n * channels * height * width)
+            throw new ArgumentException($"{n} images of {channels}x{height}x{width} need {n * channels * height * width} floats, got {nchw.Length}");
+        Count = n;
+        Channels = channels;
+        ImageHeight = height;
+        ImageWidth = width;
+        Columns = columns > 0 ? Math.Min(columns, n) : (int)Math.Ceiling(Math.Sqrt(n));
+        int aw = Columns * width, ah = Rows * height;
+        if (atlas.Length != aw * ah * channels) atlas = new float[aw * ah * channels];
+        else Array.Clear(atlas);
+        int plane = height * width;
+        for (int i = 0; i < n; i++)
+        {
+            int ox = i % Columns * width, oy = i / Columns * height;
+            var src = nchw.Slice(i * channels * plane, channels * plane);
+            for (int y = 0; y < height; y++)
+                for (int x = 0; x < width; x++)
+                {
+                    int d = ((oy + y) * aw + ox + x) * channels;
+                    for (int c = 0; c < channels; c++) atlas[d + c] = src[c * plane + y * width + x];
+                }
+        }
+        dirty = true;
+    }
+
+    /// <summary>Draws the grid centred in <paramref name="area"/>; returns the rectangle it covers.</summary>
+    public RectF Draw(Renderer r, RectF area, float lo = -1, float hi = 1)
+    {
+        if (Count == 0) return default;
+        texture ??= r.CreateTexture();
+        if (dirty)
+        {
+            texture.Upload(atlas, Columns * ImageWidth, Rows * ImageHeight, Channels);
+            dirty = false;
+        }
+        int cols = Columns, rows = Rows;
+        float gap = Gap;
+        // Fit the grid without its gaps, then put the gaps back.
+        var fit = new RectF(area.X, area.Y, area.W - gap * (cols - 1), area.H - gap * (rows - 1)).Fit(cols * ImageWidth, rows * ImageHeight);
+        float tw = fit.W / cols, th = fit.H / rows;
+        if (tw <= 0 || th <= 0) return default;
+        float ox = MathF.Floor(area.X + (area.W - (tw * cols + gap * (cols - 1))) / 2);
+        float oy = MathF.Floor(area.Y + (area.H - (th * rows + gap * (rows - 1))) / 2);
+        if (tiles.Length != Count) tiles = new RectF[Count];
+        for (int i = 0; i < Count; i++)
+        {
+            int col = i % cols, row = i / cols;
+            var dst = new RectF(ox + col * (tw + gap), oy + row * (th + gap), tw, th);
+            tiles[i] = dst;
+            var uv = new RectF((float)col / cols, (float)row / rows, 1f / cols, 1f / rows);
+            r.Image(texture, dst, uv, lo, hi);
+        }
+        return new RectF(ox, oy, tw * cols + gap * (cols - 1), th * rows + gap * (rows - 1));
+    }
+
+    public void Dispose() => texture?.Dispose();
+}

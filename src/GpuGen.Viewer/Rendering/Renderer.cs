@@ -1,0 +1,238 @@
+using GpuGen.Viewer.Native;
+
+namespace GpuGen.Viewer.Rendering;
+
+/// <summary>
+/// Immediate-mode 2-D drawing in pixels (origin top left): rectangles, thick polylines, round points,
+/// float images and text, batched into as few draw calls as state changes allow. Panels draw
+/// through this; it never knows what a panel shows. GL 3.3 core: one VAO, one streaming VBO.
+/// </summary>
+public sealed unsafe class Renderer : IDisposable
+{
+    private const int Stride = 8; // x, y, u, v, r, g, b, a
+    private readonly uint program, vao, vbo;
+    private readonly int uSize, uMode, uRange, uPointSize, uTex;
+    private float[] vertices = new float[Stride * 4096];
+    private int count;
+    private int mode = -1;
+    private uint primitive, texture;
+    private float lo, hi, pointSize = 1;
+
+    internal Renderer(Gl gl)
+    {
+        Gl = gl;
+        program = Shaders.Build(gl);
+        uSize = Shaders.Uniform(gl, program, "uSize");
+        uMode = Shaders.Uniform(gl, program, "uMode");
+        uRange = Shaders.Uniform(gl, program, "uRange");
+        uPointSize = Shaders.Uniform(gl, program, "uPointSize");
+        uTex = Shaders.Uniform(gl, program, "uTex");
+        vao = gl.Gen(gl.GenVertexArrays);
+        vbo = gl.Gen(gl.GenBuffers);
+        gl.BindVertexArray(vao);
+        gl.BindBuffer(Gl.ArrayBuffer, vbo);
+        for (uint i = 0; i < 3; i++) gl.EnableVertexAttribArray(i);
+        gl.VertexAttribPointer(0, 2, Gl.Float, 0, Stride * 4, 0);
+        gl.VertexAttribPointer(1, 2, Gl.Float, 0, Stride * 4, 8);
+        gl.VertexAttribPointer(2, 4, Gl.Float, 0, Stride * 4, 16);
+        gl.Check("renderer setup");
+        Font = FontAtlas.Create(this);
+    }
+
+    internal Gl Gl { get; }
+
+    /// <summary>The text font (stb_truetype DejaVu Sans, or the built-in bitmap font where that is missing).</summary>
+    public FontAtlas Font { get; }
+
+    public int Width { get; private set; }
+
+    public int Height { get; private set; }
+
+    /// <summary>Draw calls issued since <see cref="Begin"/> (for the benchmark).</summary>
+    public int DrawCalls { get; private set; }
+
+    public Texture CreateTexture(bool smooth = false) => new(this, smooth);
+
+    /// <summary>Starts a frame of <paramref name="width"/>×<paramref name="height"/> pixels on the bound framebuffer.</summary>
+    internal void Begin(int width, int height, Color clear)
+    {
+        Width = width;
+        Height = height;
+        DrawCalls = 0;
+        Gl.ClearColor(clear.R, clear.G, clear.B, 1);
+        Gl.Clear(Gl.ColorBufferBit);
+        Gl.Enable(Gl.Blend);
+        Gl.BlendFunc(Gl.SrcAlpha, Gl.OneMinusSrcAlpha);
+        Gl.Enable(Gl.ProgramPointSize);
+        Gl.UseProgram(program);
+        Gl.BindVertexArray(vao);
+        Gl.BindBuffer(Gl.ArrayBuffer, vbo);
+        Gl.Uniform2f(uSize, width, height);
+        Gl.Uniform1i(uTex, 0);
+        mode = -1;
+    }
+
+    internal void End()
+    {
+        Flush();
+        Gl.Check("drawing a frame");
+    }
+
+    public void FillRect(RectF r, Color c)
+    {
+        Use(Shaders.Solid, Gl.Triangles, 0);
+        Quad(r.X, r.Y, r.Right, r.Bottom, 0, 0, 0, 0, c);
+    }
+
+    /// <summary>A one-pixel (or <paramref name="width"/>) outline inside the rectangle.</summary>
+    public void StrokeRect(RectF r, Color c, float width = 1)
+    {
+        FillRect(new RectF(r.X, r.Y, r.W, width), c);
+        FillRect(new RectF(r.X, r.Bottom - width, r.W, width), c);
+        FillRect(new RectF(r.X, r.Y, width, r.H), c);
+        FillRect(new RectF(r.Right - width, r.Y, width, r.H), c);
+    }
+
+    /// <summary>A polyline of <paramref name="width"/> pixels through (xs[i], ys[i]); NaN points break it.</summary>
+    public void Polyline(ReadOnlySpan<float> xs, ReadOnlySpan<float> ys, float width, Color c)
+    {
+        Use(Shaders.Solid, Gl.Triangles, 0);
+        float h = width / 2;
+        for (int i = 1; i < xs.Length; i++)
+        {
+            float x0 = xs[i - 1], y0 = ys[i - 1], x1 = xs[i], y1 = ys[i];
+            if (!float.IsFinite(x0 + y0 + x1 + y1)) continue;
+            float dx = x1 - x0, dy = y1 - y0, len = MathF.Sqrt(dx * dx + dy * dy);
+            if (len < 1e-6f) continue;
+            float nx = -dy / len * h, ny = dx / len * h;
+            Reserve(6);
+            Vertex(x0 + nx, y0 + ny, 0, 0, c);
+            Vertex(x1 + nx, y1 + ny, 0, 0, c);
+            Vertex(x1 - nx, y1 - ny, 0, 0, c);
+            Vertex(x0 + nx, y0 + ny, 0, 0, c);
+            Vertex(x1 - nx, y1 - ny, 0, 0, c);
+            Vertex(x0 - nx, y0 - ny, 0, 0, c);
+        }
+    }
+
+    /// <summary>Round points of <paramref name="size"/> pixels at (xy[2i], xy[2i+1]) in pixels.</summary>
+    public void Points(ReadOnlySpan<float> xy, float size, Color c)
+    {
+        if (pointSize != size)
+        {
+            Flush();
+            pointSize = size;
+        }
+        Use(Shaders.RoundPoint, Gl.Points, 0);
+        int n = xy.Length / 2;
+        Reserve(n);
+        fixed (float* src = xy)
+        fixed (float* dst0 = vertices)
+        {
+            float* d = dst0 + count * Stride;
+            for (int i = 0; i < n; i++, d += Stride)
+            {
+                d[0] = src[2 * i];
+                d[1] = src[2 * i + 1];
+                d[2] = 0;
+                d[3] = 0;
+                d[4] = c.R;
+                d[5] = c.G;
+                d[6] = c.B;
+                d[7] = c.A;
+            }
+        }
+        count += n;
+    }
+
+    /// <summary>The texture's region <paramref name="uv"/> (0–1 coordinates) drawn into <paramref name="dst"/>; float values map from [lo, hi] to [0, 1].</summary>
+    public void Image(Texture tex, RectF dst, RectF uv, float lo = -1, float hi = 1, Color? tint = null)
+    {
+        if (this.lo != lo || this.hi != hi)
+        {
+            Flush();
+            this.lo = lo;
+            this.hi = hi;
+        }
+        Use(Shaders.FloatImage, Gl.Triangles, tex.Id);
+        Quad(dst.X, dst.Y, dst.Right, dst.Bottom, uv.X, uv.Y, uv.Right, uv.Bottom, tint ?? Color.White);
+    }
+
+    public void Image(Texture tex, RectF dst, float lo = -1, float hi = 1, Color? tint = null) => Image(tex, dst, new RectF(0, 0, 1, 1), lo, hi, tint);
+
+    /// <summary>Text with its top-left at (x, y); returns the width drawn.</summary>
+    public float Text(string text, float x, float y, Color c, float scale = 1) => Font.Draw(this, text, x, y, c, scale);
+
+    internal void Glyph(float x0, float y0, float x1, float y1, float u0, float v0, float u1, float v1, uint atlas, Color c)
+    {
+        Use(Shaders.Coverage, Gl.Triangles, atlas);
+        Quad(x0, y0, x1, y1, u0, v0, u1, v1, c);
+    }
+
+    internal void Flush()
+    {
+        if (count == 0) return;
+        Gl.BindBuffer(Gl.ArrayBuffer, vbo);
+        fixed (float* p = vertices) Gl.BufferData(Gl.ArrayBuffer, count * Stride * 4, p, Gl.StreamDraw);
+        Gl.Uniform1i(uMode, mode);
+        Gl.Uniform2f(uRange, lo, hi);
+        Gl.Uniform1f(uPointSize, pointSize);
+        if (texture != 0)
+        {
+            Gl.ActiveTexture(Gl.Texture0);
+            Gl.BindTexture(Gl.Texture2D, texture);
+        }
+        Gl.DrawArrays(primitive, 0, count);
+        DrawCalls++;
+        count = 0;
+    }
+
+    private void Use(int newMode, uint newPrimitive, uint newTexture)
+    {
+        if (newMode == mode && newPrimitive == primitive && newTexture == texture) return;
+        Flush();
+        mode = newMode;
+        primitive = newPrimitive;
+        texture = newTexture;
+    }
+
+    private void Quad(float x0, float y0, float x1, float y1, float u0, float v0, float u1, float v1, Color c)
+    {
+        Reserve(6);
+        Vertex(x0, y0, u0, v0, c);
+        Vertex(x1, y0, u1, v0, c);
+        Vertex(x1, y1, u1, v1, c);
+        Vertex(x0, y0, u0, v0, c);
+        Vertex(x1, y1, u1, v1, c);
+        Vertex(x0, y1, u0, v1, c);
+    }
+
+    private void Reserve(int n)
+    {
+        int need = (count + n) * Stride;
+        if (need > vertices.Length) Array.Resize(ref vertices, Math.Max(need, vertices.Length * 2));
+    }
+
+    private void Vertex(float x, float y, float u, float v, Color c)
+    {
+        int i = count * Stride;
+        var d = vertices;
+        d[i] = x;
+        d[i + 1] = y;
+        d[i + 2] = u;
+        d[i + 3] = v;
+        d[i + 4] = c.R;
+        d[i + 5] = c.G;
+        d[i + 6] = c.B;
+        d[i + 7] = c.A;
+        count++;
+    }
+
+    public void Dispose()
+    {
+        Font.Dispose();
+        Gl.Delete(Gl.DeleteBuffers, vbo);
+        Gl.Delete(Gl.DeleteVertexArrays, vao);
+        Gl.DeleteProgram(program);
+    }
+}

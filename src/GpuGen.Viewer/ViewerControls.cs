@@ -1,0 +1,118 @@
+using System.Globalization;
+
+namespace GpuGen.Viewer;
+
+/// <summary>
+/// What the sampling thread should be doing, as one consistent snapshot. ClassIndex −1 means image i
+/// gets class i mod classes (otherwise every image gets that class); Generation is bumped whenever the
+/// chain must start over (restart, sampler, class, guidance).
+/// </summary>
+public sealed record ViewerState(bool Paused, ulong Seed, string Sampler, int ClassIndex, float Guidance, int SpeedLevel, int Generation, bool Quit)
+{
+    /// <summary>Sampling steps per second at each speed level (the last is unthrottled).</summary>
+    public static readonly double[] Speeds = [1, 2, 5, 10, 20, 50, 100, 200, double.PositiveInfinity];
+
+    public double StepsPerSecondCap => Speeds[SpeedLevel];
+
+    public string SpeedText => double.IsPositiveInfinity(StepsPerSecondCap) ? "max" : StepsPerSecondCap.ToString("0", CultureInfo.InvariantCulture) + "/s";
+}
+
+/// <summary>
+/// The viewer's key handling as a state machine, separate from any window so tests drive it directly:
+/// space pause/resume, → one step while paused, r restart with a new seed, d switch DDPM/DDIM,
+/// c cycle the class (all → 0 → … → classes−1 → all), g/G guidance down/up by 0.5 (0 … 10),
+/// +/− sampling speed, s save a screenshot, esc quit. Thread-safe: the render thread presses keys,
+/// the sampling thread reads <see cref="State"/> and takes single steps.
+/// </summary>
+public sealed class ViewerControls
+{
+    private readonly object gate = new();
+    private ViewerState state;
+    private int pendingSteps;
+    private int pendingSaves;
+
+    public ViewerControls(ulong seed = 0, string sampler = "ddpm", int classes = 0, int classIndex = -1, float guidance = 1f, bool paused = false)
+    {
+        if (sampler is not ("ddpm" or "ddim")) throw new ArgumentException($"unknown sampler '{sampler}' (expected ddpm or ddim)");
+        if (classIndex < -1 || (classes > 0 && classIndex >= classes) || (classes == 0 && classIndex != -1))
+            throw new ArgumentOutOfRangeException(nameof(classIndex), classIndex, classes == 0 ? "the model is unconditional" : $"classes are 0 … {classes - 1}");
+        Classes = classes;
+        state = new ViewerState(paused, seed, sampler, classIndex, guidance, ViewerState.Speeds.Length - 1, 0, false);
+    }
+
+    public int Classes { get; }
+
+    public ViewerState State
+    {
+        get
+        {
+            lock (gate) return state;
+        }
+    }
+
+    /// <summary>Keys pressed so far (for the status line and tests).</summary>
+    public int KeysHandled { get; private set; }
+
+    /// <summary>Applies one key; returns the new state.</summary>
+    public ViewerState Press(ViewerKey key)
+    {
+        lock (gate)
+        {
+            KeysHandled++;
+            var s = state;
+            state = key switch
+            {
+                ViewerKey.Space => s with { Paused = !s.Paused },
+                ViewerKey.Right => Step(s),
+                ViewerKey.R => s with { Seed = s.Seed + 1, Generation = s.Generation + 1 },
+                ViewerKey.D => s with { Sampler = s.Sampler == "ddpm" ? "ddim" : "ddpm", Generation = s.Generation + 1 },
+                ViewerKey.C when Classes > 0 => s with { ClassIndex = s.ClassIndex + 1 >= Classes ? -1 : s.ClassIndex + 1, Generation = s.Generation + 1 },
+                ViewerKey.GuidanceDown when Classes > 0 => s with { Guidance = Math.Max(0, s.Guidance - 0.5f), Generation = s.Generation + 1 },
+                ViewerKey.GuidanceUp when Classes > 0 => s with { Guidance = Math.Min(10, s.Guidance + 0.5f), Generation = s.Generation + 1 },
+                ViewerKey.Faster => s with { SpeedLevel = Math.Min(ViewerState.Speeds.Length - 1, s.SpeedLevel + 1) },
+                ViewerKey.Slower => s with { SpeedLevel = Math.Max(0, s.SpeedLevel - 1) },
+                ViewerKey.S => Save(s),
+                ViewerKey.Escape => s with { Quit = true },
+                _ => s,
+            };
+            return state;
+        }
+    }
+
+    /// <summary>Restarts the chain with the next seed (what r does; also used when a chain loops).</summary>
+    public void Restart() => Press(ViewerKey.R);
+
+    /// <summary>Called by the sampler while paused: true (once per → press) when it may take one step.</summary>
+    public bool TryTakeStep()
+    {
+        lock (gate)
+        {
+            if (pendingSteps == 0) return false;
+            pendingSteps--;
+            return true;
+        }
+    }
+
+    /// <summary>Called by the render thread: true (once per s press) when a screenshot is due.</summary>
+    public bool TryTakeSave()
+    {
+        lock (gate)
+        {
+            if (pendingSaves == 0) return false;
+            pendingSaves--;
+            return true;
+        }
+    }
+
+    private ViewerState Step(ViewerState s)
+    {
+        if (s.Paused) pendingSteps++;
+        return s;
+    }
+
+    private ViewerState Save(ViewerState s)
+    {
+        pendingSaves++;
+        return s;
+    }
+}

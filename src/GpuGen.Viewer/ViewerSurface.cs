@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using GpuGen.IO;
+using GpuGen.Viewer.Hosting;
+using GpuGen.Viewer.Rendering;
+
+namespace GpuGen.Viewer;
+
+/// <summary>
+/// Where frames are drawn: a GLFW window (OpenGL 3.3 core) or, with <c>headless</c>, an offscreen EGL
+/// context. Every frame is drawn into a framebuffer object of the current size and then shown, so
+/// screenshots and headless frames read exactly what the window shows. All calls belong to the
+/// thread that opened the surface.
+/// </summary>
+public sealed class ViewerSurface : IDisposable
+{
+    private readonly GlHost host;
+    private readonly RenderTarget target;
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private double lastFrameAt;
+
+    private ViewerSurface(GlHost host)
+    {
+        this.host = host;
+        try
+        {
+            target = new RenderTarget(host.Gl);
+            Renderer = new Renderer(host.Gl);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+        host.KeyHandler = OnKey;
+    }
+
+    /// <summary>
+    /// Opens a window of <paramref name="width"/>×<paramref name="height"/>, or an offscreen surface of
+    /// that size with <paramref name="headless"/>. Throws NotSupportedException with the reason (and
+    /// the --headless hint) when no GL 3.3 context can be had.
+    /// </summary>
+    public static ViewerSurface Open(int width, int height, string title = "GpuGen", bool headless = false, bool visible = true)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        GlHost host = headless ? new EglHeadless(width, height) : new GlfwWindow(width, height, title, visible);
+        return new ViewerSurface(host);
+    }
+
+    /// <summary>Null when a window can be opened here, else why not (no GLFW, no X server).</summary>
+    public static string? WindowUnavailable() => GlfwWindow.Unavailable();
+
+    public Renderer Renderer { get; }
+
+    public bool IsWindow => host.IsWindow;
+
+    /// <summary>The size the next frame is drawn at (the window's framebuffer, or the offscreen size).</summary>
+    public (int Width, int Height) Size => host.Size;
+
+    /// <summary>The OpenGL renderer and version, e.g. "llvmpipe (LLVM 15.0.6, 256 bits), 4.5 (Core Profile) Mesa 22.3.6".</summary>
+    public string GlDescription => host.Describe();
+
+    /// <summary>Key presses (and repeats) are applied to these controls.</summary>
+    public ViewerControls? Controls { get; set; }
+
+    /// <summary>Raised for every viewer key pressed, after <see cref="Controls"/> saw it.</summary>
+    public event Action<ViewerKey>? KeyPressed;
+
+    public long FramesDrawn { get; private set; }
+
+    /// <summary>Seconds the last frame took from the end of the one before (for frames/s).</summary>
+    public double LastFrameSeconds { get; private set; }
+
+    public bool ShouldClose => host.ShouldClose || Controls?.State.Quit == true;
+
+    public void PollEvents() => host.PollEvents();
+
+    public void SetTitle(string title) => host.SetTitle(title);
+
+    /// <summary>Resizes the window (through the window manager) or the offscreen frame.</summary>
+    public void Resize(int width, int height)
+    {
+        if (host is GlfwWindow w) w.Resize(width, height);
+        else if (host is EglHeadless h) h.Resize(width, height);
+    }
+
+    /// <summary>The test hook: delivers a GLFW key event exactly as the window's key callback would.</summary>
+    public void SimulateKey(int glfwKey, int mods = 0, int action = Native.Glfw.Press) => OnKey(glfwKey, action, mods);
+
+    /// <summary>Draws one frame with <paramref name="draw"/> (given the whole frame's area) and shows it.</summary>
+    public void Render(Action<Renderer, RectF> draw)
+    {
+        var (w, h) = host.Size;
+        if (w <= 0 || h <= 0) return; // minimised
+        target.Bind(w, h);
+        Renderer.Begin(w, h, Color.Background);
+        draw(Renderer, new RectF(0, 0, w, h));
+        Renderer.End();
+        host.Present(target.Fbo, w, h);
+        FramesDrawn++;
+        double now = clock.Elapsed.TotalSeconds;
+        LastFrameSeconds = now - lastFrameAt;
+        lastFrameAt = now;
+    }
+
+    /// <summary>The last frame drawn, as an RGB image (top row first).</summary>
+    public Image Screenshot() => target.Read();
+
+    private void OnKey(int key, int action, int mods)
+    {
+        if (action == Native.Glfw.Release) return;
+        if (ViewerKeys.FromGlfw(key, mods) is not { } k) return;
+        Controls?.Press(k);
+        KeyPressed?.Invoke(k);
+    }
+
+    public void Dispose()
+    {
+        Renderer.Dispose();
+        target.Dispose();
+        host.Dispose();
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using GpuGen.IO;
+
+namespace GpuGen.Tests.Cli;
+
+/// <summary>`gpugen train|sample|eval` for vae, cvae, nice and realnvp on a tiny generated IDX dataset and a 2-D toy.</summary>
+public class LatentCliTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("gpugen-cli-latent-").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    private CliRunner.Result Gpugen(params string[] args) => CliRunner.Run(dir, args);
+
+    /// <summary>8×8 images of class 0 (a bright row) or 1 (a bright column) over faint noise.</summary>
+    private void WriteIdx(string prefix, int count, int seed)
+    {
+        var rng = new System.Random(seed);
+        var pixels = new byte[count * 64];
+        var labels = new byte[count];
+        for (int i = 0; i < count; i++)
+        {
+            labels[i] = (byte)(i % 2);
+            int at = rng.Next(0, 8);
+            for (int k = 0; k < 64; k++)
+                pixels[i * 64 + k] = (labels[i] == 0 ? k / 8 == at : k % 8 == at) ? (byte)255 : (byte)rng.Next(0, 40);
+        }
+        Directory.CreateDirectory(Path.Combine(dir, "bars"));
+        GpuGen.Data.Idx.WriteImages(Path.Combine(dir, "bars", $"{prefix}-images-idx3-ubyte"), pixels, count, 8, 8);
+        GpuGen.Data.Idx.WriteLabels(Path.Combine(dir, "bars", $"{prefix}-labels-idx1-ubyte"), labels);
+    }
+
+    private static JsonElement Json(CliRunner.Result result)
+    {
+        using var doc = JsonDocument.Parse(result.LastLine);
+        return doc.RootElement.Clone();
+    }
+
+    [Fact]
+    public void Cvae_TrainResumeSampleAndEval()
+    {
+        WriteIdx("train", 64, 1);
+        WriteIdx("t10k", 24, 2);
+        string[] model = ["--data", "idx:bars", "--batch", "16", "--latent", "2", "--samples", "6", "--sample-every", "2", "--checkpoint-every", "2", "--out", "run", "--json"];
+        var train = Gpugen(["train", "cvae", "--steps", "3", .. model]);
+        Assert.True(train.ExitCode == 0, train.ToString());
+        var t = Json(train);
+        Assert.Equal("cvae", t.GetProperty("family").GetString());
+        Assert.Equal(3, t.GetProperty("steps").GetInt32());
+        Assert.True(t.GetProperty("final_loss").GetDouble() > 0, "−ELBO of binary images is positive");
+        foreach (var f in new[] { "model.safetensors", "step-2.safetensors", "samples-step-2.png", "samples.png", "loss.png" })
+            Assert.True(File.Exists(Path.Combine(dir, "run", f)), $"missing run/{f}");
+
+        var again = Gpugen(["train", "cvae", "--steps", "3", .. model]);
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("--resume", again.Stderr);
+        var resumed = Gpugen(["train", "cvae", "--steps", "6", .. model, "--resume", "run/step-2.safetensors"]);
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Equal(6, Json(resumed).GetProperty("steps").GetInt32());
+        Assert.Equal(4, Json(resumed).GetProperty("steps_run").GetInt32());
+        var wrongKind = Gpugen(["train", "vae", "--steps", "8", .. model, "--resume"]);
+        Assert.Equal(2, wrongKind.ExitCode);
+        Assert.Contains("cvae", wrongKind.Stderr);
+
+        var sample = Gpugen("sample", "run/model.safetensors", "--n", "6", "--seed", "3", "--temperature", "0.5", "--grid", "g.png",
+            "--recon", "r.png", "--walk", "w.png", "--npy", "s.npy", "--json");
+        Assert.True(sample.ExitCode == 0, sample.ToString());
+        var samples = Npy.ReadFloat32(Path.Combine(dir, "s.npy"), out var shape);
+        Assert.Equal([6, 1, 8, 8], shape);
+        Assert.All(samples, v => Assert.True(v >= 0 && v <= 1, $"sample value {v} outside [0, 1]"));
+        foreach (var f in new[] { "g.png", "r.png", "w.png" }) Assert.True(File.Exists(Path.Combine(dir, f)), $"missing {f}");
+        var badClass = Gpugen("sample", "run/model.safetensors", "--class", "2");
+        Assert.Equal(2, badClass.ExitCode);
+        Assert.Contains("--class", badClass.Stderr);
+
+        var eval = Gpugen("eval", "run/model.safetensors", "--k", "8", "--no-fd", "--json");
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        var e = Json(eval);
+        Assert.Equal(24, e.GetProperty("n").GetInt32());
+        double elbo = e.GetProperty("test_elbo_nats").GetDouble(), iw = e.GetProperty("test_iw_nats").GetDouble();
+        Assert.True(elbo < 0 && double.IsFinite(elbo), $"test ELBO {elbo}");
+        Assert.True(iw >= elbo - 1, $"the importance-weighted bound {iw} should not fall below the ELBO {elbo}");
+    }
+
+    [Fact]
+    public void RealNvp_OnAToy_WritesTheDensityAndMeasuresNll()
+    {
+        var train = Gpugen("train", "realnvp", "--data", "moons", "--steps", "30", "--layers", "4", "--hidden", "16", "--samples", "200", "--out", "toy", "--json");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        var t = Json(train);
+        Assert.Equal("nats", t.GetProperty("loss_unit").GetString());
+        Assert.True(double.IsFinite(t.GetProperty("test_nll_nats").GetDouble()));
+        Assert.True(File.Exists(Path.Combine(dir, "toy", "samples.png")));
+
+        var sample = Gpugen("sample", "toy/model.safetensors", "--n", "50", "--temperature", "0.7", "--grid", "d.png", "--npy", "p.npy", "--json");
+        Assert.True(sample.ExitCode == 0, sample.ToString());
+        Npy.ReadFloat32(Path.Combine(dir, "p.npy"), out var shape);
+        Assert.Equal([50, 2], shape);
+        Assert.True(new FileInfo(Path.Combine(dir, "d.png")).Length > 1000);
+
+        var eval = Gpugen("eval", "toy/model.safetensors", "--n", "500", "--json");
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        Assert.True(double.IsFinite(Json(eval).GetProperty("test_nll_nats").GetDouble()));
+
+        var badMask = Gpugen("train", "realnvp", "--data", "moons", "--mask", "channel", "--out", "x");
+        Assert.Equal(2, badMask.ExitCode);
+        Assert.Contains("--mask", badMask.Stderr);
+    }
+
+    [Fact]
+    public void Nice_OnImages_ReportsBitsPerDim_AndVaeRejectsToys()
+    {
+        WriteIdx("train", 32, 3);
+        WriteIdx("t10k", 16, 4);
+        var train = Gpugen("train", "nice", "--data", "idx:bars", "--steps", "4", "--batch", "8", "--hidden", "16", "--layers", "4", "--out", "nice", "--json");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        Assert.Equal("bits/dim", Json(train).GetProperty("loss_unit").GetString());
+        var eval = Gpugen("eval", "nice/model.safetensors", "--json");
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        var e = Json(eval);
+        Assert.Equal(16, e.GetProperty("n").GetInt32());
+        double bpd = e.GetProperty("test_bits_per_dim").GetDouble();
+        Assert.True(bpd > 0 && bpd < 20, $"bits/dim {bpd}");
+        var sample = Gpugen("sample", "nice/model.safetensors", "--n", "4", "--grid", "n.png", "--npy", "n.npy");
+        Assert.True(sample.ExitCode == 0, sample.ToString());
+        var pixels = Npy.ReadFloat32(Path.Combine(dir, "n.npy"), out var shape);
+        Assert.Equal([4, 1, 8, 8], shape);
+        Assert.All(pixels, v => Assert.True(v >= 0 && v <= 1));
+
+        var toyVae = Gpugen("train", "vae", "--data", "8gaussians", "--out", "v");
+        Assert.Equal(2, toyVae.ExitCode);
+        Assert.Contains("8gaussians", toyVae.Stderr);
+    }
+}

@@ -1,0 +1,110 @@
+using GpuGen.IO;
+using GpuGen.Viewer;
+using GpuGen.Viewer.Panels;
+using GpuGen.Viewer.Rendering;
+
+namespace GpuGen.Tests.Viewer;
+
+/// <summary>
+/// What the viewer draws is what the tensor holds: a fresh random grid of images is drawn by the
+/// sample-grid panel and read back with glReadPixels, in a window on the virtual display and
+/// offscreen through EGL, and every texel's centre is compared with the value it shows.
+/// </summary>
+[Collection("OpenGL")]
+public sealed class RenderTests
+{
+    [WindowFact]
+    public void WindowShowsTheTensorGrid()
+    {
+        using var surface = ViewerSurface.Open(640, 480, "test", visible: true);
+        Assert.True(surface.IsWindow);
+        CheckGrid(surface, channels: 1, n: 7, h: 9, w: 6, seed: System.Random.Shared.Next());
+        CheckGrid(surface, channels: 3, n: 4, h: 5, w: 11, seed: System.Random.Shared.Next());
+    }
+
+    [HeadlessFact]
+    public void OffscreenShowsTheTensorGrid()
+    {
+        using var surface = ViewerSurface.Open(500, 300, headless: true);
+        Assert.False(surface.IsWindow);
+        CheckGrid(surface, channels: 1, n: 64, h: 28, w: 28, seed: System.Random.Shared.Next());
+        CheckGrid(surface, channels: 3, n: 5, h: 7, w: 7, seed: System.Random.Shared.Next());
+    }
+
+    [WindowFact]
+    public void ResizeKeepsTheImagesAspect()
+    {
+        using var surface = ViewerSurface.Open(400, 300, "resize");
+        using var grid = new SampleGridPanel();
+        var data = RandomImages(6, 1, 10, 20, 1);
+        grid.Update(data, 6, 1, 10, 20);
+        foreach (var (w, h) in new[] { (400, 300), (900, 250), (220, 700) })
+        {
+            surface.Resize(w, h);
+            for (int i = 0; i < 50 && surface.Size != (w, h); i++)
+            {
+                surface.PollEvents();
+                Thread.Sleep(10);
+            }
+            Assert.Equal((w, h), surface.Size);
+            surface.Render((r, area) => grid.Draw(r, area));
+            foreach (var tile in grid.Tiles)
+            {
+                Assert.InRange(tile.W / tile.H, 2 - 0.05, 2 + 0.05); // 20 wide, 10 high
+                Assert.True(tile.X >= 0 && tile.Y >= 0 && tile.Right <= w && tile.Bottom <= h, $"tile {tile} outside {w}x{h}");
+            }
+            CheckPixels(surface.Screenshot(), grid, data, 1, 10, 20);
+        }
+    }
+
+    internal static float[] RandomImages(int n, int c, int h, int w, int seed)
+    {
+        var rng = new System.Random(seed);
+        var data = new float[n * c * h * w];
+        // Values beyond ±1 too: the shader must clamp them.
+        for (int i = 0; i < data.Length; i++) data[i] = (float)(rng.NextDouble() * 2.4 - 1.2);
+        return data;
+    }
+
+    private static void CheckGrid(ViewerSurface surface, int channels, int n, int h, int w, int seed)
+    {
+        using var grid = new SampleGridPanel();
+        var data = RandomImages(n, channels, h, w, seed);
+        grid.Update(data, n, channels, h, w);
+        surface.Render((r, area) => grid.Draw(r, area));
+        var shot = surface.Screenshot();
+        Assert.Equal(surface.Size, (shot.Width, shot.Height));
+        CheckPixels(shot, grid, data, channels, h, w);
+    }
+
+    /// <summary>Every texel centre of every tile shows round(255 · clamp((v + 1) / 2)) of its value, within 1.</summary>
+    internal static void CheckPixels(Image shot, SampleGridPanel grid, float[] data, int channels, int h, int w)
+    {
+        Assert.Equal(data.Length / (channels * h * w), grid.Tiles.Count);
+        int checkedPixels = 0, worst = 0;
+        string where = "";
+        for (int i = 0; i < grid.Tiles.Count; i++)
+        {
+            var tile = grid.Tiles[i];
+            for (int y = 0; y < h; y++)
+                for (int x = 0; x < w; x++)
+                {
+                    int px = (int)(tile.X + (x + 0.5) * tile.W / w), py = (int)(tile.Y + (y + 0.5) * tile.H / h);
+                    for (int c = 0; c < 3; c++)
+                    {
+                        float v = data[((i * channels + (channels == 1 ? 0 : c)) * h + y) * w + x];
+                        int expected = (int)Math.Round(255 * Math.Clamp((v + 1) / 2.0, 0, 1));
+                        int got = shot.Pixels[(py * shot.Width + px) * 3 + c];
+                        if (Math.Abs(got - expected) > worst)
+                        {
+                            worst = Math.Abs(got - expected);
+                            where = $"image {i} texel ({x}, {y}) channel {c} at pixel ({px}, {py}): expected {expected}, got {got}";
+                        }
+                    }
+                    checkedPixels++;
+                }
+        }
+        Assert.True(worst <= 1, $"largest difference {worst}: {where}");
+        Assert.Equal(data.Length / channels, checkedPixels);
+    }
+}
