@@ -14,12 +14,14 @@ public static class Workloads
         Sgemm(512, warmup: 5, reps: 10, inner: 10),
         Sgemm(1024, warmup: 3, reps: 7, inner: 3),
         Sgemm(2048, warmup: 1, reps: 5, inner: 1),
+        Sgemm(4096, warmup: 1, reps: 5, inner: 1),
         Conv2dFwdBwd(),
         DdpmToyStep(),
         DdpmUNetStep(),
         DdpmUNetSample(),
         LatentWorkloads.VaeMlpStep(),
         LatentWorkloads.RealNvpMlpStep(),
+        LaunchOverhead.Workload,
     ];
 
     public static Workload Find(string name) =>
