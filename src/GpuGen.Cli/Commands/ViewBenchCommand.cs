@@ -41,7 +41,7 @@ internal static class ViewBenchCommand
                 double cloud = ViewerBenchmark.PointCloud(surface, s);
                 double full = ViewerBenchmark.DiffusionWindow(surface, schedule, s);
                 Console.WriteLine(string.Create(c, $"{where} 1100×640 ({surface.GlDescription}): grid 64×28×28 {grid:F0} frames/s, 20,000-point cloud {cloud:F0} frames/s, diffusion window {full:F0} frames/s"));
-                results.Add($"{where}_grid_fps", grid).Add($"{where}_cloud_fps", cloud).Add($"{where}_diffusion_window_fps", full).Add("gl", surface.GlDescription);
+                results.Add($"{where}_grid_fps", grid).Add($"{where}_cloud_fps", cloud).Add($"{where}_diffusion_window_fps", full).Add($"{where}_gl", surface.GlDescription);
             }
 
             using var dev = CommonOptions.OpenDevice(r.GetValue(device)!);

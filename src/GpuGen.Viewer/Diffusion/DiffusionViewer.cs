@@ -58,7 +58,7 @@ public static class DiffusionViewer
                 double now = clock.Elapsed.TotalSeconds;
                 if (lastFrameAt >= 0) fps = 0.9 * fps + 0.1 / Math.Max(1e-6, now - lastFrameAt);
                 lastFrameAt = now;
-                surface.Render((r, area) => scene.Draw(r, area, fps, controls.State));
+                surface.Render((r, area) => scene.Draw(r, area, recording ? 0 : fps, controls.State));
                 framesDrawn++;
                 if (recording)
                 {
