@@ -18,6 +18,8 @@ public static class Workloads
         DdpmToyStep(),
         DdpmUNetStep(),
         DdpmUNetSample(),
+        AdversarialWorkloads.DcganStep(),
+        AdversarialWorkloads.PixelCnnStep(),
     ];
 
     public static Workload Find(string name) =>
