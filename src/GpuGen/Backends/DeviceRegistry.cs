@@ -38,7 +38,7 @@ public static class DeviceRegistry
             "cuda" when index < CudaBackend.DeviceCount => new Device(new CudaBackend(index)),
             "cuda" => throw new ArgumentException(CudaBackend.DeviceCount == 0
                 ? $"device '{spec}' is not available: {CudaBackend.Absence} (devices: {string.Join(", ", List().Select(d => d.Name))})"
-                : $"device '{spec}' is not available (devices: {string.Join(", ", List().Select(d => d.Name))})"),
+                : $"device '{spec}' is not available: there are {CudaBackend.DeviceCount} CUDA devices (cuda:0 … cuda:{CudaBackend.DeviceCount - 1})"),
             _ => throw new ArgumentException($"unknown device '{spec}' (expected cpu, opencl[:N] or cuda[:N])"),
         };
     }

@@ -29,9 +29,9 @@ internal static class GradientCheck
             return (double)(float)(rng.Next(2) == 0 ? v : -v);
         }).ToArray());
 
-    /// <summary>The backends every op is checked on: the CPU, and OpenCL where a driver is present.</summary>
+    /// <summary>The backends every op is checked on: the CPU, and OpenCL and CUDA where a driver is present.</summary>
     public static IReadOnlyList<string> Devices { get; } =
-        new[] { "cpu", "opencl:0" }.Where(Support.TestBackends.IsPresent).ToArray();
+        new[] { "cpu", "opencl:0", "cuda:0" }.Where(Support.TestBackends.IsPresent).ToArray();
 
     /// <summary>Runs the check on every backend present; a failure names the backend.</summary>
     public static void Run(int seed, Input[] inputs, Func<Tensor[], Tensor> op, Func<double[][], double[]> reference,

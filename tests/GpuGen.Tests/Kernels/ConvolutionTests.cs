@@ -54,6 +54,7 @@ public sealed class ConvolutionTests
     [Theory]
     [DeviceData("cpu", Member = nameof(Cases))]
     [DeviceData("opencl:0", Member = nameof(Cases))]
+    [DeviceData("cuda:0", Member = nameof(Cases))]
     public void ForwardMatchesDirectLoop(string device, string name)
     {
         var a = Shapes[name];
@@ -79,6 +80,7 @@ public sealed class ConvolutionTests
     [Theory]
     [DeviceData("cpu", Member = nameof(Cases))]
     [DeviceData("opencl:0", Member = nameof(Cases))]
+    [DeviceData("cuda:0", Member = nameof(Cases))]
     public void BackwardDataAccumulatesTheAdjoint(string device, string name)
     {
         var a = Shapes[name];
@@ -96,6 +98,7 @@ public sealed class ConvolutionTests
     [Theory]
     [DeviceData("cpu", Member = nameof(Cases))]
     [DeviceData("opencl:0", Member = nameof(Cases))]
+    [DeviceData("cuda:0", Member = nameof(Cases))]
     public void BackwardWeightAccumulatesWeightAndBiasGradients(string device, string name)
     {
         var a = Shapes[name];
@@ -121,6 +124,7 @@ public sealed class ConvolutionTests
     [Theory]
     [DeviceData("cpu")]
     [DeviceData("opencl:0")]
+    [DeviceData("cuda:0")]
     public void ChannelBiasKernelsAddAndReduce(string device)
     {
         const int n = 3, c = 5, s = 7;
@@ -169,6 +173,7 @@ public sealed class ConvolutionTests
     [Theory]
     [DeviceData("cpu")]
     [DeviceData("opencl:0")]
+    [DeviceData("cuda:0")]
     public void RejectsBadGeometryWithClearMessages(string device)
     {
         var e = Assert.Throws<ArgumentException>(() => new Conv2dArgs(1, 6, 4, 5, 5, 3, 3, Groups: 4).Validate());

@@ -17,6 +17,7 @@ public class CouplingTests
     [Theory]
     [DeviceData("cpu", Member = nameof(Shapes))]
     [DeviceData("opencl:0", Member = nameof(Shapes))]
+    [DeviceData("cuda:0", Member = nameof(Shapes))]
     public void AffineForwardInverseAndLogdet(string device, int rows, int dim)
     {
         using var h = new KernelHarness(TestBackends.Get(device));
@@ -60,6 +61,7 @@ public class CouplingTests
     [Theory]
     [DeviceData("cpu", Member = nameof(Shapes))]
     [DeviceData("opencl:0", Member = nameof(Shapes))]
+    [DeviceData("cuda:0", Member = nameof(Shapes))]
     public void AffineBackward(string device, int rows, int dim)
     {
         using var h = new KernelHarness(TestBackends.Get(device));
@@ -109,6 +111,7 @@ public class CouplingTests
     [Theory]
     [DeviceData("cpu", Member = nameof(Shapes))]
     [DeviceData("opencl:0", Member = nameof(Shapes))]
+    [DeviceData("cuda:0", Member = nameof(Shapes))]
     public void AdditiveForwardInverseBackward(string device, int rows, int dim)
     {
         using var h = new KernelHarness(TestBackends.Get(device));
@@ -140,6 +143,7 @@ public class CouplingTests
     [Theory]
     [DeviceData("cpu", Member = nameof(Shapes))]
     [DeviceData("opencl:0", Member = nameof(Shapes))]
+    [DeviceData("cuda:0", Member = nameof(Shapes))]
     public void DequantizeLogitAndLogdet(string device, int rows, int dim)
     {
         using var h = new KernelHarness(TestBackends.Get(device));

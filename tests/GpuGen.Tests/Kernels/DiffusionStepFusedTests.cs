@@ -20,6 +20,7 @@ public class DiffusionStepFusedTests
     [Theory]
     [DeviceData("cpu", Member = nameof(Cases))]
     [DeviceData("opencl:0", Member = nameof(Cases))]
+    [DeviceData("cuda:0", Member = nameof(Cases))]
     public void StepMatchesClosedForms(string device, int n, string sampler, PredictionType prediction, bool guided)
     {
         using var h = new KernelHarness(TestBackends.Get(device));
@@ -77,7 +78,9 @@ public class DiffusionStepFusedTests
     [DeviceData("cpu", 1)]
     [DeviceData("cpu", 1001)]
     [DeviceData("opencl:0", 1)]
+    [DeviceData("cuda:0", 1)]
     [DeviceData("opencl:0", 1001)]
+    [DeviceData("cuda:0", 1001)]
     public void GuidanceZeroIsTheUnconditionalStepBitForBit(string device, int n)
     {
         using var h = new KernelHarness(TestBackends.Get(device));
@@ -103,7 +106,9 @@ public class DiffusionStepFusedTests
     [DeviceData("cpu", 3, 33)]
     [DeviceData("cpu", 64, 784)]
     [DeviceData("opencl:0", 3, 33)]
+    [DeviceData("cuda:0", 3, 33)]
     [DeviceData("opencl:0", 64, 784)]
+    [DeviceData("cuda:0", 64, 784)]
     public void QSampleWritesTheVelocityTarget(string device, int batch, int perExample)
     {
         using var h = new KernelHarness(TestBackends.Get(device));

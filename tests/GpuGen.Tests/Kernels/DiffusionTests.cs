@@ -12,10 +12,15 @@ public class DiffusionTests
     [DeviceData("cpu", 1024, 34)]
     [DeviceData("cpu", 130, 1000)]
     [DeviceData("opencl:0", 1, 2)]
+    [DeviceData("cuda:0", 1, 2)]
     [DeviceData("opencl:0", 7, 32)]
+    [DeviceData("cuda:0", 7, 32)]
     [DeviceData("opencl:0", 33, 128)]
+    [DeviceData("cuda:0", 33, 128)]
     [DeviceData("opencl:0", 1024, 34)]
+    [DeviceData("cuda:0", 1024, 34)]
     [DeviceData("opencl:0", 130, 1000)]
+    [DeviceData("cuda:0", 130, 1000)]
     public void TimestepEmbeddingMatchesWorkloadFormula(string device, int batch, int dim)
     {
         using var h = new KernelHarness(TestBackends.Get(device));
@@ -43,10 +48,15 @@ public class DiffusionTests
     [DeviceData("cpu", 64, 784)]
     [DeviceData("cpu", 129, 777)]
     [DeviceData("opencl:0", 1, 1)]
+    [DeviceData("cuda:0", 1, 1)]
     [DeviceData("opencl:0", 7, 33)]
+    [DeviceData("cuda:0", 7, 33)]
     [DeviceData("opencl:0", 130, 2)]
+    [DeviceData("cuda:0", 130, 2)]
     [DeviceData("opencl:0", 64, 784)]
+    [DeviceData("cuda:0", 64, 784)]
     [DeviceData("opencl:0", 129, 777)]
+    [DeviceData("cuda:0", 129, 777)]
     public void QSampleMatchesEquation4(string device, int batch, int perExample)
     {
         using var h = new KernelHarness(TestBackends.Get(device));
@@ -121,6 +131,7 @@ public class DiffusionTests
     [Theory]
     [DeviceData("cpu", Member = nameof(StepCases))]
     [DeviceData("opencl:0", Member = nameof(StepCases))]
+    [DeviceData("cuda:0", Member = nameof(StepCases))]
     public void StepMatchesReference(string device, int n, bool ddim, float clip, bool noise)
     {
         using var h = new KernelHarness(TestBackends.Get(device));

@@ -18,6 +18,7 @@ public class ElementwiseTests
     [Theory]
     [DeviceData("cpu", Member = nameof(UnaryCases))]
     [DeviceData("opencl:0", Member = nameof(UnaryCases))]
+    [DeviceData("cuda:0", Member = nameof(UnaryCases))]
     public void UnaryMatchesReference(string device, UnaryOp op, int n, bool accumulate)
     {
         using var h = new KernelHarness(TestBackends.Get(device));
@@ -34,6 +35,7 @@ public class ElementwiseTests
     [Theory]
     [DeviceData("cpu", Member = nameof(UnaryCases))]
     [DeviceData("opencl:0", Member = nameof(UnaryCases))]
+    [DeviceData("cuda:0", Member = nameof(UnaryCases))]
     public void UnaryBackwardMatchesReference(string device, UnaryOp op, int n, bool unused)
     {
         using var h = new KernelHarness(TestBackends.Get(device));
@@ -69,6 +71,7 @@ public class ElementwiseTests
     [Theory]
     [DeviceData("cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     [DeviceData("opencl:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    [DeviceData("cuda:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     public void FillWritesEveryElement(string device, int n)
     {
         using var h = new KernelHarness(TestBackends.Get(device));
@@ -80,6 +83,7 @@ public class ElementwiseTests
     [Theory]
     [DeviceData("cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     [DeviceData("opencl:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    [DeviceData("cuda:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     public void AxpbyMatchesReference(string device, int n)
     {
         using var h = new KernelHarness(TestBackends.Get(device));
@@ -104,6 +108,7 @@ public class ElementwiseTests
     [Theory]
     [DeviceData("cpu", Member = nameof(BinaryCases))]
     [DeviceData("opencl:0", Member = nameof(BinaryCases))]
+    [DeviceData("cuda:0", Member = nameof(BinaryCases))]
     public void BinaryMatchesReference(string device, BinaryOp op, Broadcast broadcast, int rows, int cols, bool accumulate)
     {
         using var h = new KernelHarness(TestBackends.Get(device));
@@ -134,11 +139,17 @@ public class ElementwiseTests
     [DeviceData("cpu", 257, 130, 9, 131, 2, 300, true)]
     [DeviceData("cpu", 400, 257, 1, 300, 7, 257, false)]
     [DeviceData("opencl:0", 1, 1, 0, 1, 0, 1, false)]
+    [DeviceData("cuda:0", 1, 1, 0, 1, 0, 1, false)]
     [DeviceData("opencl:0", 7, 33, 5, 40, 3, 35, false)]
+    [DeviceData("cuda:0", 7, 33, 5, 40, 3, 35, false)]
     [DeviceData("opencl:0", 7, 33, 5, 40, 3, 35, true)]
+    [DeviceData("cuda:0", 7, 33, 5, 40, 3, 35, true)]
     [DeviceData("opencl:0", 130, 17, 0, 17, 11, 64, false)]
+    [DeviceData("cuda:0", 130, 17, 0, 17, 11, 64, false)]
     [DeviceData("opencl:0", 257, 130, 9, 131, 2, 300, true)]
+    [DeviceData("cuda:0", 257, 130, 9, 131, 2, 300, true)]
     [DeviceData("opencl:0", 400, 257, 1, 300, 7, 257, false)]
+    [DeviceData("cuda:0", 400, 257, 1, 300, 7, 257, false)]
     public void Copy2dWritesOnlyTheBlock(string device, int rows, int cols, int srcOffset, int srcStride, int dstOffset, int dstStride, bool accumulate)
     {
         using var h = new KernelHarness(TestBackends.Get(device));

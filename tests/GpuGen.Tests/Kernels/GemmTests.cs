@@ -62,6 +62,7 @@ public sealed class GemmTests(ITestOutputHelper output)
     [Theory]
     [DeviceData("cpu", Member = nameof(AwkwardSizes))]
     [DeviceData("opencl:0", Member = nameof(DeviceSizes))]
+    [DeviceData("cuda:0", Member = nameof(DeviceSizes))]
     public void MatchesReferenceForEveryTransposeAtAwkwardSizes(string device, int m, int n, int k)
     {
         for (int t = 0; t < 4; t++)
@@ -74,6 +75,7 @@ public sealed class GemmTests(ITestOutputHelper output)
     [Theory]
     [DeviceData("cpu", Member = nameof(AlphaBeta))]
     [DeviceData("opencl:0", Member = nameof(AlphaBeta))]
+    [DeviceData("cuda:0", Member = nameof(AlphaBeta))]
     public void AppliesAlphaAndBeta(string device, float alpha, float beta)
     {
         foreach (var (m, n, k) in new[] { (37, 45, 29), (130, 70, 300), (5, 3, 64), (64, 2, 1000) })
@@ -84,6 +86,7 @@ public sealed class GemmTests(ITestOutputHelper output)
     [Theory]
     [DeviceData("cpu", Member = nameof(Transposes))]
     [DeviceData("opencl:0", Member = nameof(Transposes))]
+    [DeviceData("cuda:0", Member = nameof(Transposes))]
     public void HonoursPaddedLeadingDimensionsAndOffsets(string device, bool ta, bool tb)
     {
         foreach (var (m, n, k) in new[] { (33, 70, 19), (130, 2, 257), (257, 33, 7) })
@@ -98,6 +101,7 @@ public sealed class GemmTests(ITestOutputHelper output)
     [Theory]
     [DeviceData("cpu", Member = nameof(TransposesAndBeta))]
     [DeviceData("opencl:0", Member = nameof(TransposesAndBeta))]
+    [DeviceData("cuda:0", Member = nameof(TransposesAndBeta))]
     public void RunsBatchesWithStridesAndOffsets(string device, bool ta, bool tb, float beta)
     {
         foreach (var (m, n, k, batch) in new[] { (17, 40, 23, 3), (64, 64, 64, 4), (100, 3, 50, 5), (1, 1, 1, 2) })
@@ -112,6 +116,7 @@ public sealed class GemmTests(ITestOutputHelper output)
     [Theory]
     [DeviceData("cpu")]
     [DeviceData("opencl:0")]
+    [DeviceData("cuda:0")]
     public void ZeroSizesAreNoOpsOrScale(string device)
     {
         Check(device, GemmArgs.Simple(5, 6, 0, beta: 0f), seed: 1);

@@ -24,6 +24,7 @@ public class LayerKernelTests
     [Theory]
     [DeviceData("cpu", Member = nameof(PoolCases))]
     [DeviceData("opencl:0", Member = nameof(PoolCases))]
+    [DeviceData("cuda:0", Member = nameof(PoolCases))]
     public void AvgPool2x2FloorsLikePyTorch(string device, int planes, int h, int w)
     {
         using var hk = new KernelHarness(TestBackends.Get(device));
@@ -68,6 +69,7 @@ public class LayerKernelTests
     [Theory]
     [DeviceData("cpu", Member = nameof(UpsampleCases))]
     [DeviceData("opencl:0", Member = nameof(UpsampleCases))]
+    [DeviceData("cuda:0", Member = nameof(UpsampleCases))]
     public void UpsampleNearest2xCopiesAndSumsBlocks(string device, int planes, int h, int w)
     {
         using var hk = new KernelHarness(TestBackends.Get(device));
@@ -113,6 +115,7 @@ public class LayerKernelTests
     [Theory]
     [DeviceData("cpu", Member = nameof(GroupNormCases))]
     [DeviceData("opencl:0", Member = nameof(GroupNormCases))]
+    [DeviceData("cuda:0", Member = nameof(GroupNormCases))]
     public void GroupNormForwardAndBackwardMatchReference(string device, int batch, int channels, int spatial, int groups, bool affine)
     {
         using var hk = new KernelHarness(TestBackends.Get(device));
@@ -194,6 +197,7 @@ public class LayerKernelTests
     [Theory]
     [DeviceData("cpu")]
     [DeviceData("opencl:0")]
+    [DeviceData("cuda:0")]
     public void GroupNormRejectsGroupsThatDoNotDivideChannels(string device)
     {
         using var hk = new KernelHarness(TestBackends.Get(device));
@@ -215,6 +219,7 @@ public class LayerKernelTests
     [Theory]
     [DeviceData("cpu", Member = nameof(BatchNormCases))]
     [DeviceData("opencl:0", Member = nameof(BatchNormCases))]
+    [DeviceData("cuda:0", Member = nameof(BatchNormCases))]
     public void BatchNormTrainingMatchesReferenceAndUpdatesRunningStatistics(string device, int batch, int channels, int spatial)
     {
         using var hk = new KernelHarness(TestBackends.Get(device));
@@ -267,6 +272,7 @@ public class LayerKernelTests
     [Theory]
     [DeviceData("cpu", Member = nameof(BatchNormEvalCases))]
     [DeviceData("opencl:0", Member = nameof(BatchNormEvalCases))]
+    [DeviceData("cuda:0", Member = nameof(BatchNormEvalCases))]
     public void BatchNormEvaluationUsesRunningStatisticsAndLeavesThem(string device, int batch, int channels, int spatial)
     {
         using var hk = new KernelHarness(TestBackends.Get(device));
@@ -299,6 +305,7 @@ public class LayerKernelTests
     [Theory]
     [DeviceData("cpu")]
     [DeviceData("opencl:0")]
+    [DeviceData("cuda:0")]
     public void BatchNormTrainingNeedsMoreThanOneValuePerChannel(string device)
     {
         using var hk = new KernelHarness(TestBackends.Get(device));
@@ -371,6 +378,7 @@ public class LayerKernelTests
     [Theory]
     [DeviceData("cpu", Member = nameof(EmbeddingCases))]
     [DeviceData("opencl:0", Member = nameof(EmbeddingCases))]
+    [DeviceData("cuda:0", Member = nameof(EmbeddingCases))]
     public void EmbeddingGathersRowsAndScatterAddsGradients(string device, int rows, int vocab, int dim)
     {
         using var hk = new KernelHarness(TestBackends.Get(device));
@@ -410,6 +418,7 @@ public class LayerKernelTests
 
     [Theory]
     [DeviceData("opencl:0")]
+    [DeviceData("cuda:0")]
     public void DeviceEmbeddingTurnsIndicesOutsideTheTableIntoNaNRowsAndSkipsThem(string device)
     {
         // A device backend does not read the indices back to throw (that would synchronise every call):
@@ -437,6 +446,7 @@ public class LayerKernelTests
     [Theory]
     [DeviceData("cpu", Member = nameof(DropoutCases))]
     [DeviceData("opencl:0", Member = nameof(DropoutCases))]
+    [DeviceData("cuda:0", Member = nameof(DropoutCases))]
     public void DropoutMatchesPhiloxMaskAtItsRate(string device, int n, float p)
     {
         using var hk = new KernelHarness(TestBackends.Get(device));
@@ -486,6 +496,7 @@ public class LayerKernelTests
     [Theory]
     [DeviceData("cpu")]
     [DeviceData("opencl:0")]
+    [DeviceData("cuda:0")]
     public void DropoutIsReproducibleSliceIndependentAndStreamSpecific(string device)
     {
         using var hk = new KernelHarness(TestBackends.Get(device));
@@ -515,6 +526,7 @@ public class LayerKernelTests
     [Theory]
     [DeviceData("cpu")]
     [DeviceData("opencl:0")]
+    [DeviceData("cuda:0")]
     public void DropoutEdgeRates(string device)
     {
         using var hk = new KernelHarness(TestBackends.Get(device));

@@ -9,6 +9,7 @@ public class LossTests
     [Theory]
     [DeviceData("cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     [DeviceData("opencl:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    [DeviceData("cuda:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     public void MseAndBackward(string device, int n)
     {
         using var h = new KernelHarness(TestBackends.Get(device));
@@ -30,6 +31,7 @@ public class LossTests
     [Theory]
     [DeviceData("cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     [DeviceData("opencl:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    [DeviceData("cuda:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     public void BceWithLogitsAndBackward(string device, int n)
     {
         using var h = new KernelHarness(TestBackends.Get(device));
@@ -59,6 +61,7 @@ public class LossTests
     [Theory]
     [DeviceData("cpu")]
     [DeviceData("opencl:0")]
+    [DeviceData("cuda:0")]
     public void BceKeepsTinyLossesAccurate(string device)
     {
         // Correct, confident predictions: each term is ln(1 + e^−|x|) ≈ e^−|x| ≈ 2·10⁻⁹, far below float
@@ -76,6 +79,7 @@ public class LossTests
     [Theory]
     [DeviceData("cpu", Member = nameof(CrossEntropyShapes))]
     [DeviceData("opencl:0", Member = nameof(CrossEntropyShapes))]
+    [DeviceData("cuda:0", Member = nameof(CrossEntropyShapes))]
     public void SoftmaxCrossEntropyAndBackward(string device, int rows, int cols)
     {
         using var h = new KernelHarness(TestBackends.Get(device));
@@ -117,6 +121,7 @@ public class LossTests
 
     [Theory]
     [DeviceData("opencl:0")]
+    [DeviceData("cuda:0")]
     public void DeviceCrossEntropyTurnsBadLabelsIntoNaN(string device)
     {
         // A device cannot throw without a round trip: the loss is NaN, and the bad label is never an index.
@@ -129,6 +134,7 @@ public class LossTests
     [Theory]
     [DeviceData("cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     [DeviceData("opencl:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    [DeviceData("cuda:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     public void GaussianKlAndBackward(string device, int n)
     {
         using var h = new KernelHarness(TestBackends.Get(device));

@@ -14,6 +14,7 @@ public class OptimTests
     [Theory]
     [DeviceData("cpu", Member = nameof(AdamCases))]
     [DeviceData("opencl:0", Member = nameof(AdamCases))]
+    [DeviceData("cuda:0", Member = nameof(AdamCases))]
     public void AdamMatchesTorchFormula(string device, int n, bool decoupled)
     {
         // The kernel receives float32 hyperparameters; the reference uses those exact values.
@@ -49,6 +50,7 @@ public class OptimTests
     [Theory]
     [DeviceData("cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     [DeviceData("opencl:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    [DeviceData("cuda:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     public void EmaMatchesReference(string device, int n)
     {
         using var h = new KernelHarness(TestBackends.Get(device));

@@ -18,6 +18,7 @@ public class RandomTests
     [Theory]
     [DeviceData("cpu")]
     [DeviceData("opencl:0")]
+    [DeviceData("cuda:0")]
     public void FillFollowsTheDocumentedAddressing(string device)
     {
         // Element e = word e%4 of the bijection of counter (e/4 lo, e/4 hi, stream lo, stream hi) under key (seed lo, seed hi).
@@ -56,6 +57,7 @@ public class RandomTests
     [Theory]
     [DeviceData("cpu", Member = nameof(SliceCases))]
     [DeviceData("opencl:0", Member = nameof(SliceCases))]
+    [DeviceData("cuda:0", Member = nameof(SliceCases))]
     public void SliceEqualsPartOfALargerFill(string device, string kind, int offset, int n)
     {
         const ulong seed = 42, stream = 9, baseOffset = 1001;
@@ -81,6 +83,7 @@ public class RandomTests
     [Theory]
     [DeviceData("cpu")]
     [DeviceData("opencl:0")]
+    [DeviceData("cuda:0")]
     public void StreamsAndSeedsAreIndependent(string device)
     {
         using var h = new KernelHarness(TestBackends.Get(device));
@@ -98,6 +101,7 @@ public class RandomTests
     [Theory]
     [DeviceData("cpu")]
     [DeviceData("opencl:0")]
+    [DeviceData("cuda:0")]
     public void GaussianMoments(string device)
     {
         // n = 2²⁰ standard normals. Standard errors of the sample mean, variance, skewness and excess
@@ -130,6 +134,7 @@ public class RandomTests
     [Theory]
     [DeviceData("cpu")]
     [DeviceData("opencl:0")]
+    [DeviceData("cuda:0")]
     public void GaussianMeanAndStdAreAnAffineMap(string device)
     {
         using var h = new KernelHarness(TestBackends.Get(device));
@@ -143,6 +148,7 @@ public class RandomTests
     [Theory]
     [DeviceData("cpu")]
     [DeviceData("opencl:0")]
+    [DeviceData("cuda:0")]
     public void UniformMomentsAndRange(string device)
     {
         // Mean of n = 2²⁰ U(−2, 3): 0.5 with standard error 5/√(12n) ≈ 0.0014; bound 5 SE.
@@ -158,6 +164,7 @@ public class RandomTests
     [Theory]
     [DeviceData("cpu")]
     [DeviceData("opencl:0")]
+    [DeviceData("cuda:0")]
     public void IntsInRangeAndNearUniform(string device)
     {
         // 13 bins, n = 260 000 (20 000 expected per bin). Pearson's χ² has 12 degrees of freedom
@@ -181,6 +188,7 @@ public class RandomTests
     [Theory]
     [DeviceData("cpu")]
     [DeviceData("opencl:0")]
+    [DeviceData("cuda:0")]
     public void IntFillRejectsEmptyRange(string device)
     {
         using var h = new KernelHarness(TestBackends.Get(device));

@@ -17,16 +17,27 @@ public class ReductionTests
     [DeviceData("cpu", 64, 33, 64)]
     [DeviceData("cpu", 5, 0, 3)]
     [DeviceData("opencl:0", 1, 1, 1)]
+    [DeviceData("cuda:0", 1, 1, 1)]
     [DeviceData("opencl:0", 1, 7, 1)]
+    [DeviceData("cuda:0", 1, 7, 1)]
     [DeviceData("opencl:0", 33, 130, 1)]
+    [DeviceData("cuda:0", 33, 130, 1)]
     [DeviceData("opencl:0", 1, 100_003, 1)]
+    [DeviceData("cuda:0", 1, 100_003, 1)]
     [DeviceData("opencl:0", 1, 1, 257)]
+    [DeviceData("cuda:0", 1, 1, 257)]
     [DeviceData("opencl:0", 1, 1024, 128)]
+    [DeviceData("cuda:0", 1, 1024, 128)]
     [DeviceData("opencl:0", 3, 5, 130)]
+    [DeviceData("cuda:0", 3, 5, 130)]
     [DeviceData("opencl:0", 2, 257, 7)]
+    [DeviceData("cuda:0", 2, 257, 7)]
     [DeviceData("opencl:0", 4, 3, 1100)]
+    [DeviceData("cuda:0", 4, 3, 1100)]
     [DeviceData("opencl:0", 64, 33, 64)]
+    [DeviceData("cuda:0", 64, 33, 64)]
     [DeviceData("opencl:0", 5, 0, 3)]
+    [DeviceData("cuda:0", 5, 0, 3)]
     public void ReduceSumMatchesReference(string device, int outer, int mid, int inner)
     {
         foreach (bool accumulate in new[] { false, true })
@@ -87,6 +98,7 @@ public class ReductionTests
     [Theory]
     [DeviceData("cpu", Member = nameof(SoftmaxCases))]
     [DeviceData("opencl:0", Member = nameof(SoftmaxCases))]
+    [DeviceData("cuda:0", Member = nameof(SoftmaxCases))]
     public void SoftmaxMatchesReference(string device, int rows, int cols, bool log)
     {
         using var h = new KernelHarness(TestBackends.Get(device));
@@ -99,6 +111,7 @@ public class ReductionTests
     [Theory]
     [DeviceData("cpu")]
     [DeviceData("opencl:0")]
+    [DeviceData("cuda:0")]
     public void SoftmaxInPlace(string device)
     {
         using var h = new KernelHarness(TestBackends.Get(device));
@@ -114,6 +127,7 @@ public class ReductionTests
     [Theory]
     [DeviceData("cpu", Member = nameof(SoftmaxCases))]
     [DeviceData("opencl:0", Member = nameof(SoftmaxCases))]
+    [DeviceData("cuda:0", Member = nameof(SoftmaxCases))]
     public void SoftmaxBackwardMatchesReference(string device, int rows, int cols, bool log)
     {
         using var h = new KernelHarness(TestBackends.Get(device));
@@ -141,7 +155,9 @@ public class ReductionTests
     [DeviceData("cpu", false)]
     [DeviceData("cpu", true)]
     [DeviceData("opencl:0", false)]
+    [DeviceData("cuda:0", false)]
     [DeviceData("opencl:0", true)]
+    [DeviceData("cuda:0", true)]
     public void SoftmaxBackwardMatchesFiniteDifferences(string device, bool log)
     {
         // L(x) = Σ w ⊙ softmax(x) in float64; the kernel's dx (from 0) must equal ∂L/∂x by central differences.

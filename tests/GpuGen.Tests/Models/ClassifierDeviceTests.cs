@@ -21,6 +21,7 @@ public sealed class ClassifierDeviceTests : IDisposable
 
     [Theory]
     [DeviceData("opencl:0")]
+    [DeviceData("cuda:0")]
     public void DeviceMatchesTheCpu(string name)
     {
         var train = SyntheticShapes.Dataset(16, seed: 1);
@@ -38,7 +39,7 @@ public sealed class ClassifierDeviceTests : IDisposable
             cpuFeatures = clf.Features(images);
             cpuLogits = clf.Logits(images);
         }
-        using var device = new Device(new OpenClBackend(DeviceRegistry.Parse(name).Index));
+        using var device = DeviceRegistry.Open(name);
         using (var loaded = ImageClassifier.Load(device, path))
         {
             using var images = Tensor.FromArray(device, host, 6, 1, 28, 28);

@@ -18,12 +18,13 @@ namespace GpuGen.Tests.Models;
 public sealed class ToyDiffusionDeviceTests(ITestOutputHelper output)
 {
     private static Device Open(string name) =>
-        DeviceRegistry.Parse(name).Kind == "cpu" ? Device.Cpu() : new Device(new OpenClBackend(DeviceRegistry.Parse(name).Index));
+        DeviceRegistry.Open(name);
 
     private static readonly ToyDiffusionConfig Config = new(Data: "8gaussians", Batch: 128, Seed: 21, EmaDecay: 0.99f);
 
     [Theory]
     [DeviceData("opencl:0")]
+    [DeviceData("cuda:0")]
     public void TrainingAndSamplingMatchTheCpu(string device)
     {
         const int steps = 200;

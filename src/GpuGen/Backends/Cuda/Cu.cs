@@ -31,8 +31,13 @@ internal static unsafe partial class Cu
     public const uint EventDefault = 0;
     public const uint MemHostAllocPortable = 1;
 
-    /// <summary>CU_STREAM_CAPTURE_MODE_THREAD_LOCAL: other threads' unsafe calls do not end this thread's capture.</summary>
-    public const int CaptureModeThreadLocal = 1;
+    /// <summary>
+    /// CU_STREAM_CAPTURE_MODE_RELAXED: synchronous calls stay legal during a capture (host writes go
+    /// straight to the device with cuMemcpyHtoD then, outside the graph).
+    /// </summary>
+    public const int CaptureModeRelaxed = 2;
+
+    public const int GraphNodeTypeKernel = 0;
 
     // CUjit_option for cuModuleLoadDataEx: the JIT's error log.
     public const int JitErrorLogBuffer = 5;
@@ -79,11 +84,26 @@ internal static unsafe partial class Cu
     [LibraryImport(Library)] public static partial int cuStreamEndCapture(nint stream, nint* graph);
     [LibraryImport(Library)] public static partial int cuGraphInstantiateWithFlags(nint* exec, nint graph, ulong flags);
     [LibraryImport(Library)] public static partial int cuGraphLaunch(nint exec, nint stream);
+    [LibraryImport(Library)] public static partial int cuGraphGetRootNodes(nint graph, nint* nodes, nuint* count);
+    [LibraryImport(Library)] public static partial int cuGraphNodeGetDependentNodes(nint node, nint* nodes, nuint* count);
+    [LibraryImport(Library)] public static partial int cuGraphNodeGetType(nint node, int* type);
+    [LibraryImport(Library)] public static partial int cuGraphExecKernelNodeSetParams(nint exec, nint node, KernelNodeParams* parameters);
+    [LibraryImport(Library, EntryPoint = "cuMemcpyHtoD_v2")] public static partial int cuMemcpyHtoD(ulong dst, void* src, nuint bytes);
     [LibraryImport(Library)] public static partial int cuGraphExecDestroy(nint exec);
     [LibraryImport(Library)] public static partial int cuGraphDestroy(nint graph);
 
     [LibraryImport(Library)] public static partial int cuGetErrorName(int status, byte** name);
     [LibraryImport(Library)] public static partial int cuGetErrorString(int status, byte** text);
+
+    /// <summary>CUDA_KERNEL_NODE_PARAMS (the v1 layout that cuGraphExecKernelNodeSetParams takes).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct KernelNodeParams
+    {
+        public nint Function;
+        public uint GridX, GridY, GridZ, BlockX, BlockY, BlockZ, SharedBytes;
+        public void** Parameters;
+        public void** Extra;
+    }
 
     /// <summary>Throws <see cref="CudaException"/> naming <paramref name="call"/> unless <paramref name="status"/> is CUDA_SUCCESS.</summary>
     public static void Check(int status, string call)

@@ -112,7 +112,13 @@ internal sealed unsafe partial class CudaDriver : IGpuDriver
     {
         var buffer = Own(dst, byteOffset, src.Length);
         if (src.IsEmpty) return;
-        NotCapturing("a host-to-device copy");
+        if (mode == GraphMode.Capturing)
+        {
+            // Relaxed capture: a synchronous copy runs now, outside the graph (the stream was drained first).
+            MakeCurrent();
+            fixed (byte* s = src) Cu.Check(Cu.cuMemcpyHtoD(buffer.Pointer + (ulong)byteOffset, s, (nuint)src.Length), "cuMemcpyHtoD (during capture)");
+            return;
+        }
         lock (copyGate)
         {
             MakeCurrent();
@@ -163,9 +169,13 @@ internal sealed unsafe partial class CudaDriver : IGpuDriver
             words[i] = args.Word(i);
             pointers[i] = &words[i];
         }
+        uint* dims = stackalloc uint[6]
+        {
+            (uint)bx, (uint)Math.Max(1, by), (uint)Math.Max(1, bz), (uint)grid.Local0, (uint)Math.Max(1, grid.Local1), (uint)Math.Max(1, grid.Local2),
+        };
         MakeCurrent();
-        int status = Cu.cuLaunchKernel(function, (uint)bx, (uint)Math.Max(1, by), (uint)Math.Max(1, bz),
-            (uint)grid.Local0, (uint)Math.Max(1, grid.Local1), (uint)Math.Max(1, grid.Local2), 0, stream, pointers, null);
+        if (GraphLaunch((CudaKernel)kernel, dims, words, n, pointers)) return;
+        int status = Cu.cuLaunchKernel(function, dims[0], dims[1], dims[2], dims[3], dims[4], dims[5], 0, stream, pointers, null);
         if (status != Cu.Success) throw new CudaException($"cuLaunchKernel ({kernel.Name}, grid {bx}×{by}×{bz}, block {grid.Local0}×{grid.Local1}×{grid.Local2})", status);
     }
 
@@ -178,6 +188,7 @@ internal sealed unsafe partial class CudaDriver : IGpuDriver
 
     public GpuEvent Record()
     {
+        NotCapturing("recording an event");
         MakeCurrent();
         nint e;
         Cu.Check(Cu.cuEventCreate(&e, Cu.EventDefault), "cuEventCreate");

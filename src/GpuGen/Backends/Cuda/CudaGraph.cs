@@ -13,16 +13,29 @@ public sealed class CudaGraph : IDisposable
 {
     private readonly nint graph;
 
-    internal CudaGraph(CudaDriver owner, nint graph, nint exec)
+    internal CudaGraph(CudaDriver owner, nint graph, nint exec, List<CapturedLaunch> launches)
     {
         Owner = owner;
         this.graph = graph;
         Exec = exec;
+        Launches = launches;
     }
 
     internal CudaDriver Owner { get; }
 
     internal nint Exec { get; }
+
+    /// <summary>The launches as the graph holds them now, in capture order.</summary>
+    internal List<CapturedLaunch> Launches { get; }
+
+    /// <summary>The kernel node of each launch.</summary>
+    internal nint[] Nodes { get; set; } = [];
+
+    /// <summary>Kernel launches in the graph.</summary>
+    public int KernelCount => Launches.Count;
+
+    /// <summary>Nodes whose arguments the last updated replay changed.</summary>
+    public int Updated { get; internal set; }
 
     public bool IsDisposed { get; private set; }
 
