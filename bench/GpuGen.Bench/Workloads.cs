@@ -22,6 +22,8 @@ public static class Workloads
         LatentWorkloads.VaeMlpStep(),
         LatentWorkloads.RealNvpMlpStep(),
         LaunchOverhead.Workload,
+        AdversarialWorkloads.DcganStep(),
+        AdversarialWorkloads.PixelCnnStep(),
     ];
 
     public static Workload Find(string name) =>
