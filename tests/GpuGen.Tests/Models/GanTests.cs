@@ -258,7 +258,7 @@ public class GanTests(ITestOutputHelper output)
         using var device = Device.Cpu();
         var config = new GanConfig { Data = "8gaussians", Architecture = "mlp", Latent = 8, Hidden = 128, HiddenLayers = 3, Batch = 128, Seed = 1, LearningRate = 1e-3f };
         using var run = Gan.Create(device, config);
-        const int steps = 1000;
+        const int steps = 600;
         for (int s = 0; s < steps; s++)
         {
             using var scope = device.Step();
