@@ -22,6 +22,8 @@ public static class Workloads
         LatentWorkloads.VaeMlpStep(),
         LatentWorkloads.RealNvpMlpStep(),
         LaunchOverhead.Workload,
+        GraphedWorkloads.UNetStep,
+        GraphedWorkloads.UNetSample,
     ];
 
     public static Workload Find(string name) =>
