@@ -1,4 +1,3 @@
-using GpuGen.Backends.Cuda;
 using GpuGen.Models.Diffusion;
 using GpuGen.Nn;
 using GpuGen.Optim;

@@ -1,6 +1,6 @@
-using GpuGen.Tensors;
+using GpuGen.Backends.Cuda;
 
-namespace GpuGen.Backends.Cuda;
+namespace GpuGen.Tensors;
 
 /// <summary>
 /// Runs one step (a training step, a denoising step) again and again, on CUDA as a graph: the
