@@ -23,6 +23,7 @@ public static class Program
             DevicesCommand.Create(),
             DemoCommand.Create(),
             BenchCommand.Create(),
+            ViewCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -5,8 +5,10 @@ using GpuGen.Models.Diffusion;
 namespace GpuGen.Cli.Commands;
 
 /// <summary>
-/// `gpugen demo`: the main job. Trains the 2-D diffusion model for about a minute, then writes the
-/// samples over the data, the reverse chain from noise to samples, and the loss curve.
+/// `gpugen demo`: the main job. On images (the default, Fashion-MNIST) it trains a small diffusion
+/// model for about a minute, or loads --checkpoint, and opens the viewer window (frames on disk when
+/// there is no display; see <see cref="DemoImage"/>). On a 2-D toy (--data 8gaussians …) it trains
+/// for about a minute, then writes the samples over the data, the reverse chain and the loss curve.
 /// </summary>
 internal static class DemoCommand
 {
@@ -14,14 +16,24 @@ internal static class DemoCommand
     {
         var seconds = new Option<double>("--seconds") { Description = "training time budget", DefaultValueFactory = _ => 60 };
         var maxSteps = new Option<int>("--max-steps") { Description = "stop earlier after this many steps", DefaultValueFactory = _ => 20000 };
-        var data = new Option<string>("--data") { Description = $"toy distribution: {string.Join(", ", ToyData.Names)}", DefaultValueFactory = _ => "8gaussians" };
-        var output = new Option<string>("--out", "-o") { Description = "where the pictures go", DefaultValueFactory = _ => "runs/demo" };
-        var seed = CommonOptions.Seed();
-        var device = CommonOptions.Device();
-        var json = CommonOptions.Json();
-        var cmd = new Command("demo", "train a diffusion model for about a minute and draw what it learned") { seconds, maxSteps, data, output, seed, device, json };
+        var data = new Option<string>("--data") { Description = $"fashion-mnist, idx:DIR, folder:DIR (the viewer window), or a 2-D toy: {string.Join(", ", ToyData.Names)}", DefaultValueFactory = _ => "fashion-mnist" };
+        var output = new Option<string>("--out", "-o") { Description = "where the pictures (and the demo's checkpoint) go", DefaultValueFactory = _ => "runs/demo" };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "images: skip training and show this ddpm-image checkpoint" };
+        var view = new ViewOptions { Output = output };
+        var seed = view.Seed;
+        var device = view.Device;
+        var json = view.Json;
+        var cmd = new Command("demo", "train a diffusion model for about a minute and show it sampling, live (or draw what it learned)") { seconds, maxSteps, data, output, checkpoint };
+        foreach (var option in view.Options()) cmd.Add(option);
         cmd.SetAction(r =>
         {
+            if (!ToyData.IsToy(r.GetValue(data)!) || r.GetValue(checkpoint) is not null)
+            {
+                double s = r.GetValue(seconds);
+                if (!(s > 0)) throw new CliError($"--seconds must be positive, got {s}");
+                CommonOptions.Positive(r.GetValue(maxSteps), "--max-steps");
+                return DemoImage.Run(r, view, r.GetValue(data)!, r.GetValue(checkpoint), s, r.GetValue(maxSteps));
+            }
             string dir = r.GetValue(output)!;
             double budget = r.GetValue(seconds);
             if (!(budget > 0)) throw new CliError($"--seconds must be positive, got {budget}");

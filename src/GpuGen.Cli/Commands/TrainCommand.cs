@@ -13,10 +13,13 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var train = new Command("train", "train a model (families: ddpm, classifier, vae, cvae, nice, realnvp)");
+        var train = new Command("train", "train a model (families: ddpm, classifier, vae, cvae, nice, realnvp, gan, cgan, pixelcnn)");
         train.Add(Ddpm());
         train.Add(TrainClassifier.Create());
         foreach (var command in TrainLatent.Create()) train.Add(command);
+        train.Add(TrainGan.Create(conditional: false));
+        train.Add(TrainGan.Create(conditional: true));
+        train.Add(TrainPixelCnn.Create());
         return train;
     }
 

@@ -11,7 +11,10 @@ namespace GpuGen.Cli.Commands;
 /// <summary>`gpugen train ddpm --data fashion-mnist|idx:DIR|folder:DIR`: the image diffusion model (family "ddpm-image").</summary>
 internal static class TrainDdpmImage
 {
-    public static int Run(ParseResult r, TrainDdpmOptions o)
+    public static int Run(ParseResult r, TrainDdpmOptions o) =>
+        r.GetValue(o.View) ? TrainView.Run(r, o, monitor => Train(r, o, monitor)) : Train(r, o, null);
+
+    private static int Train(ParseResult r, TrainDdpmOptions o, Viewer.Training.TrainingMonitor? monitor)
     {
         string dir = r.GetValue(o.Output)!;
         string spec = r.GetValue(o.Data)!;
@@ -62,6 +65,7 @@ internal static class TrainDdpmImage
                 }
                 if (!float.IsFinite(loss)) throw new InvalidOperationException($"training diverged at step {run.Step}: loss is {loss}");
                 losses.Add(loss);
+                if (monitor is not null) TrainView.Report(monitor, run, loss, r.GetValue(o.ViewEvery), r.GetValue(o.Seed));
                 smooth = double.IsNaN(smooth) ? loss : 0.98 * smooth + 0.02 * loss;
                 if (k > 0 && run.Step % k == 0) run.Save(Path.Combine(dir, $"step-{run.Step}.safetensors"));
                 if (sampleEvery > 0 && run.Step % sampleEvery == 0 && run.Step < total)

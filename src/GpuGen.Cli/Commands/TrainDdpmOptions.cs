@@ -31,20 +31,22 @@ internal sealed class TrainDdpmOptions
     public Option<int> SampleEvery { get; } = new("--sample-every") { Description = "images: write DIR/samples-step-K.png every K steps (0: only at the end)", DefaultValueFactory = _ => 1000 };
     public Option<int> SampleSteps { get; } = new("--sample-steps") { Description = "images: DDIM steps for the sample grids", DefaultValueFactory = _ => 50 };
     public Option<double> MaxSeconds { get; } = new("--max-seconds") { Description = "stop after this many seconds of training (then save as at the end)", DefaultValueFactory = _ => double.PositiveInfinity };
+    public Option<bool> View { get; } = new("--view") { Description = "images: show the loss curve, steps/s and sample grids live in a window" };
+    public Option<int> ViewEvery { get; } = new("--view-every") { Description = "with --view: a new sample grid (16 images, 20 DDIM steps, EMA weights) every K steps", DefaultValueFactory = _ => 100 };
     public Option<string> Device { get; } = CommonOptions.Device();
     public Option<bool> Json { get; } = CommonOptions.Json();
 
     public IEnumerable<Option> Options() =>
     [
         Data, Steps, Seed, Output, Batch, LearningRate, Hidden, Layers, Every, Samples, Resume, Force, Schedule, Ema, Prediction,
-        Cond, PUncond, Channels, Blocks, TimeDim, Attention, Timesteps, SampleEvery, SampleSteps, MaxSeconds, Device, Json,
+        Cond, PUncond, Channels, Blocks, TimeDim, Attention, Timesteps, SampleEvery, SampleSteps, MaxSeconds, Device, Json, View, ViewEvery,
     ];
 
     /// <summary>Options a toy run would silently ignore, so it refuses them instead.</summary>
     public IEnumerable<(Option Option, string What)> ImageOnly() =>
     [
         (Prediction, "prediction"), (Cond, "conditioning"), (PUncond, "label drop"), (Channels, "UNet"), (Blocks, "UNet"),
-        (TimeDim, "UNet"), (Attention, "UNet"), (Timesteps, "T"), (SampleEvery, "grids"), (SampleSteps, "grids"),
+        (TimeDim, "UNet"), (Attention, "UNet"), (Timesteps, "T"), (SampleEvery, "grids"), (SampleSteps, "grids"), (View, "window"), (ViewEvery, "window"),
     ];
 
     /// <summary>The checkpoint to continue, or null for a fresh run; errors when --resume names nothing that exists.</summary>

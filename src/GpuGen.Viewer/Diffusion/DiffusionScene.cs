@@ -28,7 +28,7 @@ public sealed class DiffusionScene : IDisposable
 
     public SampleGridPanel Grid { get; } = new() { Title = "samples" };
 
-    public ChainStripPanel Chain { get; } = new() { Title = "reverse chain  x_T → x₀" };
+    public ChainStripPanel Chain { get; } = new() { Title = "reverse chain  x_T → x₀ (labels: t)" };
 
     public CurvePanel Alpha { get; } = new() { Title = "ᾱ_t (noise schedule)" };
 
@@ -71,7 +71,7 @@ public sealed class DiffusionScene : IDisposable
         string paused = state?.Paused == true ? "PAUSED  " : "";
         var f = frame;
         string steps = f is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{f.StepsPerSecond:F1} steps/s  ");
-        return string.Create(CultureInfo.InvariantCulture, $"{paused}{steps}{fps:F0} frames/s");
+        return fps > 0 ? string.Create(CultureInfo.InvariantCulture, $"{paused}{steps}{fps:F0} frames/s") : paused + steps;
     }
 
     private string[] Lines(ViewerState? state)

@@ -28,7 +28,8 @@ public sealed class ChainStripPanel : Panel
             for (int row = 0; row < rows; row++)
                 snapshots[k].AsSpan(row * per, per).CopyTo(all.AsSpan((row * columns + k) * per, per));
         tiles.Set(all, rows * columns, channels, height, width, columns);
-        labels = columnLabels.ToArray();
+        tiles.FilledColumns = snapshots.Count;
+        labels = columnLabels.Select(l => l.StartsWith("t=", StringComparison.Ordinal) ? l[2..] : l).ToArray();
     }
 
     protected override void DrawContent(Renderer r, RectF area)
@@ -36,11 +37,15 @@ public sealed class ChainStripPanel : Panel
         var (grid, footer) = area.SplitTop(Math.Max(0, area.H - r.Font.LineHeight));
         var drawn = tiles.Draw(r, grid);
         if (tiles.Count == 0) return;
+        float free = float.NegativeInfinity;
         for (int k = 0; k < labels.Length && k < columns; k++)
         {
+            // Labels that would run into the one before are left out (narrow windows).
             var tile = tiles.Tiles[k];
-            float w = r.Font.Measure(labels[k]);
-            r.Text(labels[k], MathF.Round(tile.X + (tile.W - w) / 2), drawn.Bottom + 2, Color.DimText);
+            float w = r.Font.Measure(labels[k]), x = MathF.Round(tile.X + (tile.W - w) / 2);
+            if (x < free && k != labels.Length - 1) continue;
+            r.Text(labels[k], x, drawn.Bottom + 2, Color.DimText);
+            free = x + w + 6;
         }
         _ = footer;
     }

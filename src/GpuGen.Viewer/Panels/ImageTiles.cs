@@ -26,6 +26,9 @@ internal sealed class ImageTiles : IDisposable
 
     public float Gap { get; set; } = 2;
 
+    /// <summary>Columns from this one on are drawn as empty outlines (slots not filled yet).</summary>
+    public int FilledColumns { get; set; } = int.MaxValue;
+
     /// <summary>Copies the images; <paramref name="columns"/> 0 makes the grid as square as possible.</summary>
     public void Set(ReadOnlySpan<float> nchw, int n, int channels, int height, int width, int columns = 0)
     {
@@ -79,6 +82,11 @@ internal sealed class ImageTiles : IDisposable
             int col = i % cols, row = i / cols;
             var dst = new RectF(ox + col * (tw + gap), oy + row * (th + gap), tw, th);
             tiles[i] = dst;
+            if (col >= FilledColumns)
+            {
+                r.StrokeRect(dst, Color.Grid);
+                continue;
+            }
             var uv = new RectF((float)col / cols, (float)row / rows, 1f / cols, 1f / rows);
             r.Image(texture, dst, uv, lo, hi);
         }

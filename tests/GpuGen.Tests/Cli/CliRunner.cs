@@ -12,7 +12,10 @@ internal static class CliRunner
         public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
     }
 
-    public static Result Run(string workingDirectory, params string[] args)
+    public static Result Run(string workingDirectory, params string[] args) => RunWithEnvironment(workingDirectory, null, args);
+
+    /// <summary>Runs with some environment variables changed (null removes one).</summary>
+    public static Result RunWithEnvironment(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -23,6 +26,9 @@ internal static class CliRunner
         };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "GpuGen.Cli.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in environment ?? new Dictionary<string, string?>())
+            if (v is null) psi.Environment.Remove(k);
+            else psi.Environment[k] = v;
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using GpuGen.Models.Classifier;
 using GpuGen.Models.Diffusion;
+using GpuGen.Models.Gan;
+using GpuGen.Models.PixelCnn;
 
 namespace GpuGen.Cli.Commands.Families;
 
@@ -18,6 +20,8 @@ internal static class ModelFamilies
         new(ToyDiffusion.Family, ToyDiffusionFamily.Sample, ToyDiffusionFamily.Eval),
         new(ImageClassifier.Family, ClassifierFamily.Sample, ClassifierFamily.Eval),
         new(ImageDiffusion.Family, ImageDiffusionFamily.Sample, ImageDiffusionFamily.Eval),
+        new(Gan.Family, GanFamily.Sample, GanFamily.Eval),
+        new(PixelCnn.Family, PixelCnnFamily.Sample, PixelCnnFamily.Eval),
         .. LatentFamilies.All,
     ];
 

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using GpuGen.Models.Diffusion;
+using GpuGen.Viewer;
+using GpuGen.Viewer.Training;
+
+namespace GpuGen.Cli.Commands;
+
+/// <summary>`gpugen train ddpm … --view`: training on its own thread, the window on this one.</summary>
+internal static class TrainView
+{
+    private const int GridImages = 16;
+
+    public static int Run(ParseResult r, TrainDdpmOptions o, Func<TrainingMonitor, int> train)
+    {
+        CommonOptions.Positive(r.GetValue(o.ViewEvery), "--view-every");
+        if (ViewerSurface.WindowUnavailable() is { } why)
+            throw new CliError($"--view needs a window: {why.Split(';')[0]}; train without --view (samples-step-K.png show progress), or watch a checkpoint later with gpugen view CKPT --headless DIR");
+        ViewerSurface surface;
+        try
+        {
+            surface = ViewerSurface.Open(1100, 600, $"GpuGen — training ddpm on {r.GetValue(o.Data)}");
+        }
+        catch (NotSupportedException e)
+        {
+            throw new CliError($"--view: {e.Message}");
+        }
+        using (surface)
+        {
+            var monitor = new TrainingMonitor(r.GetValue(o.Steps), $"training ddpm on {r.GetValue(o.Data)}");
+            return TrainingViewer.Run(surface, monitor, () => train(monitor));
+        }
+    }
+
+    /// <summary>Called by the training loop after each step: the loss, and every K steps a grid from the EMA weights.</summary>
+    public static void Report(TrainingMonitor monitor, ImageDiffusion run, float loss, int every, ulong seed)
+    {
+        monitor.Report(run.Step, loss);
+        if (run.Step % every != 0) return;
+        int n = GridImages;
+        var scheduler = run.Scheduler("ddim", Math.Min(20, run.Schedule.Steps));
+        float[] samples = run.Conditional
+            ? run.Sample(n, seed, scheduler, Enumerable.Range(0, n).Select(i => i % run.Config.Classes).ToArray(), 2f)
+            : run.Sample(n, seed, scheduler);
+        var c = run.Config;
+        monitor.Grids.Post(new SampleGridFrame(samples, n, c.ImageChannels, c.Height, c.Width, run.Step));
+    }
+}

@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace GpuGen.Models.Gan;
+
+/// <summary>
+/// Everything that defines a GAN run ("gan"); stored as JSON in its checkpoints. "dcgan" is the
+/// dcgan_step pair of shared/WORKLOADS.md for images (H and W divisible by 4; 28×28 as there); "mlp" is a
+/// small MLP pair for the 2-D toys. With <see cref="Classes"/> &gt; 0 it is a conditional GAN: a label
+/// embedding joins G's input, and D adds a projection term ⟨φ(x), E[y]⟩ (Miyato &amp; Koyama 2018).
+/// The stabilisers are off by default.
+/// </summary>
+public sealed record GanConfig
+{
+    /// <summary>The training data: an image --data spec (fashion-mnist, idx:DIR, folder:DIR) or a 2-D toy.</summary>
+    public string Data { get; init; } = "fashion-mnist";
+
+    /// <summary>"dcgan" (images) or "mlp" (2-D points).</summary>
+    public string Architecture { get; init; } = "dcgan";
+
+    public int Height { get; init; } = 28;
+
+    public int Width { get; init; } = 28;
+
+    /// <summary>Dimension of z ~ N(0, I).</summary>
+    public int Latent { get; init; } = 64;
+
+    /// <summary>MLP: hidden width and layers of each network.</summary>
+    public int Hidden { get; init; } = 128;
+
+    public int HiddenLayers { get; init; } = 3;
+
+    /// <summary>Number of classes of a conditional GAN (0: unconditional).</summary>
+    public int Classes { get; init; }
+
+    /// <summary>Width of G's label embedding (conditional only).</summary>
+    public int LabelDim { get; init; } = 32;
+
+    public float LearningRate { get; init; } = 2e-4f;
+
+    public float Beta1 { get; init; } = 0.5f;
+
+    public float Beta2 { get; init; } = 0.999f;
+
+    public int Batch { get; init; } = 64;
+
+    public ulong Seed { get; init; }
+
+    /// <summary>One-sided label smoothing: D's target for real data (1 = off; Salimans et al. 2016 use 0.9).</summary>
+    public float RealTarget { get; init; } = 1f;
+
+    /// <summary>Spectral normalization of D's weights (Miyato et al. 2018), one power iteration per forward.</summary>
+    public bool SpectralNorm { get; init; }
+
+    /// <summary>R1 penalty weight γ: D's loss gains γ/2·E‖∇ₓD(x)‖² on real data (Mescheder et al. 2018); 0 = off.</summary>
+    public float R1Gamma { get; init; }
+
+    public bool IsMlp => Architecture == "mlp";
+
+    public void Validate()
+    {
+        if (Architecture is not ("dcgan" or "mlp")) throw new ArgumentException($"architecture must be dcgan or mlp, got '{Architecture}'");
+        if (!IsMlp && (Height < 4 || Width < 4 || Height % 4 != 0 || Width % 4 != 0))
+            throw new ArgumentException($"dcgan needs an image size divisible by 4 (two stride-2 layers), got {Height}×{Width}");
+        if (Latent < 1 || Hidden < 1 || HiddenLayers < 1) throw new ArgumentException($"latent, hidden and layers must be positive, got {Latent}, {Hidden}, {HiddenLayers}");
+        if (Classes < 0) throw new ArgumentException($"classes must be 0 (unconditional) or more, got {Classes}");
+        if (Classes > 0 && IsMlp) throw new ArgumentException("the MLP GAN (2-D toys) is unconditional; conditional GANs use dcgan");
+        if (Classes > 0 && LabelDim < 1) throw new ArgumentException($"label embedding width must be positive, got {LabelDim}");
+        if (!(LearningRate > 0)) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
+        if (!(Beta1 >= 0 && Beta1 < 1 && Beta2 >= 0 && Beta2 < 1)) throw new ArgumentException($"Adam betas must lie in [0, 1), got ({Beta1}, {Beta2})");
+        if (Batch < 2) throw new ArgumentException($"batch must be at least 2 (BatchNorm), got {Batch}");
+        if (!(RealTarget > 0 && RealTarget <= 1)) throw new ArgumentException($"the real-label target must lie in (0, 1], got {RealTarget}");
+        if (!(R1Gamma >= 0)) throw new ArgumentException($"R1 γ must be 0 (off) or positive, got {R1Gamma}");
+        if (R1Gamma > 0 && !IsMlp)
+            throw new ArgumentException("the R1 penalty is implemented for the MLP discriminator only (its input gradient is built as an explicit network; the tape has no double backward)");
+    }
+
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteString("data", Data);
+            w.WriteString("architecture", Architecture);
+            w.WriteNumber("height", Height);
+            w.WriteNumber("width", Width);
+            w.WriteNumber("latent", Latent);
+            w.WriteNumber("hidden", Hidden);
+            w.WriteNumber("hidden_layers", HiddenLayers);
+            w.WriteNumber("classes", Classes);
+            w.WriteNumber("label_dim", LabelDim);
+            w.WriteNumber("lr", LearningRate);
+            w.WriteNumber("beta1", Beta1);
+            w.WriteNumber("beta2", Beta2);
+            w.WriteNumber("batch", Batch);
+            w.WriteNumber("seed", Seed);
+            w.WriteNumber("real_target", RealTarget);
+            w.WriteBoolean("spectral_norm", SpectralNorm);
+            w.WriteNumber("r1_gamma", R1Gamma);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>Parses the JSON of <see cref="ToJson"/>; <paramref name="source"/> names the file in errors.</summary>
+    public static GanConfig FromJson(string json, string source)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            var r = doc.RootElement;
+            JsonElement Get(string key) => r.TryGetProperty(key, out var v) ? v
+                : throw new InvalidDataException($"{source}: config has no '{key}'");
+            var config = new GanConfig
+            {
+                Data = Get("data").GetString() ?? "",
+                Architecture = Get("architecture").GetString() ?? "",
+                Height = Get("height").GetInt32(),
+                Width = Get("width").GetInt32(),
+                Latent = Get("latent").GetInt32(),
+                Hidden = Get("hidden").GetInt32(),
+                HiddenLayers = Get("hidden_layers").GetInt32(),
+                Classes = Get("classes").GetInt32(),
+                LabelDim = Get("label_dim").GetInt32(),
+                LearningRate = Get("lr").GetSingle(),
+                Beta1 = Get("beta1").GetSingle(),
+                Beta2 = Get("beta2").GetSingle(),
+                Batch = Get("batch").GetInt32(),
+                Seed = Get("seed").GetUInt64(),
+                RealTarget = Get("real_target").GetSingle(),
+                SpectralNorm = Get("spectral_norm").GetBoolean(),
+                R1Gamma = Get("r1_gamma").GetSingle(),
+            };
+            config.Validate();
+            return config;
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
+        {
+            throw new InvalidDataException($"{source}: bad model config ({e.Message})", e);
+        }
+    }
+
+    public override string ToString()
+    {
+        var extras = new List<string>();
+        if (RealTarget < 1) extras.Add(FormattableString.Invariant($"real target {RealTarget}"));
+        if (SpectralNorm) extras.Add("spectral norm on D");
+        if (R1Gamma > 0) extras.Add(FormattableString.Invariant($"R1 γ {R1Gamma}"));
+        string net = IsMlp ? FormattableString.Invariant($"MLP {Hidden}×{HiddenLayers} on 2-D points") : FormattableString.Invariant($"DCGAN on {Height}×{Width}");
+        string cond = Classes > 0 ? FormattableString.Invariant($"{Classes} classes (cGAN, projection D)") : "unconditional";
+        return FormattableString.Invariant($"{net}, z {Latent}, {cond}, batch {Batch}, Adam {LearningRate} ({Beta1}, {Beta2})")
+            + (extras.Count > 0 ? ", " + string.Join(", ", extras) : "");
+    }
+}

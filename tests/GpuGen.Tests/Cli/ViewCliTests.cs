@@ -1,0 +1,71 @@
+using System.Text.Json;
+using GpuGen.Models.Diffusion;
+using GpuGen.Tensors;
+using GpuGen.Tests.Models;
+using GpuGen.Tests.Viewer;
+
+namespace GpuGen.Tests.Cli;
+
+/// <summary>`gpugen view`: offscreen frames, a scripted window run, and the message when there is no window.</summary>
+[Collection("OpenGL")]
+public sealed class ViewCliTests : IDisposable
+{
+    private readonly string dir = Path.Combine(Path.GetTempPath(), $"gpugen-viewcli-{Guid.NewGuid():N}");
+
+    public ViewCliTests() => Directory.CreateDirectory(dir);
+
+    public void Dispose() => Directory.Delete(dir, true);
+
+    private string TinyCheckpoint()
+    {
+        using var device = Device.Cpu();
+        using var model = ImageDiffusion.Create(device, ImageDiffusionTests.Tiny(classes: 2) with { Timesteps = 30 });
+        string path = Path.Combine(dir, "tiny.safetensors");
+        model.Save(path);
+        return path;
+    }
+
+    [HeadlessFact]
+    public void HeadlessWritesFramesAndJson()
+    {
+        string ckpt = TinyCheckpoint();
+        var result = CliRunner.Run(dir, "view", ckpt, "--headless", "frames", "--frames", "4", "--steps", "6", "--n", "6", "--class", "1",
+            "--width", "400", "--height", "260", "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(result.LastLine);
+        var root = json.RootElement;
+        Assert.Equal(4, root.GetProperty("frames_written").GetInt32());
+        Assert.Equal(6, root.GetProperty("sampling_steps").GetInt32());
+        Assert.True(root.GetProperty("headless").GetBoolean());
+        for (int i = 0; i < 4; i++) Assert.True(File.Exists(Path.Combine(dir, "frames", $"frame-{i:D3}.png")));
+        var sheet = GpuGen.IO.Image.Load(Path.Combine(dir, "frames", "contact-sheet.png"));
+        Assert.Equal((2 * 200 + 3 * 4, 2 * 130 + 3 * 4), (sheet.Width, sheet.Height));
+    }
+
+    [WindowFact]
+    public void ScriptedWindowRunSavesAScreenshot()
+    {
+        string ckpt = TinyCheckpoint();
+        var result = CliRunner.Run(dir, "view", ckpt, "--frames", "10", "--screenshot", "shot.png", "--steps", "5", "--n", "4",
+            "--width", "500", "--height", "300", "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(result.LastLine);
+        Assert.Equal(10, json.RootElement.GetProperty("frames").GetInt32());
+        Assert.True(json.RootElement.GetProperty("frames_per_s").GetDouble() > 0);
+        var shot = GpuGen.IO.Image.Load(Path.Combine(dir, "shot.png"));
+        Assert.Equal((500, 300), (shot.Width, shot.Height));
+    }
+
+    [Fact]
+    public void NoDisplayIsAClearErrorSuggestingHeadless()
+    {
+        string ckpt = TinyCheckpoint();
+        var result = CliRunner.RunWithEnvironment(dir, new Dictionary<string, string?> { ["DISPLAY"] = null, ["WAYLAND_DISPLAY"] = null }, "view", ckpt);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--headless", result.Stderr);
+        Assert.DoesNotContain("   at ", result.Stderr);
+        var unconditional = CliRunner.Run(dir, "view", ckpt, "--class", "7", "--headless", "x");
+        Assert.Equal(2, unconditional.ExitCode);
+        Assert.Contains("--class must be between 0 and 1", unconditional.Stderr);
+    }
+}
