@@ -24,6 +24,8 @@ public static class Workloads
         LaunchOverhead.Workload,
         GraphedWorkloads.UNetStep,
         GraphedWorkloads.UNetSample,
+        AdversarialWorkloads.DcganStep(),
+        AdversarialWorkloads.PixelCnnStep(),
     ];
 
     public static Workload Find(string name) =>

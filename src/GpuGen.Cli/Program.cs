@@ -24,6 +24,7 @@ public static class Program
             DemoCommand.Create(),
             BenchCommand.Create(),
             ViewCommand.Create(),
+            ViewBenchCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -58,7 +58,7 @@ public static class DiffusionViewer
                 double now = clock.Elapsed.TotalSeconds;
                 if (lastFrameAt >= 0) fps = 0.9 * fps + 0.1 / Math.Max(1e-6, now - lastFrameAt);
                 lastFrameAt = now;
-                surface.Render((r, area) => scene.Draw(r, area, fps, controls.State));
+                surface.Render((r, area) => scene.Draw(r, area, recording ? 0 : fps, controls.State));
                 framesDrawn++;
                 if (recording)
                 {
@@ -76,6 +76,7 @@ public static class DiffusionViewer
                     log?.Invoke($"saved {path}");
                 }
                 if (run.MaxFrames is { } max && framesDrawn >= max) break;
+                if (run.ExitWhenDone && worker.Finished && scene.Frame?.Done == true) break;
             }
             if (run.Screenshot is not null && framesDrawn > 0)
             {
@@ -126,6 +127,9 @@ public sealed record ViewRunOptions
 
     /// <summary>Where s puts its screenshots.</summary>
     public string SaveDir { get; init; } = ".";
+
+    /// <summary>Window: leave once the chain reached x₀ and the sampler stopped (with a non-looping chain).</summary>
+    public bool ExitWhenDone { get; init; }
 
     /// <summary>Display frame rate cap in a window (0: none).</summary>
     public double MaxFramesPerSecond { get; init; } = 60;

@@ -31,13 +31,13 @@ public readonly record struct RectF(float X, float Y, float W, float H)
 
     /// <summary>
     /// The largest rectangle of aspect <paramref name="contentW"/>:<paramref name="contentH"/> that fits,
-    /// centred, on whole pixels; scaled by a whole factor when the content fits at least once (crisp pixels).
+    /// centred, on whole pixels; scaled by a whole factor (crisp pixels) when that loses at most a fifth of the size.
     /// </summary>
     public RectF Fit(float contentW, float contentH, bool wholeScale = true)
     {
         if (contentW <= 0 || contentH <= 0 || W <= 0 || H <= 0) return new RectF(X, Y, 0, 0);
         float s = Math.Min(W / contentW, H / contentH);
-        if (wholeScale && s >= 1) s = MathF.Floor(s);
+        if (wholeScale && s >= 1 && MathF.Floor(s) >= 0.8f * s) s = MathF.Floor(s);
         float w = MathF.Floor(contentW * s), h = MathF.Floor(contentH * s);
         return new RectF(MathF.Floor(X + (W - w) / 2), MathF.Floor(Y + (H - h) / 2), w, h);
     }

@@ -158,6 +158,13 @@ public sealed unsafe class Renderer : IDisposable
         Quad(dst.X, dst.Y, dst.Right, dst.Bottom, uv.X, uv.Y, uv.Right, uv.Bottom, tint ?? Color.White);
     }
 
+    /// <summary>An 8-bit RGBA texture drawn into <paramref name="dst"/> as it is.</summary>
+    public void RgbaImage(Texture tex, RectF dst)
+    {
+        Use(Shaders.RgbaImage, Gl.Triangles, tex.Id);
+        Quad(dst.X, dst.Y, dst.Right, dst.Bottom, 0, 0, 1, 1, Color.White);
+    }
+
     public void Image(Texture tex, RectF dst, float lo = -1, float hi = 1, Color? tint = null) => Image(tex, dst, new RectF(0, 0, 1, 1), lo, hi, tint);
 
     /// <summary>Text with its top-left at (x, y); returns the width drawn.</summary>

@@ -57,6 +57,45 @@ public sealed class RenderTests
         }
     }
 
+    [HeadlessFact]
+    public void PointCloudPutsPointsWhereTheyBelong()
+    {
+        using var surface = ViewerSurface.Open(400, 330, headless: true);
+        using var cloud = new PointCloudPanel { Bounds = (-1, 1), PointSize = 2, PointColor = new Color(1, 0, 0, 1) };
+        var rng = new System.Random(System.Random.Shared.Next());
+        // Points on a coarse lattice (no two within a few pixels of each other), jittered.
+        var xy = new List<float>();
+        for (int i = 0; i < 6; i++)
+            for (int j = 0; j < 6; j++)
+                if (rng.NextDouble() < 0.6) xy.AddRange([-0.8f + 0.3f * i + (float)rng.NextDouble() * 0.1f, -0.8f + 0.3f * j + (float)rng.NextDouble() * 0.1f]);
+        cloud.Update(xy.ToArray());
+        surface.Render((r, area) => cloud.Draw(r, area));
+        var shot = surface.Screenshot();
+        var view = cloud.View;
+        Assert.Equal(view.W, view.H);
+        float scale = view.W / 2;
+        var lit = new HashSet<(int, int)>();
+        for (int i = 0; i < xy.Count; i += 2)
+        {
+            int px = (int)view.X + (int)MathF.Floor((xy[i] + 1) * scale) - 1, py = (int)view.Y + (int)MathF.Floor((1 - xy[i + 1]) * scale) - 1;
+            for (int dy = 0; dy < 2; dy++)
+                for (int dx = 0; dx < 2; dx++)
+                {
+                    lit.Add((px + dx, py + dy));
+                    int k = ((py + dy) * shot.Width + px + dx) * 3;
+                    Assert.True(shot.Pixels[k] == 255 && shot.Pixels[k + 1] == 0 && shot.Pixels[k + 2] == 0, $"point {i / 2} at ({xy[i]}, {xy[i + 1]}): pixel ({px + dx}, {py + dy}) is not red");
+                }
+        }
+        int red = 0;
+        for (int y = (int)view.Y + 1; y < (int)view.Bottom - 1; y++)
+            for (int x = (int)view.X + 1; x < (int)view.Right - 1; x++)
+            {
+                int k = (y * shot.Width + x) * 3;
+                if (shot.Pixels[k] == 255 && shot.Pixels[k + 1] == 0) red++;
+            }
+        Assert.Equal(lit.Count, red); // nothing else is red
+    }
+
     internal static float[] RandomImages(int n, int c, int h, int w, int seed)
     {
         var rng = new System.Random(seed);

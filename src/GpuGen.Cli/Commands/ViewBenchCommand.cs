@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Globalization;
+using GpuGen.Models.Diffusion;
+using GpuGen.Viewer;
+using GpuGen.Viewer.Diffusion;
+
+namespace GpuGen.Cli.Commands;
+
+/// <summary>
+/// `gpugen view-bench`: frames/s of the viewer's panels (64-image grid, 20,000-point cloud, the whole
+/// diffusion window) in a window and offscreen, and sampling steps/s with the window on and off.
+/// </summary>
+internal static class ViewBenchCommand
+{
+    public static Command Create()
+    {
+        var seconds = new Option<double>("--seconds") { Description = "time per frames/s measurement", DefaultValueFactory = _ => 3 };
+        var steps = new Option<int>("--steps") { Description = "DDIM steps per sampling measurement", DefaultValueFactory = _ => 20 };
+        var repeats = new Option<int>("--repeats") { Description = "sampling measurements with the window on and off, alternating", DefaultValueFactory = _ => 2 };
+        var n = new Option<int>("--n") { Description = "images per chain in the sampling measurement", DefaultValueFactory = _ => 64 };
+        var device = CommonOptions.Device();
+        var json = CommonOptions.Json();
+        var cmd = new Command("view-bench", "benchmark the viewer: panel frames/s and sampling steps/s with the window on vs off") { seconds, steps, repeats, n, device, json };
+        cmd.SetAction(r =>
+        {
+            double s = r.GetValue(seconds);
+            if (!(s > 0)) throw new CliError($"--seconds must be positive, got {s}");
+            CommonOptions.Positive(r.GetValue(steps), "--steps");
+            CommonOptions.Positive(r.GetValue(repeats), "--repeats");
+            CommonOptions.Positive(r.GetValue(n), "--n");
+            var c = CultureInfo.InvariantCulture;
+            var results = new JsonOut().Add("command", "view-bench");
+            var schedule = NoiseSchedule.Cosine();
+            bool window = ViewerSurface.WindowUnavailable() is null;
+            if (!window) Console.WriteLine("no window here (no display): offscreen numbers only");
+            foreach (bool headless in window ? new[] { false, true } : [true])
+            {
+                using var surface = ViewerSurface.Open(1100, 640, "GpuGen — view-bench", headless);
+                string where = headless ? "offscreen" : "window";
+                double grid = ViewerBenchmark.GridPanel(surface, s);
+                double cloud = ViewerBenchmark.PointCloud(surface, s);
+                double full = ViewerBenchmark.DiffusionWindow(surface, schedule, s);
+                Console.WriteLine(string.Create(c, $"{where} 1100×640 ({surface.GlDescription}): grid 64×28×28 {grid:F0} frames/s, 20,000-point cloud {cloud:F0} frames/s, diffusion window {full:F0} frames/s"));
+                results.Add($"{where}_grid_fps", grid).Add($"{where}_cloud_fps", cloud).Add($"{where}_diffusion_window_fps", full).Add($"{where}_gl", surface.GlDescription);
+            }
+
+            using var dev = CommonOptions.OpenDevice(r.GetValue(device)!);
+            // The demo's model size (a 16/32/32 UNet), untrained: the step costs the same.
+            using var model = ImageDiffusion.Create(dev, new ImageDiffusionConfig { Channels = [16, 32, 32], TimeDim = 64, Classes = 10, EmaDecay = 0 });
+            var chain = new ImageChainOptions { N = r.GetValue(n), DdimSteps = r.GetValue(steps) };
+            var off = new List<double>();
+            var on = new List<double>();
+            var fps = new List<double>();
+            using var view = window ? ViewerSurface.Open(1100, 640, "GpuGen — view-bench sampling") : ViewerSurface.Open(1100, 640, headless: true);
+            ViewerBenchmark.SamplingWithoutWindow(model, chain with { DdimSteps = 2 }, 99); // warm-up (JIT)
+            for (int i = 0; i < r.GetValue(repeats); i++)
+            {
+                off.Add(ViewerBenchmark.SamplingWithoutWindow(model, chain, (ulong)i));
+                var (sps, f) = ViewerBenchmark.SamplingWithWindow(view, model, chain, (ulong)i);
+                on.Add(sps);
+                fps.Add(f);
+            }
+            double offBest = off.Max(), onBest = on.Max();
+            Console.WriteLine(string.Create(c, $"sampling {chain.N} images, {chain.DdimSteps} DDIM steps on {dev.Name}: {offBest:F2} steps/s without the {(window ? "window" : "offscreen view")}, {onBest:F2} with it at {fps.Average():F0} frames/s ({onBest / offBest:P0}); all runs off [{string.Join(", ", off.Select(v => v.ToString("F2", c)))}] on [{string.Join(", ", on.Select(v => v.ToString("F2", c)))}]"));
+            results.Add("sampling_steps_per_s_off", offBest).Add("sampling_steps_per_s_on", onBest).Add("sampling_on_off_ratio", onBest / offBest)
+                .Add("sampling_window_fps", fps.Average()).Add("sampling_with_window", window).Add("device", dev.Name);
+            if (r.GetValue(json)) Console.WriteLine(results);
+            return 0;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using GpuGen.Models.Diffusion;
+using GpuGen.Viewer.Diffusion;
+using GpuGen.Viewer.Panels;
+
+namespace GpuGen.Viewer;
+
+/// <summary>
+/// The viewer's benchmark: frames/s of the sample-grid panel (64 images of 28×28, new pixels every
+/// frame), of a 20,000-point cloud over its data picture (points moving every frame) and of the
+/// whole diffusion window; and sampling steps/s with the window on and off.
+/// </summary>
+public static class ViewerBenchmark
+{
+    /// <summary>Frames/s of updating and drawing (and showing) a frame for about <paramref name="seconds"/>.</summary>
+    public static double FramesPerSecond(ViewerSurface surface, Action<int> update, Action<Rendering.Renderer, Rendering.RectF> draw, double seconds)
+    {
+        for (int i = 0; i < 5; i++)
+        {
+            update(i);
+            surface.Render(draw);
+        }
+        var clock = Stopwatch.StartNew();
+        int frames = 0;
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            surface.PollEvents();
+            update(frames);
+            surface.Render(draw);
+            frames++;
+        }
+        return frames / clock.Elapsed.TotalSeconds;
+    }
+
+    public static double GridPanel(ViewerSurface surface, double seconds, int n = 64, int size = 28)
+    {
+        using var grid = new SampleGridPanel { Title = "samples" };
+        var batches = Enumerable.Range(0, 8).Select(b => Noise(n * size * size, b)).ToArray();
+        return FramesPerSecond(surface, i => grid.Update(batches[i % batches.Length], n, 1, size, size), (r, a) => grid.Draw(r, a), seconds);
+    }
+
+    public static double PointCloud(ViewerSurface surface, double seconds, int points = 20_000)
+    {
+        using var cloud = new PointCloudPanel { Title = "points" };
+        var data = Noise(points * 2, 99);
+        for (int i = 0; i < data.Length; i++) data[i] *= 1.5f;
+        cloud.SetData(data);
+        var sets = Enumerable.Range(0, 8).Select(b => Noise(points * 2, b)).ToArray();
+        return FramesPerSecond(surface, i => cloud.Update(sets[i % sets.Length]), (r, a) => cloud.Draw(r, a), seconds);
+    }
+
+    /// <summary>Frames/s of the full diffusion window fed fresh frames (64 images, chain strip, ᾱ curve, text).</summary>
+    public static double DiffusionWindow(ViewerSurface surface, NoiseSchedule schedule, double seconds)
+    {
+        using var scene = new DiffusionScene(schedule, 10, "benchmark");
+        var batches = Enumerable.Range(0, 8).Select(b => Noise(64 * 28 * 28, b)).ToArray();
+        var chain = Enumerable.Range(0, 10).Select(k => batches[k % 8].AsSpan(0, 4 * 784).ToArray()).ToArray();
+        var labels = Enumerable.Range(0, 10).Select(k => $"t={999 - 111 * k}").ToArray();
+        return FramesPerSecond(surface, i => scene.Apply(new DiffusionFrame
+        {
+            X = batches[i % 8], N = 64, Channels = 1, Height = 28, Width = 28, StepsDone = i % 50, StepCount = 50, Timestep = 999 - 20 * (i % 50),
+            AlphaBar = schedule.AlphaBars[999 - 20 * (i % 50)], Sampler = "ddim", Seed = 0, ClassIndex = -1, Guidance = 2, Generation = 0,
+            Chain = chain, ChainLabels = labels, ChainRows = 4, StepsPerSecond = 0,
+        }), (r, a) => scene.Draw(r, a, 60, null), seconds);
+    }
+
+    /// <summary>Sampling steps per second of one chain with no display: the sampler alone, its frames consumed and dropped.</summary>
+    public static double SamplingWithoutWindow(ImageDiffusion model, ImageChainOptions chain, ulong seed)
+    {
+        var queue = new FrameQueue<DiffusionFrame>();
+        using var worker = new ImageChainWorker(model, new ViewerControls(seed, "ddim", model.Config.Classes), queue, chain with { Loop = false });
+        var clock = Stopwatch.StartNew();
+        worker.Start();
+        while (!worker.Finished) queue.TryTake(out _, TimeSpan.FromMilliseconds(20));
+        double seconds = clock.Elapsed.TotalSeconds;
+        worker.Stop();
+        return worker.StepsTaken / seconds;
+    }
+
+    /// <summary>Sampling steps per second of one chain while the window shows it (frames/s capped as in `gpugen view`).</summary>
+    public static (double StepsPerSecond, double FramesPerSecond) SamplingWithWindow(ViewerSurface surface, ImageDiffusion model, ImageChainOptions chain, ulong seed, double maxFps = 60)
+    {
+        var report = DiffusionViewer.Run(surface, model, new ViewerControls(seed, "ddim", model.Config.Classes), chain with { Loop = false },
+            new ViewRunOptions { ExitWhenDone = true, MaxFramesPerSecond = maxFps });
+        return (report.SamplingStepsPerWallSecond, report.FramesPerSecond);
+    }
+
+    private static float[] Noise(int count, int seed)
+    {
+        var rng = new System.Random(seed);
+        var v = new float[count];
+        for (int i = 0; i < v.Length; i++) v[i] = (float)(rng.NextDouble() * 2 - 1);
+        return v;
+    }
+}
