@@ -22,6 +22,8 @@ public static class Workloads
         LatentWorkloads.VaeMlpStep(),
         LatentWorkloads.RealNvpMlpStep(),
         LaunchOverhead.Workload,
+        GraphedWorkloads.UNetStep,
+        GraphedWorkloads.UNetSample,
         AdversarialWorkloads.DcganStep(),
         AdversarialWorkloads.PixelCnnStep(),
     ];
