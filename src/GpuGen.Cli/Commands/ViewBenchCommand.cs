@@ -18,9 +18,10 @@ internal static class ViewBenchCommand
         var steps = new Option<int>("--steps") { Description = "DDIM steps per sampling measurement", DefaultValueFactory = _ => 20 };
         var repeats = new Option<int>("--repeats") { Description = "sampling measurements with the window on and off, alternating", DefaultValueFactory = _ => 2 };
         var n = new Option<int>("--n") { Description = "images per chain in the sampling measurement", DefaultValueFactory = _ => 64 };
+        var maxFps = new Option<double>("--max-fps") { Description = "cap on the window's frames/s while sampling, as in `gpugen view` (0: none)", DefaultValueFactory = _ => 60 };
         var device = CommonOptions.Device();
         var json = CommonOptions.Json();
-        var cmd = new Command("view-bench", "benchmark the viewer: panel frames/s and sampling steps/s with the window on vs off") { seconds, steps, repeats, n, device, json };
+        var cmd = new Command("view-bench", "benchmark the viewer: panel frames/s and sampling steps/s with the window on vs off") { seconds, steps, repeats, n, maxFps, device, json };
         cmd.SetAction(r =>
         {
             double s = r.GetValue(seconds);
@@ -56,14 +57,14 @@ internal static class ViewBenchCommand
             for (int i = 0; i < r.GetValue(repeats); i++)
             {
                 off.Add(ViewerBenchmark.SamplingWithoutWindow(model, chain, (ulong)i));
-                var (sps, f) = ViewerBenchmark.SamplingWithWindow(view, model, chain, (ulong)i);
+                var (sps, f) = ViewerBenchmark.SamplingWithWindow(view, model, chain, (ulong)i, r.GetValue(maxFps));
                 on.Add(sps);
                 fps.Add(f);
             }
             double offBest = off.Max(), onBest = on.Max();
             Console.WriteLine(string.Create(c, $"sampling {chain.N} images, {chain.DdimSteps} DDIM steps on {dev.Name}: {offBest:F2} steps/s without the {(window ? "window" : "offscreen view")}, {onBest:F2} with it at {fps.Average():F0} frames/s ({onBest / offBest:P0}); all runs off [{string.Join(", ", off.Select(v => v.ToString("F2", c)))}] on [{string.Join(", ", on.Select(v => v.ToString("F2", c)))}]"));
             results.Add("sampling_steps_per_s_off", offBest).Add("sampling_steps_per_s_on", onBest).Add("sampling_on_off_ratio", onBest / offBest)
-                .Add("sampling_window_fps", fps.Average()).Add("sampling_with_window", window).Add("device", dev.Name);
+                .Add("sampling_window_fps", fps.Average()).Add("sampling_max_fps", r.GetValue(maxFps)).Add("sampling_with_window", window).Add("device", dev.Name);
             if (r.GetValue(json)) Console.WriteLine(results);
             return 0;
         });
