@@ -43,6 +43,9 @@ public sealed class ConvolutionTests
         ["b2 8->16 1x1 p1 5x4 (direct)"] = new(2, 8, 16, 5, 4, 1, 1, PadH: 1, PadW: 1),
         ["b9 1->8 3x3 p1 28x28 (direct, conv in)"] = new(9, 1, 8, 28, 28, 3, 3, PadH: 1, PadW: 1),
         ["b3 24->8 3x(1) p(1,0) 13x17 (direct)"] = new(3, 24, 8, 13, 17, 3, 1, PadH: 1, PadW: 0),
+        // Forward on the direct path with a zero-padded last 8-channel sliver (the UNet's output conv is 32→1).
+        ["b3 16->1 3x3 p1 11x9 (direct, partial sliver)"] = new(3, 16, 1, 11, 9, 3, 3, PadH: 1, PadW: 1),
+        ["b2 8->13 3x3 p1 7x7 (direct, partial sliver)"] = new(2, 8, 13, 7, 7, 3, 3, PadH: 1, PadW: 1),
         // Strided: the CPU's backward-data takes these sub-pixel (input channels a multiple of 8).
         ["b3 8->8 4x4 s2 p1 14x12 (sub-pixel, DCGAN)"] = new(3, 8, 8, 14, 12, 4, 4, StrideH: 2, StrideW: 2, PadH: 1, PadW: 1),
         ["b2 8->4 3x3 s2 p0 9x8 (sub-pixel)"] = new(2, 8, 4, 9, 8, 3, 3, StrideH: 2, StrideW: 2),

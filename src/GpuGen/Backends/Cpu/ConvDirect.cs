@@ -97,21 +97,22 @@ internal static unsafe class ConvDirect
     /// <summary>y (+)= conv(x, w) + bias on the direct path; false when it does not apply (the caller falls back).</summary>
     public static bool Forward(in Conv2dArgs a, float* x, float* w, float* bias, float* y, bool accumulate)
     {
-        if (!Usable(a) || !StrideOne(a) || a.OutChannels % Mr != 0) return false;
-        int k = a.PatchSize, cout = a.OutChannels, kh = a.KernelH, kw = a.KernelW;
+        if (!Usable(a) || !StrideOne(a)) return false;
+        int k = a.PatchSize, cout = a.OutChannels, kh = a.KernelH, kw = a.KernelW, slivers = Slivers(cout);
         int wp = a.Width + 2 * a.PadW, ho = a.OutHeight, wo = a.OutWidth;
         int width = Cover(ho * wp);
         var pad = new Padded(a.InChannels, a.Height, a.Width, a.PadH, a.PadW, (long)(kh - 1) * a.DilationH * wp + (kw - 1) * a.DilationW + width);
         if (!pad.Fits) return false;
-        float* pack = ConvScratch.Get((long)cout * k + k, slot: 1);
-        int* off = (int*)(pack + (long)cout * k);
-        // pack[s][t][r] = w[s·8 + r, t]: each 8-channel sliver of W, tap-major.
-        for (int s = 0; s < cout / Mr; s++)
+        float* pack = ConvScratch.Get((long)slivers * Mr * k + k, slot: 1);
+        int* off = (int*)(pack + (long)slivers * Mr * k);
+        // pack[s][t][r] = w[s·8 + r, t]: each 8-channel sliver of W, tap-major; zero past the last channel.
+        for (int s = 0; s < slivers; s++)
             for (int r = 0; r < Mr; r++)
             {
                 float* src = w + (long)(s * Mr + r) * k;
                 float* dst = pack + (long)s * k * Mr + r;
-                for (int t = 0; t < k; t++) dst[t * Mr] = src[t];
+                if (s * Mr + r < cout) for (int t = 0; t < k; t++) dst[t * Mr] = src[t];
+                else for (int t = 0; t < k; t++) dst[t * Mr] = 0f;
             }
         // off[(c·kh + u)·kw + v] = c·S + u·dh·Wp + v·dw.
         for (int c = 0; c < a.InChannels; c++)
@@ -273,11 +274,11 @@ internal static unsafe class ConvDirect
     {
         ref var job = ref Unsafe.AsRef<ConvJob>(context);
         var pad = job.Pad;
-        float* xp = ConvScratch.Get(pad.C * pad.Stride + (long)job.Cout * job.Ld);
+        int slivers = Slivers(job.Cout), ld = job.Ld;
+        float* xp = ConvScratch.Get(pad.C * pad.Stride + (long)slivers * Mr * ld);
         float* ext = xp + pad.C * pad.Stride;
         Pad(pad, job.X + n * job.XImage, xp);
         float* y = job.Y + n * job.YImage;
-        int slivers = job.Cout / Mr, ld = job.Ld;
         for (int f = 0; f < job.PhaseCount; f++)
         {
             var phase = job.Phases[f];
@@ -314,6 +315,9 @@ internal static unsafe class ConvDirect
             }
         }
     }
+
+    /// <summary>8-channel slivers that cover <paramref name="channels"/> (the last one zero-padded when needed).</summary>
+    private static int Slivers(int channels) => (channels + Mr - 1) / Mr;
 
     /// <summary>xp[c·S + (i + ph)·Wp + j + pw] = x[c, i, j], zero in the border and the slack.</summary>
     private static void Pad(in Padded g, float* x, float* xp)
@@ -470,7 +474,8 @@ internal static unsafe class ConvDirect
     /// <summary>dw += Σₙ dyₙ ⋆ xₙ (and dbias += Σ dy) on the direct path; false when it does not apply.</summary>
     public static bool BackwardWeight(in Conv2dArgs a, float* x, float* dy, float* dw, float* dbias)
     {
-        if (!Usable(a) || !StrideOne(a)) return false;
+        // Fewer than 8 input channels (the UNet's 1→32 input conv): per-tap GEMMs only Cin wide, slower than im2col's one GEMM.
+        if (!Usable(a) || !StrideOne(a) || a.InChannels < Mr) return false;
         var g = new Grid(a.InChannels, a.Height, a.Width, a.KernelH, a.KernelW, a.PadH, a.PadW, a.DilationH, a.DilationW);
         if (!g.Fits || g.Ho != a.OutHeight || g.Wo != a.OutWidth) return false;
         int cin = a.InChannels, cout = a.OutChannels, taps = a.KernelH * a.KernelW;
