@@ -30,13 +30,15 @@ public static partial class Ops
         {
             if (a.RequiresGrad)
             {
-                if (op == BinaryOp.Mul) k.Binary(BinaryOp.Mul, rows, cols, dy.Buffer, b.Buffer, mode, a.EnsureGrad().Buffer, accumulate: true);
-                else k.Axpby(a.Length, 1f, dy.Buffer, 1f, a.EnsureGrad().Buffer);
+                // A gradient made here is written, not accumulated, so it needs no zero fill.
+                var da = a.GradToWrite(out bool overwrite).Buffer;
+                if (op == BinaryOp.Mul) k.Binary(BinaryOp.Mul, rows, cols, dy.Buffer, b.Buffer, mode, da, accumulate: !overwrite);
+                else k.Axpby(a.Length, 1f, dy.Buffer, overwrite ? 0f : 1f, da);
             }
             if (b.RequiresGrad)
             {
                 float sign = op == BinaryOp.Sub ? -1f : 1f;
-                var db = b.EnsureGrad().Buffer;
+                var db = b.GradToWrite(out bool overwrite).Buffer;
                 Tensor? product = null;
                 var source = dy.Buffer;
                 if (op == BinaryOp.Mul)
@@ -47,10 +49,10 @@ public static partial class Ops
                 }
                 switch (mode)
                 {
-                    case Broadcast.None: k.Axpby(a.Length, sign, source, 1f, db); break;
-                    case Broadcast.Row: k.ReduceSum(1, rows, cols, source, db, sign, accumulate: true); break;
-                    case Broadcast.Column: k.ReduceSum(rows, cols, 1, source, db, sign, accumulate: true); break;
-                    case Broadcast.Scalar: k.ReduceSum(1, rows * cols, 1, source, db, sign, accumulate: true); break;
+                    case Broadcast.None: k.Axpby(a.Length, sign, source, overwrite ? 0f : 1f, db); break;
+                    case Broadcast.Row: k.ReduceSum(1, rows, cols, source, db, sign, accumulate: !overwrite); break;
+                    case Broadcast.Column: k.ReduceSum(rows, cols, 1, source, db, sign, accumulate: !overwrite); break;
+                    case Broadcast.Scalar: k.ReduceSum(1, rows * cols, 1, source, db, sign, accumulate: !overwrite); break;
                 }
                 product?.Dispose();
             }

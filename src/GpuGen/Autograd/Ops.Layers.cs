@@ -51,8 +51,16 @@ public static partial class Ops
         k.Binary(BinaryOp.Add, rows, cols, x.Buffer, b.Buffer, Broadcast.Column, y.Buffer);
         return Record(Recording(x, b), y, dy =>
         {
-            if (x.RequiresGrad) k.Axpby(x.Length, 1f, dy.Buffer, 1f, x.EnsureGrad().Buffer);
-            if (b.RequiresGrad) k.ReduceSum(rows, cols, 1, dy.Buffer, b.EnsureGrad().Buffer, 1f, accumulate: true);
+            if (x.RequiresGrad)
+            {
+                var dx = x.GradToWrite(out bool overwrite);
+                k.Axpby(x.Length, 1f, dy.Buffer, overwrite ? 0f : 1f, dx.Buffer);
+            }
+            if (b.RequiresGrad)
+            {
+                var db = b.GradToWrite(out bool overwrite);
+                k.ReduceSum(rows, cols, 1, dy.Buffer, db.Buffer, 1f, accumulate: !overwrite);
+            }
         });
     }
 

@@ -43,7 +43,8 @@ public static partial class Ops
             {
                 if (!parts[i].RequiresGrad) continue;
                 int cols = checked((int)(parts[i].Length / Math.Max(1, outer)));
-                k.Copy2d(outer, cols, dy.Buffer, offsets[i], total, parts[i].EnsureGrad().Buffer, 0, cols, accumulate: true);
+                var dp = parts[i].GradToWrite(out bool overwrite);
+                k.Copy2d(outer, cols, dy.Buffer, offsets[i], total, dp.Buffer, 0, cols, accumulate: !overwrite);
             }
         });
     }

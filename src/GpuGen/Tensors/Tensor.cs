@@ -171,7 +171,8 @@ public sealed class Tensor : IDisposable
             scope.Tape.Record(() =>
             {
                 if (view.Grad is null) return;
-                Device.Kernels.Axpby(Length, 1f, view.Grad.Buffer, 1f, EnsureGrad().Buffer);
+                var grad = GradToWrite(out bool overwrite);
+                Device.Kernels.Axpby(Length, 1f, view.Grad.Buffer, overwrite ? 0f : 1f, grad.Buffer);
             });
         }
         return view;
