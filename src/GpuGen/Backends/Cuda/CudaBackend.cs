@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using GpuGen.Backends.Gpu;
 
 namespace GpuGen.Backends.Cuda;
@@ -11,7 +10,7 @@ namespace GpuGen.Backends.Cuda;
 /// <c>tf32</c> (or GPUGEN_CUDA_TF32=1) on a compute capability 8.0+ device, large GEMMs use
 /// tensor cores with TF32 inputs (10-bit mantissas, float32 accumulation): faster, less exact.
 /// </summary>
-public sealed class CudaBackend : IBackend
+public sealed class CudaBackend : GpuBackend
 {
     private readonly CudaDriver driver;
     private readonly GpuKernels kernels;
@@ -43,16 +42,16 @@ public sealed class CudaBackend : IBackend
     /// <summary>What `gpugen devices` prints for device <paramref name="index"/>, without opening it.</summary>
     public static DeviceInfo Describe(int index) => CudaDevices.Describe(index);
 
-    public string Name { get; }
+    public override string Name { get; }
 
-    public DeviceInfo Info { get; }
-
-    public IKernels Kernels => kernels;
+    public override DeviceInfo Info { get; }
 
     /// <summary>Whether GEMMs run on tensor cores with TF32 inputs.</summary>
     public bool UsesTf32 => kernels.UseTf32;
 
-    internal GpuKernels Launcher => kernels;
+    internal override GpuKernels Launcher => kernels;
+
+    private protected override IGpuDriver GpuDriver => driver;
 
     internal CudaDriver Driver => driver;
 
@@ -65,26 +64,4 @@ public sealed class CudaBackend : IBackend
 
     /// <summary>Enqueues one replay of a captured graph.</summary>
     public void Replay(CudaGraph graph) => driver.Replay(graph);
-
-    public DeviceBuffer Allocate(long length) => driver.Allocate(length);
-
-    public void Write(DeviceBuffer dst, long dstOffset, ReadOnlySpan<float> src) =>
-        driver.Write(dst, dstOffset * sizeof(float), MemoryMarshal.AsBytes(src));
-
-    public void Write(DeviceBuffer dst, long dstOffset, ReadOnlySpan<int> src) =>
-        driver.Write(dst, dstOffset * sizeof(int), MemoryMarshal.AsBytes(src));
-
-    public void Read(DeviceBuffer src, long srcOffset, Span<float> dst) =>
-        driver.Read(src, srcOffset * sizeof(float), MemoryMarshal.AsBytes(dst));
-
-    public void Read(DeviceBuffer src, long srcOffset, Span<int> dst) =>
-        driver.Read(src, srcOffset * sizeof(int), MemoryMarshal.AsBytes(dst));
-
-    public void Synchronize() => driver.Synchronize();
-
-    public void Dispose()
-    {
-        kernels.Dispose();
-        driver.Dispose();
-    }
 }

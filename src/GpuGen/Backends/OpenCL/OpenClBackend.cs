@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using GpuGen.Backends.Gpu;
 
 namespace GpuGen.Backends.OpenCL;
@@ -9,7 +8,7 @@ namespace GpuGen.Backends.OpenCL;
 /// shared launch layer <see cref="GpuKernels"/> over an <see cref="OpenClDriver"/>. Launches are
 /// asynchronous on one in-order queue; reads block.
 /// </summary>
-public sealed class OpenClBackend : IBackend
+public sealed class OpenClBackend : GpuBackend
 {
     private readonly OpenClDriver driver;
     private readonly GpuKernels kernels;
@@ -39,37 +38,15 @@ public sealed class OpenClBackend : IBackend
         return Describe(platform, device);
     }
 
-    public string Name { get; }
+    public override string Name { get; }
 
-    public DeviceInfo Info { get; }
+    public override DeviceInfo Info { get; }
 
-    public IKernels Kernels => kernels;
+    internal override GpuKernels Launcher => kernels;
 
-    internal GpuKernels Launcher => kernels;
+    private protected override IGpuDriver GpuDriver => driver;
 
     internal OpenClDriver Driver => driver;
-
-    public DeviceBuffer Allocate(long length) => driver.Allocate(length);
-
-    public void Write(DeviceBuffer dst, long dstOffset, ReadOnlySpan<float> src) =>
-        driver.Write(dst, dstOffset * sizeof(float), MemoryMarshal.AsBytes(src));
-
-    public void Write(DeviceBuffer dst, long dstOffset, ReadOnlySpan<int> src) =>
-        driver.Write(dst, dstOffset * sizeof(int), MemoryMarshal.AsBytes(src));
-
-    public void Read(DeviceBuffer src, long srcOffset, Span<float> dst) =>
-        driver.Read(src, srcOffset * sizeof(float), MemoryMarshal.AsBytes(dst));
-
-    public void Read(DeviceBuffer src, long srcOffset, Span<int> dst) =>
-        driver.Read(src, srcOffset * sizeof(int), MemoryMarshal.AsBytes(dst));
-
-    public void Synchronize() => driver.Synchronize();
-
-    public void Dispose()
-    {
-        kernels.Dispose();
-        driver.Dispose();
-    }
 
     private static DeviceInfo Describe(nint platform, nint device)
     {

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Globalization;
+using GpuGen.Models.Diffusion;
+using GpuGen.Viewer;
+using GpuGen.Viewer.Diffusion;
+using GpuGen.Viewer.Toy;
+
+namespace GpuGen.Cli.Commands;
+
+/// <summary>
+/// `gpugen view CKPT` on a 2-D toy diffusion checkpoint (ddpm-2d): a point cloud flowing from the
+/// Gaussian to the data over a faint picture of the data, live in a window or offscreen with --headless.
+/// </summary>
+internal static class ToyViewCommand
+{
+    /// <summary>Points in the cloud when --n is not given.</summary>
+    public const int DefaultPoints = 20_000;
+
+    public static int Show(ParseResult r, ViewOptions o, string path)
+    {
+        int n = r.GetResult(o.N) is { Implicit: false } ? r.GetValue(o.N) : DefaultPoints;
+        int frames = r.GetValue(o.Frames) ?? 0;
+        CommonOptions.Positive(n, "--n");
+        if (r.GetValue(o.Frames) is { } f) CommonOptions.Positive(f, "--frames");
+        if (r.GetValue(o.Class) is not null || r.GetValue(o.Guidance) is not null)
+            throw new CliError($"{ToyDiffusion.Family} models are unconditional: --class and --guidance do not apply");
+        string? headless = r.GetValue(o.Headless);
+        string? screenshot = r.GetValue(o.Screenshot) is { } shot ? CommonOptions.OutputPath(shot, "--screenshot") : null;
+        int width = r.GetValue(o.Width), height = r.GetValue(o.Height);
+        CommonOptions.Positive(width, "--width");
+        CommonOptions.Positive(height, "--height");
+        using var dev = CommonOptions.OpenDevice(r.GetValue(o.Device)!);
+        using var model = ToyDiffusion.Load(dev, path);
+        int? steps = r.GetValue(o.Steps);
+        if (steps is { } s && (s < 1 || s > model.Schedule.Steps)) throw new CliError($"--steps must be between 1 and T = {model.Schedule.Steps}, got {s}");
+        string title = $"{Path.GetFileName(path)} ({model.Config.Data}, step {model.Step})";
+        if (headless is null && ViewerSurface.WindowUnavailable() is { } why) throw new CliError($"no window: {why}");
+        ViewerSurface surface;
+        try
+        {
+            surface = ViewerSurface.Open(width, height, $"GpuGen — {title}", headless is not null);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new CliError(headless is null ? e.Message : $"--headless: {e.Message}");
+        }
+        using (surface)
+        {
+            var controls = new ViewerControls(r.GetValue(o.Seed), r.GetValue(o.Sampler)!);
+            var chain = new ToyChainOptions { N = n, DdpmSteps = steps ?? 0, DdimSteps = steps ?? 0, Eta = r.GetValue(o.Eta) };
+            var run = new ViewRunOptions
+            {
+                Title = title,
+                HeadlessDir = headless,
+                RecordFrames = headless is not null && frames > 0 ? frames : 16,
+                MaxFrames = headless is null && frames > 0 ? frames : null,
+                Screenshot = screenshot,
+                MaxFramesPerSecond = r.GetValue(o.MaxFps),
+            };
+            Console.WriteLine($"{(headless is null ? "window" : "offscreen")}: {surface.GlDescription}; font {surface.Renderer.Font.Source}");
+            if (headless is null) Console.WriteLine("keys: space pause, → step, r new seed, d DDPM/DDIM, +/− speed, s save, esc quit");
+            ToyFrame? last = null;
+            var report = ToyViewer.Run(surface, model, controls, chain, run, Console.WriteLine, x => last = x);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{report.Frames} frames in {report.Seconds:F1} s ({report.FramesPerSecond:F1} frames/s), {report.SamplingSteps} sampling steps ({report.SamplingStepsPerSecond:F1} steps/s while sampling)"));
+            if (report.ContactSheet is not null) Console.WriteLine($"wrote {report.FramesWritten.Count} frames and {report.ContactSheet}");
+            if (report.Screenshot is not null) Console.WriteLine($"wrote {report.Screenshot}");
+            if (r.GetValue(o.Json))
+                Console.WriteLine(new JsonOut().Add("command", "view").Add("family", ToyDiffusion.Family).Add("data", model.Config.Data).Add("n", n)
+                    .Add("frames", report.Frames).Add("seconds", report.Seconds)
+                    .Add("frames_per_s", report.FramesPerSecond).Add("sampling_steps", report.SamplingSteps)
+                    .Add("sampling_steps_per_s", report.SamplingStepsPerSecond).Add("sampling_steps_per_wall_s", report.SamplingStepsPerWallSecond)
+                    .Add("frames_dropped", report.FramesDropped).Add("headless", headless is not null).Add("frames_written", report.FramesWritten.Count)
+                    .Add("last_step", last?.StepsDone ?? 0).Add("step_count", last?.StepCount ?? 0)
+                    .Add("contact_sheet", report.ContactSheet).Add("screenshot", report.Screenshot).Add("gl", report.GlRenderer).Add("device", dev.Name));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using GpuGen.Models.Diffusion;
+using GpuGen.Viewer.Panels;
+using GpuGen.Viewer.Rendering;
+
+namespace GpuGen.Viewer.Toy;
+
+/// <summary>
+/// The 2-D toy window: the point cloud flowing from the Gaussian to the data over a faint picture
+/// of the data (left), the ᾱ curve with the current timestep marked and the numbers and keys
+/// (right), under a status line.
+/// </summary>
+public sealed class ToyScene : IDisposable
+{
+    private ToyFrame? frame;
+
+    /// <summary>A scene over <paramref name="data"/>: points of the data distribution ((x, y) pairs) for the faint picture; they also set the view's bounds.</summary>
+    public ToyScene(NoiseSchedule schedule, ReadOnlySpan<float> data, string dataName, string title)
+    {
+        Title = title;
+        DataName = dataName;
+        float extent = 3.5f;
+        foreach (float v in data) if (float.IsFinite(v)) extent = MathF.Max(extent, MathF.Abs(v) * 1.1f);
+        Cloud.Bounds = (-extent, extent);
+        Cloud.SetData(data);
+        Alpha.Add(schedule.AlphaBars.Select(a => (float)a).ToArray(), Color.LightBlue, 2);
+        Alpha.YRange = (0, 1);
+    }
+
+    public string Title { get; }
+
+    public string DataName { get; }
+
+    public PointCloudPanel Cloud { get; } = new() { Title = "samples over the data" };
+
+    public CurvePanel Alpha { get; } = new() { Title = "ᾱ_t (noise schedule)" };
+
+    public TextPanel Info { get; } = new() { Title = "status" };
+
+    public ToyFrame? Frame => frame;
+
+    /// <summary>Shows a new chain state (render thread).</summary>
+    public void Apply(ToyFrame f)
+    {
+        frame = f;
+        Cloud.Update(f.Points);
+        Alpha.Marker = f.Timestep >= 0 ? f.Timestep : 0;
+        Alpha.MarkerLabel = f.Timestep >= 0 ? $"t={f.Timestep}" : "x₀";
+    }
+
+    /// <summary>Draws the whole window; <paramref name="fps"/> is the display's frames/s.</summary>
+    public void Draw(Renderer r, RectF area, double fps, ViewerState? state)
+    {
+        var (top, body) = area.SplitTop(28);
+        r.Text(Title, top.X + 8, top.Y + 6, Color.Text);
+        string status = Status(fps, state);
+        r.Text(status, top.Right - 8 - r.Font.Measure(status), top.Y + 6, Color.DimText);
+        body = body.Inset(4);
+        var (left, right) = body.SplitLeft(0.58f);
+        Cloud.Draw(r, new RectF(left.X, left.Y, left.W - 4, left.H));
+        var (alphaArea, infoArea) = right.SplitTopFraction(0.5f);
+        Alpha.Draw(r, new RectF(alphaArea.X, alphaArea.Y, alphaArea.W, alphaArea.H - 4));
+        Info.Update(Lines(state));
+        Info.Draw(r, infoArea);
+    }
+
+    private string Status(double fps, ViewerState? state)
+    {
+        string paused = state?.Paused == true ? "PAUSED  " : "";
+        var f = frame;
+        string steps = f is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{f.StepsPerSecond:F1} steps/s  ");
+        return fps > 0 ? string.Create(CultureInfo.InvariantCulture, $"{paused}{steps}{fps:F0} frames/s") : paused + steps;
+    }
+
+    private string[] Lines(ViewerState? state)
+    {
+        var f = frame;
+        if (f is null) return ["waiting for the first step …"];
+        var c = CultureInfo.InvariantCulture;
+        string where = f.Timestep >= 0 ? string.Create(c, $"t = {f.Timestep}   σ_t = {f.Sigma:F3}   ᾱ_t = {f.AlphaBar:F4}") : "x₀ reached";
+        return
+        [
+            string.Create(c, $"step {f.StepsDone} / {f.StepCount}   {f.Sampler.ToUpperInvariant()}   seed {f.Seed}"),
+            where,
+            string.Create(c, $"{f.N:N0} points   data: {DataName}"),
+            string.Create(c, $"speed {state?.SpeedText ?? "max"}"),
+            "~space pause   → step   r new seed   d DDPM/DDIM",
+            "~+/− speed   s save PNG   esc quit",
+        ];
+    }
+
+    public void Dispose()
+    {
+        Cloud.Dispose();
+        Alpha.Dispose();
+        Info.Dispose();
+    }
+}
