@@ -5,7 +5,7 @@ namespace GpuGen.Viewer.Diffusion;
 /// <see cref="StepsDone"/> of <see cref="StepCount"/> steps, where they are in the schedule, and the
 /// chain snapshots so far. Immutable once posted.
 /// </summary>
-public sealed record DiffusionFrame
+public sealed record DiffusionFrame : IChainFrame
 {
     /// <summary>The images [N, C, H, W] in about [−1, 1].</summary>
     public required float[] X { get; init; }

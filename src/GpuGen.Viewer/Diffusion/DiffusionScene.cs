@@ -9,7 +9,7 @@ namespace GpuGen.Viewer.Diffusion;
 /// The image-diffusion window: the sample grid denoising live (left), the chain strip x_T … x₀, the
 /// ᾱ curve with the current timestep marked, and the numbers and keys (right), under a status line.
 /// </summary>
-public sealed class DiffusionScene : IDisposable
+public sealed class DiffusionScene : IChainScene<DiffusionFrame>, IDisposable
 {
     private readonly NoiseSchedule schedule;
     private readonly int classes;

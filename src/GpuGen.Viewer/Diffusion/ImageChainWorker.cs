@@ -9,7 +9,7 @@ namespace GpuGen.Viewer.Diffusion;
 /// <see cref="FrameQueue{T}"/>, and follows <see cref="ViewerControls"/> (pause, single steps,
 /// restarts with a new seed or sampler, class, guidance, speed). It never waits on the display.
 /// </summary>
-public sealed class ImageChainWorker : IDisposable
+public sealed class ImageChainWorker : IChainWorker, IDisposable
 {
     private readonly ImageDiffusion model;
     private readonly ViewerControls controls;

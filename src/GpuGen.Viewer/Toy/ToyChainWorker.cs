@@ -11,7 +11,7 @@ namespace GpuGen.Viewer.Toy;
 /// restarts with a new seed or sampler, speed). Same seed, same points as
 /// <see cref="ToyDiffusion.Sample"/> with the same scheduler. It never waits on the display.
 /// </summary>
-public sealed class ToyChainWorker : IDisposable
+public sealed class ToyChainWorker : IChainWorker, IDisposable
 {
     private readonly ToyDiffusion model;
     private readonly ViewerControls controls;

@@ -5,7 +5,7 @@ namespace GpuGen.Viewer.Toy;
 /// points after <see cref="StepsDone"/> of <see cref="StepCount"/> steps and where they are in the
 /// schedule. Immutable once posted.
 /// </summary>
-public sealed record ToyFrame
+public sealed record ToyFrame : IChainFrame
 {
     /// <summary>The points [N, 2] as (x, y) pairs.</summary>
     public required float[] Points { get; init; }

@@ -10,7 +10,7 @@ namespace GpuGen.Viewer.Toy;
 /// of the data (left), the ᾱ curve with the current timestep marked and the numbers and keys
 /// (right), under a status line.
 /// </summary>
-public sealed class ToyScene : IDisposable
+public sealed class ToyScene : IChainScene<ToyFrame>, IDisposable
 {
     private ToyFrame? frame;
 
