@@ -24,8 +24,9 @@ internal static class ViewCommand
         {
             string path = r.GetValue(o.Checkpoint)!;
             string family = Checkpoint.ReadFamily(path);
-            if (family == ToyDiffusion.Family) return ToyViewCommand.Show(r, o, path);
             if (FamilyViewCommand.Families.Contains(family)) return FamilyViewCommand.Show(r, o, path, family);
+            if (r.GetResult(o.Temperature) is { Implicit: false }) throw new CliError($"--temperature does not apply to gpugen view of a {family} model (flows only)");
+            if (family == ToyDiffusion.Family) return ToyViewCommand.Show(r, o, path);
             if (family != ImageDiffusion.Family)
                 throw new CliError($"checkpoint {path} holds a '{family}' model; gpugen view shows {string.Join(", ", [ImageDiffusion.Family, ToyDiffusion.Family, .. FamilyViewCommand.Families])} models");
             using var dev = CommonOptions.OpenDevice(r.GetValue(o.Device)!);

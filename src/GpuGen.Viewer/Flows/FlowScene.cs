@@ -25,13 +25,13 @@ public sealed class FlowScene : IChainScene<FlowFrame>, IDisposable
         {
             float extent = 3.5f;
             foreach (float v in data) if (float.IsFinite(v)) extent = MathF.Max(extent, MathF.Abs(v) * 1.1f);
-            ZCloud = new PointCloudPanel { Title = "z ~ N(0, T²·I)", Bounds = (-extent, extent) };
+            ZCloud = new PointCloudPanel { Title = "z ~ N(0, T^2 I)", Bounds = (-extent, extent) };
             XCloud = new PointCloudPanel { Title = "x", Bounds = (-extent, extent) };
             XCloud.SetData(data);
         }
         else
         {
-            ZGrid = new SampleGridPanel { Title = "z ~ N(0, T²·I)  (black −2.5 … white +2.5)", Low = -2.5f, High = 2.5f };
+            ZGrid = new SampleGridPanel { Title = "z ~ N(0, T^2 I)  (black −2.5 … white +2.5)", Low = -2.5f, High = 2.5f };
             XGrid = new SampleGridPanel { Title = "x", Low = 0, High = 1 };
         }
     }
@@ -53,7 +53,7 @@ public sealed class FlowScene : IChainScene<FlowFrame>, IDisposable
     public void Apply(FlowFrame f)
     {
         frame = f;
-        string title = f.Done ? "x = f⁻¹(z)" : $"after {f.StepsDone} of {f.StepCount} inverse layers";
+        string title = f.Done ? "x = f^-1(z)" : $"after {f.StepsDone} of {f.StepCount} inverse layers";
         if (config.IsToy)
         {
             ZCloud!.Update(f.Z);

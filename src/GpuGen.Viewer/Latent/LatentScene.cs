@@ -81,8 +81,8 @@ public sealed class LatentScene : IChainScene<LatentFrame>, IDisposable
         var c = CultureInfo.InvariantCulture;
         return
         [
-            string.Create(c, $"step {f.StepsDone} / {f.StepCount}   θ = {f.Theta * 180 / Math.PI:F0}°   seed {f.Seed}"),
-            "z(θ) = cos θ · a + sin θ · b,  a, b ~ N(0, I)",
+            string.Create(c, $"step {f.StepsDone} / {f.StepCount}   θ = {f.Theta / Math.PI:F2}π   seed {f.Seed}"),
+            "z(θ) = cos θ a + sin θ b,  a, b ~ N(0, I)",
             string.Create(c, $"{spec.Model}: latent {spec.Latent}, {f.N} images {spec.Channels}×{spec.Height}×{spec.Width}"),
             string.Create(c, $"speed {state?.SpeedText ?? "max"}"),
             "~space pause   → step   r new endpoints",
