@@ -95,6 +95,7 @@ internal static unsafe partial class ConvDirect
     // ---- forward and backward-data -------------------------------------------------------------
 
     /// <summary>y (+)= conv(x, w) + bias on the direct path; false when it does not apply (the caller falls back).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Forward(in Conv2dArgs a, float* x, float* w, float* bias, float* y, bool accumulate)
     {
         if (!Usable(a) || !StrideOne(a)) return false;
@@ -136,6 +137,7 @@ internal static unsafe partial class ConvDirect
     /// Stride 1: the adjoint is the convolution of dy, padded by d·(k − 1) − p, with the kernel
     /// flipped and transposed, w′[c, o, u, v] = w[o, c, kh−1−u, kw−1−v].
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool BackwardDataStrideOne(in Conv2dArgs a, float* dy, float* w, float* dx)
     {
         int flipH = a.DilationH * (a.KernelH - 1) - a.PadH, flipW = a.DilationW * (a.KernelW - 1) - a.PadW;
@@ -174,6 +176,7 @@ internal static unsafe partial class ConvDirect
     /// of the s² residue classes is a small stride-1 convolution (2×2 taps for k4 s2) on dy padded by
     /// ⌈k/s⌉, and nothing is scattered twice (no col2im).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool BackwardDataSubPixel(in Conv2dArgs a, float* dy, float* w, float* dx)
     {
         int cin = a.InChannels, cout = a.OutChannels, kh = a.KernelH, kw = a.KernelW, sh = a.StrideH, sw = a.StrideW;
@@ -257,6 +260,7 @@ internal static unsafe partial class ConvDirect
         public bool Accumulate;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run(in Padded pad, int cout, int outH, int outW, int stepH, int stepW, Phase* phases, int phaseCount,
         float* x, long xImage, float* bias, float* y, long yImage, int batch, bool accumulate)
     {
@@ -270,6 +274,7 @@ internal static unsafe partial class ConvDirect
         CpuWorkers.Run(&RunImage, &job, batch);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunImage(void* context, int n)
     {
         ref var job = ref Unsafe.AsRef<ConvJob>(context);
@@ -320,6 +325,7 @@ internal static unsafe partial class ConvDirect
     private static int Slivers(int channels) => (channels + Mr - 1) / Mr;
 
     /// <summary>xp[c·S + (i + ph)·Wp + j + pw] = x[c, i, j], zero in the border and the slack.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pad(in Padded g, float* x, float* xp)
     {
         int top = g.PadH * g.Wp, right = g.Wp - g.PadW - g.W;

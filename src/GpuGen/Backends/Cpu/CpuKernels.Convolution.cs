@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace GpuGen.Backends.Cpu;
 
@@ -13,6 +14,7 @@ public sealed unsafe partial class CpuKernels
     /// <summary>Images per batched GEMM call (a multiple of the two cores that CpuGemm splits over).</summary>
     internal static int ImagesPerChunk = 2;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Conv2dForward(in Conv2dArgs args, DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, DeviceBuffer y, bool accumulate = false)
     {
         args.Validate();
@@ -42,6 +44,7 @@ public sealed unsafe partial class CpuKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Conv2dBackwardData(in Conv2dArgs args, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx)
     {
         args.Validate();
@@ -69,6 +72,7 @@ public sealed unsafe partial class CpuKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Conv2dBackwardWeight(in Conv2dArgs args, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, DeviceBuffer? dbias)
     {
         args.Validate();
@@ -152,6 +156,7 @@ public sealed unsafe partial class CpuKernels
     /// <summary>Per image of the chunk: its columns, and y prefilled with the bias (or += bias when accumulating).</summary>
     private readonly struct ForwardPrepJob(ConvGeometry g, float* x, float* bias, float* y, float* col, int n0, bool accumulate) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             var a = g.Args;
@@ -173,6 +178,7 @@ public sealed unsafe partial class CpuKernels
 
     private readonly struct Col2ImJob(ConvGeometry g, float* col, float* dx, int n0) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             for (long s = start; s < end; s++)
@@ -183,6 +189,7 @@ public sealed unsafe partial class CpuKernels
     /// <summary>Per image of the chunk: its columns, and its Σ dy per channel into the slot's partial dbias.</summary>
     private readonly struct WeightPrepJob(ConvGeometry g, float* x, float* dy, float* col, float* partialBias, int n0) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             var a = g.Args;
@@ -200,6 +207,7 @@ public sealed unsafe partial class CpuKernels
 
     private readonly struct BiasRowsJob(float* bias, float* y, int channels, int spatial) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             for (long r = start; r < end; r++)
@@ -212,6 +220,7 @@ public sealed unsafe partial class CpuKernels
 
     private readonly struct BiasGradJob(float* dy, float* dbias, int batch, int channels, int spatial) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             for (long c = start; c < end; c++)

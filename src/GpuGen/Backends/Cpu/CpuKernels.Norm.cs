@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace GpuGen.Backends.Cpu;
@@ -20,6 +21,7 @@ public sealed unsafe partial class CpuKernels
         CpuParallel.For(blocks, job, Math.Max(1, CpuParallel.Cheap / Math.Max(1, (long)cg * spatial)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void GroupNormBackward(int batch, int channels, int spatial, int groups,
         DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer mean, DeviceBuffer rstd, DeviceBuffer dy,
         DeviceBuffer? dx, DeviceBuffer? dGamma, DeviceBuffer? dBeta)
@@ -109,6 +111,7 @@ public sealed unsafe partial class CpuKernels
     private static double CenteredSquares(float* x, int n, float c) =>
         Simd.Wide ? CenteredSquares<V512>(x, n, c) : CenteredSquares<V256>(x, n, c);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double CenteredSquares<T>(float* x, int n, float c) where T : unmanaged, IVec<T>
     {
         T acc = T.Splat(0f), vc = T.Splat(c);
@@ -127,6 +130,7 @@ public sealed unsafe partial class CpuKernels
     private static double CenteredDot(float* g, float* x, int n, float c) =>
         Simd.Wide ? CenteredDot<V512>(g, x, n, c) : CenteredDot<V256>(g, x, n, c);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double CenteredDot<T>(float* g, float* x, int n, float c) where T : unmanaged, IVec<T>
     {
         T acc = T.Splat(0f), vc = T.Splat(c);
@@ -137,6 +141,7 @@ public sealed unsafe partial class CpuKernels
         return s;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Lanes<T>(T v) where T : unmanaged, IVec<T>
     {
         float* lanes = stackalloc float[16];
@@ -153,6 +158,7 @@ public sealed unsafe partial class CpuKernels
         NormalizeBody<S1>(i, n, x, y, c, s, t);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int NormalizeBody<T>(int i, int n, float* x, float* y, float c, float s, float t) where T : unmanaged, IVec<T>
     {
         T vc = T.Splat(c), vs = T.Splat(s), vt = T.Splat(t);
@@ -167,6 +173,7 @@ public sealed unsafe partial class CpuKernels
         NormalizeBackwardBody<S1>(i, n, dy, x, dx, c, s, u, v);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int NormalizeBackwardBody<T>(int i, int n, float* dy, float* x, float* dx, float c, float s, float u, float v) where T : unmanaged, IVec<T>
     {
         T vc = T.Splat(c), vs = T.Splat(s), vu = T.Splat(u), vv = T.Splat(v);
@@ -179,6 +186,7 @@ public sealed unsafe partial class CpuKernels
     private readonly struct GroupNormJob(float* x, float* gamma, float* beta, float* y, float* mean, float* rstd,
         int groups, int cg, int spatial, float eps) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             double m = (double)cg * spatial;
@@ -214,6 +222,7 @@ public sealed unsafe partial class CpuKernels
     private readonly struct GroupNormBackwardJob(float* x, float* gamma, float* mean, float* rstd, float* dy, float* dx,
         double* sums, int groups, int cg, int spatial) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             double m = (double)cg * spatial;
@@ -249,6 +258,7 @@ public sealed unsafe partial class CpuKernels
     private readonly struct BatchNormJob(float* x, float* gamma, float* beta, float* runningMean, float* runningVar,
         float* y, float* mean, float* rstd, int batch, int channels, int spatial, bool training, float momentum, float eps) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             double count = (double)batch * spatial;
@@ -295,6 +305,7 @@ public sealed unsafe partial class CpuKernels
     private readonly struct BatchNormBackwardJob(float* x, float* gamma, float* mean, float* rstd, float* dy, float* dx,
         float* dGamma, float* dBeta, int batch, int channels, int spatial, bool training) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             double count = (double)batch * spatial;
