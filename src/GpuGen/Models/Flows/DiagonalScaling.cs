@@ -26,17 +26,26 @@ public sealed class DiagonalScaling : Module, IFlowLayer
     /// <summary>Whether the first forward batch initializes the parameters (ActNorm); set false once done or when loaded.</summary>
     public bool DataInit { get; set; }
 
+    /// <summary>y = (x + b)·e^{log s} for x [N, D] or any [N, …] of D features per example.</summary>
     public (Tensor Y, Tensor LogDet) Forward(Tensor x)
     {
-        if (DataInit) Initialize(x);
-        var shifted = Bias is null ? x : Ops.Add(x, Bias);
-        return (Ops.Mul(shifted, Ops.Exp(LogScale)), Ops.Sum(LogScale));
+        var flat = Flat(x);
+        if (DataInit) Initialize(flat);
+        var shifted = Bias is null ? flat : Ops.Add(flat, Bias);
+        return (Ops.Mul(shifted, Ops.Exp(LogScale)).Reshape(x.Dims.ToArray()), Ops.Sum(LogScale));
     }
 
     public Tensor Inverse(Tensor y)
     {
-        var x = Ops.Mul(y, Ops.Exp(Ops.Neg(LogScale)));
-        return Bias is null ? x : Ops.Sub(x, Bias);
+        var x = Ops.Mul(Flat(y), Ops.Exp(Ops.Neg(LogScale)));
+        return (Bias is null ? x : Ops.Sub(x, Bias)).Reshape(y.Dims.ToArray());
+    }
+
+    private Tensor Flat(Tensor x)
+    {
+        if (x.Rank < 1 || x.Length != (long)x.Dim(0) * LogScale.Length)
+            throw new ArgumentException($"diagonal scaling of {LogScale.Length} features per example got {x.Describe()}");
+        return x.Rank == 2 ? x : x.Reshape(x.Dim(0), checked((int)LogScale.Length));
     }
 
     private void Initialize(Tensor x)

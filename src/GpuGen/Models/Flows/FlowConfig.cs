@@ -25,13 +25,31 @@ public sealed record FlowConfig(
     float Alpha = 0.05f,
     float LearningRate = 1e-4f,
     int Batch = 128,
-    ulong Seed = 0)
+    ulong Seed = 0,
+    string Arch = FlowConfig.Mlp,
+    int Scales = 2,
+    int Blocks = 2)
 {
     public const string RealNvp = "realnvp";
     public const string Nice = "nice";
 
+    /// <summary>Coupling nets on flattened images, with <see cref="Layers"/> couplings and <see cref="Mask"/> masks.</summary>
+    public const string Mlp = "mlp";
+
+    /// <summary>
+    /// RealNVP's multi-scale conv architecture (<see cref="MultiScaleFlow"/>): <see cref="Scales"/> scales,
+    /// conv nets of <see cref="Hidden"/> filters and <see cref="Blocks"/> residual blocks; Layers, Mask
+    /// and HiddenLayers do not apply.
+    /// </summary>
+    public const string Conv = "conv";
+
+    public static IReadOnlyList<string> Archs { get; } = [Mlp, Conv];
+
     /// <summary>Features per example.</summary>
     public int Dim => Channels * Height * Width;
+
+    /// <summary>Coupling layers in all: <see cref="Layers"/>, or for the conv architecture 6 per scale and 4 in the last.</summary>
+    public int CouplingCount => Arch == Conv ? 6 * (Scales - 1) + 4 : Layers;
 
     /// <summary>Whether the data are 2-D toy points (continuous, no dequantization) rather than images.</summary>
     public bool IsToy => ToyData.IsToy(Data);
@@ -51,6 +69,17 @@ public sealed record FlowConfig(
         CouplingMasks.Make(Mask, 0, Channels, Height, Width);
         if (!IsToy && !(Alpha > 0 && Alpha < 0.5f)) throw new ArgumentException($"logit α must be in (0, ½), got {Alpha}");
         if (Batch < 1) throw new ArgumentException($"batch size must be positive, got {Batch}");
+        if (Arch == Conv)
+        {
+            if (Kind != RealNvp) throw new ArgumentException($"the conv architecture is RealNVP's; {Kind} takes --arch {Mlp}");
+            if (IsToy) throw new ArgumentException($"the conv architecture is for images, not the 2-D toy '{Data}'");
+            if (Scales < 1) throw new ArgumentException($"need at least one scale, got {Scales}");
+            int step = 1 << Math.Min(Scales - 1, 30);
+            if (Height % step != 0 || Width % step != 0)
+                throw new ArgumentException($"{Scales} scales squeeze {Scales - 1} times: height and width ({Height}×{Width}) must be multiples of {step}");
+            if (Blocks < 0) throw new ArgumentException($"residual blocks must be 0 or more, got {Blocks}");
+        }
+        else if (Arch != Mlp) throw new ArgumentException($"unknown flow architecture '{Arch}' (expected {Mlp} or {Conv})");
         if (!(LearningRate > 0)) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
     }
 
@@ -74,6 +103,9 @@ public sealed record FlowConfig(
             w.WriteNumber("lr", LearningRate);
             w.WriteNumber("batch", Batch);
             w.WriteNumber("seed", Seed);
+            w.WriteString("arch", Arch);
+            w.WriteNumber("scales", Scales);
+            w.WriteNumber("blocks", Blocks);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray());
@@ -102,7 +134,11 @@ public sealed record FlowConfig(
                 Alpha: Get("alpha").GetSingle(),
                 LearningRate: Get("lr").GetSingle(),
                 Batch: Get("batch").GetInt32(),
-                Seed: Get("seed").GetUInt64());
+                Seed: Get("seed").GetUInt64(),
+                // Checkpoints from before the conv architecture have no "arch": they are MLP flows.
+                Arch: r.TryGetProperty("arch", out var arch) ? arch.GetString() ?? "" : Mlp,
+                Scales: r.TryGetProperty("scales", out var scales) ? scales.GetInt32() : 2,
+                Blocks: r.TryGetProperty("blocks", out var blocks) ? blocks.GetInt32() : 2);
             config.Validate();
             return config;
         }
@@ -112,6 +148,9 @@ public sealed record FlowConfig(
         }
     }
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+    public override string ToString() => Arch == Conv
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"{Kind} on {Data} ({Channels}×{Height}×{Width}), multi-scale conv: {Scales} scales, {CouplingCount} affine couplings, {Hidden} filters, {Blocks} residual blocks{(ActNorm ? ", actnorm" : "")}, batch {Batch}, lr {LearningRate}")
+        : string.Create(CultureInfo.InvariantCulture,
         $"{Kind} on {Data} ({Channels}×{Height}×{Width}), {Layers} {(Kind == Nice ? "additive" : "affine")} couplings ({Mask} masks), nets {Dim}→{Hidden}×{HiddenLayers}→{Dim}{(ActNorm ? ", actnorm" : "")}, batch {Batch}, lr {LearningRate}");
 }

@@ -9,6 +9,7 @@ namespace GpuGen.Models.Flows;
 /// The invertible network of a NICE or RealNVP flow on flattened examples [N, D]: coupling layers
 /// with alternating masks (each optionally followed by ActNorm) and, for NICE, a final diagonal
 /// scaling. Parameters are named "coupling{k}.s.net.0.weight", "actnorm{k}.bias", "scaling.log_scale".
+/// With the conv architecture it is one <see cref="MultiScaleFlow"/> ("multiscale.…") on the images.
 /// </summary>
 public sealed class FlowNetwork : Module
 {
@@ -18,6 +19,12 @@ public sealed class FlowNetwork : Module
     {
         config.Validate();
         Config = config;
+        if (config.Arch == FlowConfig.Conv)
+        {
+            layers.Add(Child("multiscale", new MultiScaleFlow(device, config.Channels, config.Height, config.Width, config.Scales,
+                config.Hidden, config.Blocks, config.ActNorm, init)));
+            return;
+        }
         for (int k = 0; k < config.Layers; k++)
         {
             var mask = CouplingMasks.Make(config.Mask, k, config.Channels, config.Height, config.Width);
@@ -41,6 +48,7 @@ public sealed class FlowNetwork : Module
     {
         foreach (var layer in layers)
             if (layer is DiagonalScaling d) d.DataInit = false;
+            else if (layer is MultiScaleFlow m) m.MarkInitialized();
     }
 
     /// <summary>z = f(x) for x [N, D] and log|det ∂f/∂x| per example [N].</summary>
