@@ -125,12 +125,12 @@ internal static unsafe partial class ConvDirect
         return true;
     }
 
-    /// <summary>dx += convᵀ(dy, w) on the direct path; false when it does not apply.</summary>
-    public static bool BackwardData(in Conv2dArgs a, float* dy, float* w, float* dx)
+    /// <summary>dx += convᵀ(dy, w) (dx = … without accumulate) on the direct path; false when it does not apply.</summary>
+    public static bool BackwardData(in Conv2dArgs a, float* dy, float* w, float* dx, bool accumulate)
     {
         if (!Usable(a) || a.InChannels % Mr != 0) return false;
-        return StrideOne(a) ? BackwardDataStrideOne(a, dy, w, dx)
-            : a.DilationH == 1 && a.DilationW == 1 && BackwardDataSubPixel(a, dy, w, dx);
+        return StrideOne(a) ? BackwardDataStrideOne(a, dy, w, dx, accumulate)
+            : a.DilationH == 1 && a.DilationW == 1 && BackwardDataSubPixel(a, dy, w, dx, accumulate);
     }
 
     /// <summary>
@@ -138,7 +138,7 @@ internal static unsafe partial class ConvDirect
     /// flipped and transposed, w′[c, o, u, v] = w[o, c, kh−1−u, kw−1−v].
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool BackwardDataStrideOne(in Conv2dArgs a, float* dy, float* w, float* dx)
+    private static bool BackwardDataStrideOne(in Conv2dArgs a, float* dy, float* w, float* dx, bool accumulate)
     {
         int flipH = a.DilationH * (a.KernelH - 1) - a.PadH, flipW = a.DilationW * (a.KernelW - 1) - a.PadW;
         if (flipH < 0 || flipW < 0) return false;
@@ -165,7 +165,8 @@ internal static unsafe partial class ConvDirect
                 for (int v = 0; v < kw; v++)
                     off[(o * kh + u) * kw + v] = (int)(o * pad.Stride) + u * a.DilationH * wp + v * a.DilationW;
         var phase = new Phase { K = k, Mh = a.Height, Mw = a.Width, Width = width, Pack = pack, Off = off };
-        Run(pad, cin, a.Height, a.Width, 1, 1, &phase, 1, dy, a.OutputLength / a.Batch, null, dx, a.InputLength / a.Batch, a.Batch, accumulate: true);
+        // Every dx element is one output of this convolution, so without accumulate it is simply written.
+        Run(pad, cin, a.Height, a.Width, 1, 1, &phase, 1, dy, a.OutputLength / a.Batch, null, dx, a.InputLength / a.Batch, a.Batch, accumulate);
         return true;
     }
 
@@ -177,7 +178,7 @@ internal static unsafe partial class ConvDirect
     /// ⌈k/s⌉, and nothing is scattered twice (no col2im).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool BackwardDataSubPixel(in Conv2dArgs a, float* dy, float* w, float* dx)
+    private static bool BackwardDataSubPixel(in Conv2dArgs a, float* dy, float* w, float* dx, bool accumulate)
     {
         int cin = a.InChannels, cout = a.OutChannels, kh = a.KernelH, kw = a.KernelW, sh = a.StrideH, sw = a.StrideW;
         int count = sh * sw;
@@ -216,6 +217,8 @@ internal static unsafe partial class ConvDirect
                 packLength += (long)cin * phases[used].K + phases[used].K;
                 used++;
             }
+        // Residue classes without taps get nothing: without accumulate dx starts from zero, then the classes add.
+        if (!accumulate) new Span<float>(dx, checked((int)a.InputLength)).Clear();
         if (used == 0) return true;
         var pad = new Padded(cout, a.OutHeight, a.OutWidth, ph, pw, reach, right);
         if (!pad.Fits) return false;

@@ -45,14 +45,16 @@ public sealed unsafe partial class CpuKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Conv2dBackwardData(in Conv2dArgs args, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx)
+    public void Conv2dBackwardData(in Conv2dArgs args, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx, bool accumulate = true)
     {
         args.Validate();
         var g = new ConvGeometry(args);
         float* pdy = F(dy, args.OutputLength, nameof(dy)), pw = F(w, args.WeightLength, nameof(w)), pdx = F(dx, args.InputLength, nameof(dx));
-        if (ConvDirect.BackwardData(args, pdy, pw, pdx)) return;
+        if (ConvDirect.BackwardData(args, pdy, pw, pdx, accumulate)) return;
         int chunk = ImagesPerChunk;
         float* col = args.IsPointwise ? null : ConvScratch.Get(chunk * g.ColLength);
+        // col2im adds into dx, so overwriting starts from zero; the pointwise GEMM writes dx with β = 0.
+        if (!accumulate && col != null) Fill(args.InputLength, 0f, dx);
         for (int n0 = 0; n0 < args.Batch; n0 += chunk)
         {
             int count = Math.Min(chunk, args.Batch - n0);
@@ -60,7 +62,7 @@ public sealed unsafe partial class CpuKernels
             float* cols = col != null ? col : pdx + n0 * g.InLength;
             for (int grp = 0; grp < args.Groups; grp++)
             {
-                var gemm = new GemmArgs(true, false, args.PatchSize, g.Plane, args.OutPerGroup, 1f, col != null ? 0f : 1f,
+                var gemm = new GemmArgs(true, false, args.PatchSize, g.Plane, args.OutPerGroup, 1f, col != null || !accumulate ? 0f : 1f,
                     Lda: args.PatchSize, Ldb: g.Plane, Ldc: g.Plane, Batch: count,
                     StrideA: 0, StrideB: g.OutLength, StrideC: g.ColLength,
                     OffsetA: (long)grp * args.OutPerGroup * args.PatchSize,

@@ -35,11 +35,11 @@ public sealed unsafe partial class CpuKernels
         CpuParallel.For(rows, job, Math.Max(1, CpuParallel.Cheap / (4L * width)));
     }
 
-    public void UpsampleNearest2xBackward(int planes, int height, int width, DeviceBuffer dy, DeviceBuffer dx)
+    public void UpsampleNearest2xBackward(int planes, int height, int width, DeviceBuffer dy, DeviceBuffer dx, bool accumulate = true)
     {
         long rows = UpsampleRows(planes, height, width);
         if (rows == 0 || width == 0) return;
-        var job = new UpsampleBackwardJob(F(dy, rows * width * 4, nameof(dy)), F(dx, rows * width, nameof(dx)), width);
+        var job = new UpsampleBackwardJob(F(dy, rows * width * 4, nameof(dy)), F(dx, rows * width, nameof(dx)), width, accumulate);
         CpuParallel.For(rows, job, Math.Max(1, CpuParallel.Cheap / (4L * width)));
     }
 
@@ -161,7 +161,7 @@ public sealed unsafe partial class CpuKernels
         }
     }
 
-    private readonly struct UpsampleBackwardJob(float* dy, float* dx, int width) : IRangeKernel
+    private readonly struct UpsampleBackwardJob(float* dy, float* dx, int width, bool accumulate) : IRangeKernel
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
@@ -169,7 +169,8 @@ public sealed unsafe partial class CpuKernels
             for (long r = start; r < end; r++)
             {
                 float* a = dy + r * 4 * width, b = a + 2 * width, d = dx + r * width;
-                for (int j = 0; j < width; j++) d[j] += (a[2 * j] + a[2 * j + 1]) + (b[2 * j] + b[2 * j + 1]);
+                if (accumulate) for (int j = 0; j < width; j++) d[j] += (a[2 * j] + a[2 * j + 1]) + (b[2 * j] + b[2 * j + 1]);
+                else for (int j = 0; j < width; j++) d[j] = (a[2 * j] + a[2 * j + 1]) + (b[2 * j] + b[2 * j + 1]);
             }
         }
     }
