@@ -57,14 +57,16 @@ GG_KERNEL void upsample_nearest2x(int rows, int width, GG_GLOBAL const float* x,
     b[1] = v;
 }
 
-/// dx[i, j] += (dy[2i, 2j] + dy[2i, 2j+1]) + (dy[2i+1, 2j] + dy[2i+1, 2j+1]).
-GG_KERNEL void upsample_nearest2x_backward(int rows, int width, GG_GLOBAL const float* dy, GG_GLOBAL float* dx)
+/// dx[i, j] += (dy[2i, 2j] + dy[2i, 2j+1]) + (dy[2i+1, 2j] + dy[2i+1, 2j+1]) (= without accumulate: dx is not read).
+GG_KERNEL void upsample_nearest2x_backward(int rows, int width, GG_GLOBAL const float* dy, GG_GLOBAL float* dx, int accumulate)
 {
     int j = GG_GLOBAL_ID(0), r = GG_GLOBAL_ID(1);
     if (j >= width || r >= rows) return;
     GG_GLOBAL const float* a = dy + (gg_i64)r * 4 * width + 2 * j;
     GG_GLOBAL const float* b = a + 2 * width;
-    dx[(gg_i64)r * width + j] += (a[0] + a[1]) + (b[0] + b[1]);
+    gg_i64 k = (gg_i64)r * width + j;
+    float s = (a[0] + a[1]) + (b[0] + b[1]);
+    dx[k] = accumulate ? dx[k] + s : s;
 }
 
 // ---- work-group sums ------------------------------------------------------------------------------
@@ -141,9 +143,9 @@ GG_KERNEL void group_norm_forward(int groups, int cg, int spatial, float eps, GG
 }
 
 /// dx per block t: A = Σ γ·dy, B = rstd·Σ γ·dy·(x − μ) over the block, m its size;
-/// dx += (γ·rstd)·dy + u·(x − μ) + v with v = −rstd·A/m, u = −rstd²·B/m.
+/// dx += (γ·rstd)·dy + u·(x − μ) + v with v = −rstd·A/m, u = −rstd²·B/m (= without accumulate: dx is not read).
 GG_KERNEL void group_norm_backward_data(int groups, int cg, int spatial, GG_GLOBAL const float* x, GG_GLOBAL const float* gamma,
-    GG_GLOBAL const float* mean, GG_GLOBAL const float* rstd, GG_GLOBAL const float* dy, GG_GLOBAL float* dx)
+    GG_GLOBAL const float* mean, GG_GLOBAL const float* rstd, GG_GLOBAL const float* dy, GG_GLOBAL float* dx, int accumulate)
 {
     GG_LOCAL float p[REDUCE_WG];
     GG_LOCAL float q[REDUCE_WG];
@@ -166,7 +168,7 @@ GG_KERNEL void group_norm_backward_data(int groups, int cg, int spatial, GG_GLOB
     {
         float g = gamma ? gamma[c0 + e / spatial] : 1.0f;
         gg_i64 i = base + e;
-        dx[i] = gg_fma(g * r, dy[i], gg_fma(u, x[i] - mu, v + dx[i]));
+        dx[i] = gg_fma(g * r, dy[i], gg_fma(u, x[i] - mu, accumulate ? v + dx[i] : v));
     }
 }
 

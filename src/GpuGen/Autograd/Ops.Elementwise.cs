@@ -105,6 +105,9 @@ public static partial class Ops
         var k = K(x);
         k.Unary(op, x.Length, x.Buffer, y.Buffer, param);
         return Record(Recording(x), y, dy =>
-            k.UnaryBackward(op, x.Length, x.Buffer, y.Buffer, dy.Buffer, x.EnsureGrad().Buffer, param));
+        {
+            var dx = x.GradToWrite(out bool overwrite);
+            k.UnaryBackward(op, x.Length, x.Buffer, y.Buffer, dy.Buffer, dx.Buffer, param, accumulate: !overwrite);
+        });
     }
 }

@@ -19,8 +19,8 @@ public partial interface IKernels
     /// <summary>Nearest-neighbour upsampling ×2: y[p, i, j] = x[p, i/2, j/2] for x [planes, height, width], y [planes, 2·height, 2·width].</summary>
     void UpsampleNearest2x(int planes, int height, int width, DeviceBuffer x, DeviceBuffer y);
 
-    /// <summary>dx[p, i, j] += Σ_{a,b∈{0,1}} dy[p, 2i+a, 2j+b]; height and width are the input's.</summary>
-    void UpsampleNearest2xBackward(int planes, int height, int width, DeviceBuffer dy, DeviceBuffer dx);
+    /// <summary>dx[p, i, j] += Σ_{a,b∈{0,1}} dy[p, 2i+a, 2j+b] (= without accumulate); height and width are the input's.</summary>
+    void UpsampleNearest2xBackward(int planes, int height, int width, DeviceBuffer dy, DeviceBuffer dx, bool accumulate = true);
 
     // ---- normalization ----------------------------------------------------------------------------------
 
@@ -37,10 +37,11 @@ public partial interface IKernels
     /// With x̂ = (x − μ)·rstd and m = (channels/groups)·spatial, per (n, g):
     /// dx += rstd·(γ·dy − (1/m)·Σ γ·dy − x̂·(1/m)·Σ γ·dy·x̂) (sums over the group);
     /// dγ[c] += Σ_{n,s} dy·x̂; dβ[c] += Σ_{n,s} dy. Any of dx, dGamma, dBeta may be null (not wanted).
+    /// Without <paramref name="accumulateDx"/> dx is overwritten (=, not read); dγ and dβ always accumulate.
     /// </summary>
     void GroupNormBackward(int batch, int channels, int spatial, int groups,
         DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer mean, DeviceBuffer rstd, DeviceBuffer dy,
-        DeviceBuffer? dx, DeviceBuffer? dGamma, DeviceBuffer? dBeta);
+        DeviceBuffer? dx, DeviceBuffer? dGamma, DeviceBuffer? dBeta, bool accumulateDx = true);
 
     /// <summary>
     /// Batch normalization (Ioffe &amp; Szegedy 2015, Alg. 1) of x [batch, channels, spatial] per channel.

@@ -98,6 +98,13 @@ public class LayerKernelTests
                     scale[k] += Math.Abs(g);
                 }
         Approx.Close(dxExpected, hk.Read(dx), 1e-6, 0, $"upsample backward {planes}x{h}x{w}", scale);
+
+        // Without accumulate dx is written, never read: a NaN-poisoned dx (with a tail that must stay NaN) gets Σ dy alone.
+        const int tail = 3;
+        var dxNew = hk.Poisoned(planes * h * w + tail);
+        hk.K.UpsampleNearest2xBackward(planes, h, w, hk.Upload(dy), dxNew, accumulate: false);
+        double[] written = [.. dxExpected.Select((v, k) => v - dx0[k]), .. Enumerable.Repeat(double.NaN, tail)];
+        Approx.Close(written, hk.Read(dxNew), 1e-6, 0, $"upsample backward overwrite {planes}x{h}x{w}", [.. scale, .. new double[tail]]);
     }
 
     // ---- GroupNorm ----------------------------------------------------------------------------------------
@@ -187,6 +194,15 @@ public class LayerKernelTests
         Approx.Close(dx, hk.Read(dxBuf), 1e-5, dxAtol, "group norm dx");
         Approx.Close(dg, hk.Read(dgBuf), 1e-5, 0, "group norm dgamma", dgScale);
         Approx.Close(db, hk.Read(dbBuf), 1e-5, 0, "group norm dbeta", dbScale);
+
+        // Without accumulateDx: dx is written from a NaN-poisoned buffer (the tail past the end stays NaN); dγ, dβ still add.
+        const int tail = 3;
+        var dxNew = hk.Poisoned(n + tail);
+        var (dg1, db1) = (hk.Upload(dg0), hk.Upload(db0));
+        hk.K.GroupNormBackward(batch, channels, spatial, groups, xBuf, gBuf, meanBuf, rstdBuf, hk.Upload(dy), dxNew, dg1, db1, accumulateDx: false);
+        Approx.Close([.. dx.Select((v, i) => v - dx0[i]), .. Enumerable.Repeat(double.NaN, tail)], hk.Read(dxNew), 1e-5, dxAtol, "group norm dx overwrite");
+        Approx.Close(dg, hk.Read(dg1), 1e-5, 0, "group norm dgamma (dx overwritten)", dgScale);
+        Approx.Close(db, hk.Read(db1), 1e-5, 0, "group norm dbeta (dx overwritten)", dbScale);
 
         // Null outputs are skipped: only dγ wanted.
         hk.K.GroupNormBackward(batch, channels, spatial, groups, xBuf, gBuf, meanBuf, rstdBuf, hk.Upload(dy), null, dgBuf, null);

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace GpuGen.Backends.Cpu;
@@ -20,9 +21,10 @@ public sealed unsafe partial class CpuKernels
         CpuParallel.For(blocks, job, Math.Max(1, CpuParallel.Cheap / Math.Max(1, (long)cg * spatial)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void GroupNormBackward(int batch, int channels, int spatial, int groups,
         DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer mean, DeviceBuffer rstd, DeviceBuffer dy,
-        DeviceBuffer? dx, DeviceBuffer? dGamma, DeviceBuffer? dBeta)
+        DeviceBuffer? dx, DeviceBuffer? dGamma, DeviceBuffer? dBeta, bool accumulateDx = true)
     {
         int cg = GroupSize(batch, channels, spatial, groups);
         long n = (long)batch * channels * spatial, blocks = (long)batch * groups;
@@ -33,7 +35,7 @@ public sealed unsafe partial class CpuKernels
         try
         {
             var job = new GroupNormBackwardJob(F(x, n, nameof(x)), Opt(gamma, channels, nameof(gamma)), F(mean, blocks, nameof(mean)),
-                F(rstd, blocks, nameof(rstd)), F(dy, n, nameof(dy)), Opt(dx, n, nameof(dx)), sums, groups, cg, spatial);
+                F(rstd, blocks, nameof(rstd)), F(dy, n, nameof(dy)), Opt(dx, n, nameof(dx)), sums, groups, cg, spatial, accumulateDx);
             float* dg = Opt(dGamma, channels, nameof(dGamma)), db = Opt(dBeta, channels, nameof(dBeta));
             CpuParallel.For(blocks, job, Math.Max(1, CpuParallel.Cheap / Math.Max(1, (long)cg * spatial)));
             for (int c = 0; c < channels; c++)
@@ -109,6 +111,7 @@ public sealed unsafe partial class CpuKernels
     private static double CenteredSquares(float* x, int n, float c) =>
         Simd.Wide ? CenteredSquares<V512>(x, n, c) : CenteredSquares<V256>(x, n, c);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double CenteredSquares<T>(float* x, int n, float c) where T : unmanaged, IVec<T>
     {
         T acc = T.Splat(0f), vc = T.Splat(c);
@@ -127,6 +130,7 @@ public sealed unsafe partial class CpuKernels
     private static double CenteredDot(float* g, float* x, int n, float c) =>
         Simd.Wide ? CenteredDot<V512>(g, x, n, c) : CenteredDot<V256>(g, x, n, c);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double CenteredDot<T>(float* g, float* x, int n, float c) where T : unmanaged, IVec<T>
     {
         T acc = T.Splat(0f), vc = T.Splat(c);
@@ -137,6 +141,7 @@ public sealed unsafe partial class CpuKernels
         return s;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Lanes<T>(T v) where T : unmanaged, IVec<T>
     {
         float* lanes = stackalloc float[16];
@@ -153,6 +158,7 @@ public sealed unsafe partial class CpuKernels
         NormalizeBody<S1>(i, n, x, y, c, s, t);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int NormalizeBody<T>(int i, int n, float* x, float* y, float c, float s, float t) where T : unmanaged, IVec<T>
     {
         T vc = T.Splat(c), vs = T.Splat(s), vt = T.Splat(t);
@@ -160,18 +166,23 @@ public sealed unsafe partial class CpuKernels
         return i;
     }
 
-    /// <summary>dx += s·dy + u·(x − c) + v over one row: the normalization backward after its sums.</summary>
-    private static void NormalizeBackward(float* dy, float* x, float* dx, int n, float c, float s, float u, float v)
+    /// <summary>dx += s·dy + u·(x − c) + v over one row: the normalization backward after its sums (= without accumulate).</summary>
+    private static void NormalizeBackward(float* dy, float* x, float* dx, int n, float c, float s, float u, float v, bool accumulate = true)
     {
-        int i = Simd.Wide ? NormalizeBackwardBody<V512>(0, n, dy, x, dx, c, s, u, v) : NormalizeBackwardBody<V256>(0, n, dy, x, dx, c, s, u, v);
-        NormalizeBackwardBody<S1>(i, n, dy, x, dx, c, s, u, v);
+        int i = Simd.Wide ? NormalizeBackwardBody<V512>(0, n, dy, x, dx, c, s, u, v, accumulate) : NormalizeBackwardBody<V256>(0, n, dy, x, dx, c, s, u, v, accumulate);
+        NormalizeBackwardBody<S1>(i, n, dy, x, dx, c, s, u, v, accumulate);
     }
 
-    private static int NormalizeBackwardBody<T>(int i, int n, float* dy, float* x, float* dx, float c, float s, float u, float v) where T : unmanaged, IVec<T>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int NormalizeBackwardBody<T>(int i, int n, float* dy, float* x, float* dx, float c, float s, float u, float v, bool accumulate) where T : unmanaged, IVec<T>
     {
         T vc = T.Splat(c), vs = T.Splat(s), vu = T.Splat(u), vv = T.Splat(v);
-        for (; i <= n - T.Count; i += T.Count)
-            T.MulAdd(vs, T.Load(dy + i), T.MulAdd(vu, T.Load(x + i) - vc, vv + T.Load(dx + i))).Store(dx + i);
+        if (accumulate)
+            for (; i <= n - T.Count; i += T.Count)
+                T.MulAdd(vs, T.Load(dy + i), T.MulAdd(vu, T.Load(x + i) - vc, vv + T.Load(dx + i))).Store(dx + i);
+        else
+            for (; i <= n - T.Count; i += T.Count)
+                T.MulAdd(vs, T.Load(dy + i), T.MulAdd(vu, T.Load(x + i) - vc, vv)).Store(dx + i);
         return i;
     }
 
@@ -179,6 +190,7 @@ public sealed unsafe partial class CpuKernels
     private readonly struct GroupNormJob(float* x, float* gamma, float* beta, float* y, float* mean, float* rstd,
         int groups, int cg, int spatial, float eps) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             double m = (double)cg * spatial;
@@ -212,8 +224,9 @@ public sealed unsafe partial class CpuKernels
     /// dx += rstd·γₖ·dy − rstd·A/m − (x − μ)·rstd²·B/m.
     /// </summary>
     private readonly struct GroupNormBackwardJob(float* x, float* gamma, float* mean, float* rstd, float* dy, float* dx,
-        double* sums, int groups, int cg, int spatial) : IRangeKernel
+        double* sums, int groups, int cg, int spatial, bool accumulate) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             double m = (double)cg * spatial;
@@ -239,7 +252,7 @@ public sealed unsafe partial class CpuKernels
                 {
                     long o = (t * cg + k) * spatial;
                     float g = gamma == null ? 1f : gamma[c0 + k];
-                    NormalizeBackward(dy + o, x + o, dx + o, spatial, mu, g * r, u, v);
+                    NormalizeBackward(dy + o, x + o, dx + o, spatial, mu, g * r, u, v, accumulate);
                 }
             }
         }
@@ -249,6 +262,7 @@ public sealed unsafe partial class CpuKernels
     private readonly struct BatchNormJob(float* x, float* gamma, float* beta, float* runningMean, float* runningVar,
         float* y, float* mean, float* rstd, int batch, int channels, int spatial, bool training, float momentum, float eps) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             double count = (double)batch * spatial;
@@ -295,6 +309,7 @@ public sealed unsafe partial class CpuKernels
     private readonly struct BatchNormBackwardJob(float* x, float* gamma, float* mean, float* rstd, float* dy, float* dx,
         float* dGamma, float* dBeta, int batch, int channels, int spatial, bool training) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             double count = (double)batch * spatial;

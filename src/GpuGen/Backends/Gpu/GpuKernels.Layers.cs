@@ -42,7 +42,7 @@ internal sealed partial class GpuKernels
         Launch(Layers, "upsample_nearest2x", LaunchGrid.Planar(width, rows, Cols2d, Rows2d), a);
     }
 
-    public void UpsampleNearest2xBackward(int planes, int height, int width, DeviceBuffer dy, DeviceBuffer dx)
+    public void UpsampleNearest2xBackward(int planes, int height, int width, DeviceBuffer dy, DeviceBuffer dx, bool accumulate = true)
     {
         long rows = PlaneRows(planes, height, width, height);
         if (rows == 0 || width == 0) return;
@@ -53,6 +53,7 @@ internal sealed partial class GpuKernels
         a.Int(width);
         a.Buffer(dy);
         a.Buffer(dx);
+        a.Bool(accumulate);
         Launch(Layers, "upsample_nearest2x_backward", LaunchGrid.Planar(width, rows, Cols2d, Rows2d), a);
     }
 
@@ -85,7 +86,7 @@ internal sealed partial class GpuKernels
 
     public void GroupNormBackward(int batch, int channels, int spatial, int groups,
         DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer mean, DeviceBuffer rstd, DeviceBuffer dy,
-        DeviceBuffer? dx, DeviceBuffer? dGamma, DeviceBuffer? dBeta)
+        DeviceBuffer? dx, DeviceBuffer? dGamma, DeviceBuffer? dBeta, bool accumulateDx = true)
     {
         int cg = GroupSize(batch, channels, spatial, groups);
         long blocks = (long)batch * groups;
@@ -112,6 +113,7 @@ internal sealed partial class GpuKernels
             a.Buffer(rstd);
             a.Buffer(dy);
             a.Buffer(dx);
+            a.Bool(accumulateDx);
             Launch(Layers, "group_norm_backward_data", LaunchGrid.Groups(blocks, group), a);
         }
         if (dGamma is not null || dBeta is not null)
