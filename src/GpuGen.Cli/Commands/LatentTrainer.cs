@@ -107,6 +107,13 @@ internal abstract class LatentTrainer : IDisposable
                 if (r.GetResult(option) is { Implicit: false })
                     throw new CliError($"{option.Name} applies to image data only, not to the 2-D toy '{spec}'");
         }
+        string arch = r.GetValue(o.FlowArch)!;
+        bool conv = arch == FlowConfig.Conv;
+        if (conv && (toy || kind != FlowConfig.RealNvp))
+            throw new CliError($"--arch conv is RealNVP's multi-scale architecture for images, not for {kind} on {spec}");
+        foreach (Option option in conv ? new Option[] { o.Layers, o.HiddenLayers, o.Mask } : [o.Scales, o.Blocks])
+            if (r.GetResult(option) is { Implicit: false })
+                throw new CliError($"{option.Name} does not apply to --arch {arch}");
         var data = toy ? null : OpenData(spec);
         Flow run;
         if (resumeFrom is not null)
@@ -124,9 +131,9 @@ internal abstract class LatentTrainer : IDisposable
             var config = toy
                 ? FlowConfig.Toy(kind, spec, r.GetValue(o.Layers), r.GetValue(o.Hidden) ?? 64, r.GetValue(o.HiddenLayers),
                     r.GetValue(o.LearningRate) ?? 1e-3f, r.GetValue(o.Batch) ?? 512, r.GetValue(o.Seed), r.GetValue(o.ActNorm))
-                : new FlowConfig(kind, spec, data!.Channels, data.Height, data.Width, r.GetValue(o.Layers), r.GetValue(o.Hidden) ?? 512,
+                : new FlowConfig(kind, spec, data!.Channels, data.Height, data.Width, r.GetValue(o.Layers), r.GetValue(o.Hidden) ?? (conv ? 64 : 512),
                     r.GetValue(o.HiddenLayers), r.GetValue(o.Mask)!, r.GetValue(o.ActNorm), r.GetValue(o.Alpha),
-                    r.GetValue(o.LearningRate) ?? 1e-4f, r.GetValue(o.Batch) ?? 128, r.GetValue(o.Seed));
+                    r.GetValue(o.LearningRate) ?? 1e-4f, r.GetValue(o.Batch) ?? 128, r.GetValue(o.Seed), arch, r.GetValue(o.Scales), r.GetValue(o.Blocks));
             run = Checked(() => GpuGen.Models.Flows.Flow.Create(dev, config, data));
         }
         float temperature = r.GetValue(o.Temperature) ?? (toy ? 1f : 0.8f);

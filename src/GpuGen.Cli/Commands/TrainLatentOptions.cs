@@ -48,8 +48,11 @@ internal sealed class TrainLatentOptions
     public Option<float> GaussianStd { get; } = new("--sigma") { Description = "Gaussian likelihood: the decoder's fixed σ", DefaultValueFactory = _ => 0.1f };
 
     // ---- NICE / RealNVP ----
-    public Option<int> Layers { get; } = new("--layers") { Description = "coupling layers", DefaultValueFactory = _ => 8 };
-    public Option<int?> Hidden { get; } = new("--hidden") { Description = "width of the coupling nets (default 512 for images, 64 for 2-D toys)" };
+    public Option<string> FlowArch { get; } = Choice("--arch", "images, realnvp: mlp (coupling MLPs on flattened images) or conv (RealNVP's multi-scale conv architecture)", FlowConfig.Mlp, [.. FlowConfig.Archs]);
+    public Option<int> Scales { get; } = new("--scales") { Description = "--arch conv: scales (each but the last: 3 checkerboard couplings, squeeze, 3 channel couplings, factor out half)", DefaultValueFactory = _ => 2 };
+    public Option<int> Blocks { get; } = new("--blocks") { Description = "--arch conv: residual blocks in each coupling's conv net", DefaultValueFactory = _ => 2 };
+    public Option<int> Layers { get; } = new("--layers") { Description = "coupling layers (--arch mlp)", DefaultValueFactory = _ => 8 };
+    public Option<int?> Hidden { get; } = new("--hidden") { Description = "width of the coupling nets (default 512 for images, 64 for 2-D toys; --arch conv: filters, default 64)" };
     public Option<int> HiddenLayers { get; } = new("--hidden-layers") { Description = "hidden layers of each coupling net", DefaultValueFactory = _ => 2 };
     public Option<string> Mask { get; } = Choice("--mask", "images: checkerboard or channel masks, alternating", "checkerboard", [.. CouplingMasks.Kinds]);
     public Option<bool> ActNorm { get; } = new("--actnorm") { Description = "ActNorm (data-initialized scale and bias) after each coupling" };
@@ -57,7 +60,7 @@ internal sealed class TrainLatentOptions
     public Option<float?> Temperature { get; } = new("--temperature", "-t") { Description = "flows: temperature of the pictures' samples (default 1 for 2-D toys, 0.8 for images)" };
 
     public IEnumerable<Option> Options() => IsFlow
-        ? [Data, Steps, Seed, Output, Batch, LearningRate, Every, SampleEvery, Samples, Resume, Force, MaxSeconds, Device, Json, Layers, Hidden, HiddenLayers, Mask, ActNorm, Alpha, Temperature]
+        ? [Data, Steps, Seed, Output, Batch, LearningRate, Every, SampleEvery, Samples, Resume, Force, MaxSeconds, Device, Json, FlowArch, Scales, Blocks, Layers, Hidden, HiddenLayers, Mask, ActNorm, Alpha, Temperature]
         : [Data, Steps, Seed, Output, Batch, LearningRate, Every, SampleEvery, Samples, Resume, Force, MaxSeconds, Device, Json, Arch, Latent, Likelihood, GaussianStd];
 
     /// <summary>The checkpoint to continue, or null for a fresh run; errors when --resume names nothing that exists.</summary>

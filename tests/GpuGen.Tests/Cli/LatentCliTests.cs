@@ -108,6 +108,39 @@ public class LatentCliTests : IDisposable
     }
 
     [Fact]
+    public void RealNvpConv_TrainResumeSampleAndEval()
+    {
+        WriteIdx("train", 32, 5);
+        WriteIdx("t10k", 16, 6);
+        var train = Gpugen("train", "realnvp", "--arch", "conv", "--scales", "2", "--blocks", "1", "--hidden", "8", "--actnorm",
+            "--data", "idx:bars", "--steps", "3", "--batch", "8", "--samples", "4", "--out", "conv", "--json");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        Assert.Equal("bits/dim", Json(train).GetProperty("loss_unit").GetString());
+        // Resume reads the architecture from the checkpoint, not from the (default mlp) options.
+        var resumed = Gpugen("train", "realnvp", "--data", "idx:bars", "--steps", "5", "--samples", "4", "--out", "conv", "--resume", "--json");
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Equal(5, Json(resumed).GetProperty("steps").GetInt32());
+
+        var sample = Gpugen("sample", "conv/model.safetensors", "--n", "5", "--temperature", "0.7", "--npy", "c.npy", "--json");
+        Assert.True(sample.ExitCode == 0, sample.ToString());
+        var values = Npy.ReadFloat32(Path.Combine(dir, "c.npy"), out var shape);
+        Assert.Equal([5, 1, 8, 8], shape);
+        Assert.All(values, v => Assert.True(v >= 0 && v <= 1, $"sample value {v} outside [0, 1]"));
+
+        var eval = Gpugen("eval", "conv/model.safetensors", "--json");
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        double bpd = Json(eval).GetProperty("test_bits_per_dim").GetDouble();
+        Assert.True(bpd > 0 && double.IsFinite(bpd), $"test bits/dim {bpd}");   // after 5 steps with ActNorm fitted to one batch of 8, far from converged
+
+        var badLayers = Gpugen("train", "realnvp", "--arch", "conv", "--layers", "4", "--data", "idx:bars", "--out", "x");
+        Assert.Equal(2, badLayers.ExitCode);
+        Assert.Contains("--layers", badLayers.Stderr);
+        var badScales = Gpugen("train", "realnvp", "--arch", "conv", "--scales", "5", "--data", "idx:bars", "--out", "x");
+        Assert.Equal(2, badScales.ExitCode);
+        Assert.Contains("multiples of 16", badScales.Stderr);
+    }
+
+    [Fact]
     public void Nice_OnImages_ReportsBitsPerDim_AndVaeRejectsToys()
     {
         WriteIdx("train", 32, 3);

@@ -41,24 +41,24 @@ public class ConvFlowTests(ITestOutputHelper output)
         try
         {
             Run(rows + channels, [RandomInput(rng, rows, channels, side, side)],
-            t =>
-            {
-                var squeeze = new Squeeze(t[0].Device, channels);
-                made.Add(squeeze);
-                return squeeze.Forward(t[0]);
-            },
-            v =>
-            {
-                var y = new double[v[0].Length];
-                for (int n = 0; n < rows; n++)
-                    for (int c = 0; c < channels; c++)
-                        for (int a = 0; a < 2; a++)
-                            for (int b = 0; b < 2; b++)
-                                for (int i = 0; i < half; i++)
-                                    for (int j = 0; j < half; j++)
-                                        y[(((n * channels + c) * 4 + 2 * a + b) * half + i) * half + j] = v[0][((n * channels + c) * side + 2 * i + a) * side + 2 * j + b];
-                return y;
-            });
+                t =>
+                {
+                    var squeeze = new Squeeze(t[0].Device, channels);
+                    made.Add(squeeze);
+                    return squeeze.Forward(t[0]);
+                },
+                v =>
+                {
+                    var y = new double[v[0].Length];
+                    for (int n = 0; n < rows; n++)
+                        for (int c = 0; c < channels; c++)
+                            for (int a = 0; a < 2; a++)
+                                for (int b = 0; b < 2; b++)
+                                    for (int i = 0; i < half; i++)
+                                        for (int j = 0; j < half; j++)
+                                            y[(((n * channels + c) * 4 + 2 * a + b) * half + i) * half + j] = v[0][((n * channels + c) * side + 2 * i + a) * side + 2 * j + b];
+                    return y;
+                });
         }
         finally
         {
