@@ -118,9 +118,10 @@ GG_INLINE void norm_stats(GG_GLOBAL const float* x, int m, int spatial, gg_i64 s
 
 // ---- GroupNorm (x [batch, channels, spatial], block t = n·groups + g is contiguous) ------------------------
 
-/// One work-group per block t: mean[t], rstd[t], then y = (x − μ)·(γ·rstd) + β over the block.
+/// One work-group per block t: mean[t], rstd[t], then y = (x − μ)·(γ·rstd) + β over the block (y·σ(y) with silu).
 GG_KERNEL void group_norm_forward(int groups, int cg, int spatial, float eps, GG_GLOBAL const float* x,
-    GG_GLOBAL const float* gamma, GG_GLOBAL const float* beta, GG_GLOBAL float* y, GG_GLOBAL float* mean, GG_GLOBAL float* rstd)
+    GG_GLOBAL const float* gamma, GG_GLOBAL const float* beta, GG_GLOBAL float* y, GG_GLOBAL float* mean, GG_GLOBAL float* rstd,
+    int silu)
 {
     GG_LOCAL float p[REDUCE_WG];
     GG_LOCAL float q[REDUCE_WG];
@@ -138,7 +139,8 @@ GG_KERNEL void group_norm_forward(int groups, int cg, int spatial, float eps, GG
     {
         int c = c0 + e / spatial;
         float s = gamma ? gamma[c] * r : r, b = beta ? beta[c] : 0.0f;
-        y[base + e] = gg_fma(x[base + e] - mu, s, b);
+        float v = gg_fma(x[base + e] - mu, s, b);
+        y[base + e] = silu ? v * gg_sigmoid(v) : v;
     }
 }
 

@@ -97,6 +97,23 @@ public static partial class Ops
     }
 
     /// <summary>
+    /// SiLU(GroupNorm(x)), the norm–activation pair of a diffusion ResBlock. When no gradient is recorded
+    /// (sampling) it is one kernel pass that never writes the normalised x; otherwise the two ops.
+    /// </summary>
+    public static Tensor GroupNormSilu(Tensor x, int groups, Tensor? gamma, Tensor? beta, float eps = 1e-5f)
+    {
+        if (Recording(x, gamma, beta) is not null) return Silu(GroupNorm(x, groups, gamma, beta, eps));
+        var (batch, channels, spatial) = Channels(x, gamma, beta, "GroupNorm");
+        if (groups <= 0 || channels % groups != 0)
+            throw ShapeError("GroupNorm", $"{groups} groups do not divide the {channels} channels of {x.Describe()}");
+        var y = Tensor.Empty(x.Device, x.Dims);
+        using var mean = Tensor.Empty(x.Device, [batch, groups]);
+        using var rstd = Tensor.Empty(x.Device, [batch, groups]);
+        K(x).GroupNormForward(batch, channels, spatial, groups, eps, x.Buffer, gamma?.Buffer, beta?.Buffer, y.Buffer, mean.Buffer, rstd.Buffer, silu: true);
+        return y;
+    }
+
+    /// <summary>
     /// Batch normalization (Ioffe &amp; Szegedy 2015) of x [N,C,…] per channel, like torch's BatchNorm2d.
     /// Training: batch statistics, and the running ones (long-lived [C] tensors, updated in place when
     /// given) move by <paramref name="momentum"/> towards the batch mean and unbiased variance.

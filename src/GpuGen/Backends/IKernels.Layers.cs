@@ -28,10 +28,12 @@ public partial interface IKernels
     /// Group normalization (Wu &amp; He 2018, eq. 1–3) of x [batch, channels, spatial], channels split into
     /// groups of channels/groups: over each (n, g), μ and σ² (biased) of its (channels/groups)·spatial
     /// elements, y = (x − μ)·rstd·γ[c] + β[c] with rstd = 1/√(σ² + eps). mean and rstd [batch, groups] are
-    /// saved for the backward. gamma and beta [channels] may be null (γ = 1, β = 0).
+    /// saved for the backward. gamma and beta [channels] may be null (γ = 1, β = 0). With
+    /// <paramref name="silu"/> the result is SiLU(y) = y·σ(y) instead (GroupNorm → SiLU of a diffusion
+    /// ResBlock in one pass, for inference: y itself is not kept).
     /// </summary>
     void GroupNormForward(int batch, int channels, int spatial, int groups, float eps,
-        DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer? beta, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer rstd);
+        DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer? beta, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer rstd, bool silu = false);
 
     /// <summary>
     /// With x̂ = (x − μ)·rstd and m = (channels/groups)·spatial, per (n, g):

@@ -159,6 +159,14 @@ public class LayerKernelTests
         Approx.Close(rstd, hk.Read(rstdBuf), 2e-6, 0, "group rstd");
         Approx.Close(y, hk.Read(yBuf), 5e-6, 5e-6, "group norm y");
 
+        // With silu: y·σ(y) from the same statistics, into a poisoned buffer whose tail must stay NaN.
+        const int siluTail = 3;
+        var (aBuf, mean2, rstd2) = (hk.Poisoned(n + siluTail), hk.Poisoned(batch * groups), hk.Poisoned(batch * groups));
+        hk.K.GroupNormForward(batch, channels, spatial, groups, 1e-5f, xBuf, gBuf, beta is null ? null : hk.Upload(beta), aBuf, mean2, rstd2, silu: true);
+        double[] activated = [.. y.Select(v => v / (1 + Math.Exp(-v))), .. Enumerable.Repeat(double.NaN, siluTail)];
+        Approx.Close(activated, hk.Read(aBuf), 1e-5, 5e-6, "group norm silu");
+        Approx.Close(rstd, hk.Read(rstd2), 2e-6, 0, "group rstd (silu)");
+
         // Backward onto random initial gradients: dx = rstd·(γdy − mean(γdy) − x̂·mean(γdy·x̂)) per block.
         var dy = TestData.Normal(seed + 3, n);
         var (dx0, dg0, db0) = (TestData.Uniform(seed + 4, n), TestData.Uniform(seed + 5, channels), TestData.Uniform(seed + 6, channels));

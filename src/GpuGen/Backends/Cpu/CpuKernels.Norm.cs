@@ -11,13 +11,13 @@ namespace GpuGen.Backends.Cpu;
 public sealed unsafe partial class CpuKernels
 {
     public void GroupNormForward(int batch, int channels, int spatial, int groups, float eps,
-        DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer? beta, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer rstd)
+        DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer? beta, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer rstd, bool silu = false)
     {
         int cg = GroupSize(batch, channels, spatial, groups);
         long n = (long)batch * channels * spatial, blocks = (long)batch * groups;
         if (blocks == 0) return;
         var job = new GroupNormJob(F(x, n, nameof(x)), Opt(gamma, channels, nameof(gamma)), Opt(beta, channels, nameof(beta)),
-            F(y, n, nameof(y)), F(mean, blocks, nameof(mean)), F(rstd, blocks, nameof(rstd)), groups, cg, spatial, eps);
+            F(y, n, nameof(y)), F(mean, blocks, nameof(mean)), F(rstd, blocks, nameof(rstd)), groups, cg, spatial, eps, silu);
         CpuParallel.For(blocks, job, Math.Max(1, CpuParallel.Cheap / Math.Max(1, (long)cg * spatial)));
     }
 
@@ -151,18 +151,19 @@ public sealed unsafe partial class CpuKernels
         return s;
     }
 
-    /// <summary>y = (x − c)·s + t over one row.</summary>
-    private static void Normalize(float* x, float* y, int n, float c, float s, float t)
+    /// <summary>y = f((x − c)·s + t) over one row, f the identity or an activation fused into the pass.</summary>
+    private static void Normalize<TOp>(float* x, float* y, int n, float c, float s, float t) where TOp : IUnaryFn
     {
-        int i = Simd.Wide ? NormalizeBody<V512>(0, n, x, y, c, s, t) : NormalizeBody<V256>(0, n, x, y, c, s, t);
-        NormalizeBody<S1>(i, n, x, y, c, s, t);
+        int i = Simd.Wide ? NormalizeBody<V512, TOp>(0, n, x, y, c, s, t) : NormalizeBody<V256, TOp>(0, n, x, y, c, s, t);
+        NormalizeBody<S1, TOp>(i, n, x, y, c, s, t);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int NormalizeBody<T>(int i, int n, float* x, float* y, float c, float s, float t) where T : unmanaged, IVec<T>
+    private static int NormalizeBody<T, TOp>(int i, int n, float* x, float* y, float c, float s, float t)
+        where T : unmanaged, IVec<T> where TOp : IUnaryFn
     {
         T vc = T.Splat(c), vs = T.Splat(s), vt = T.Splat(t);
-        for (; i <= n - T.Count; i += T.Count) T.MulAdd(T.Load(x + i) - vc, vs, vt).Store(y + i);
+        for (; i <= n - T.Count; i += T.Count) TOp.F(T.MulAdd(T.Load(x + i) - vc, vs, vt), vt).Store(y + i);
         return i;
     }
 
@@ -188,7 +189,7 @@ public sealed unsafe partial class CpuKernels
 
     /// <summary>One (n, g) block per index: block t starts at t·cg·spatial (sample n, channels g·cg …).</summary>
     private readonly struct GroupNormJob(float* x, float* gamma, float* beta, float* y, float* mean, float* rstd,
-        int groups, int cg, int spatial, float eps) : IRangeKernel
+        int groups, int cg, int spatial, float eps, bool silu) : IRangeKernel
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
@@ -213,7 +214,8 @@ public sealed unsafe partial class CpuKernels
                 {
                     float g = gamma == null ? 1f : gamma[c0 + k], b = beta == null ? 0f : beta[c0 + k];
                     long o = (t * cg + k) * spatial;
-                    Normalize(x + o, y + o, spatial, muF, g * r, b);
+                    if (silu) Normalize<SiluFn>(x + o, y + o, spatial, muF, g * r, b);
+                    else Normalize<IdentityFn>(x + o, y + o, spatial, muF, g * r, b);
                 }
             }
         }
@@ -296,7 +298,7 @@ public sealed unsafe partial class CpuKernels
                 for (int s = 0; s < batch; s++)
                 {
                     long o = s * stride + c * spatial;
-                    Normalize(x + o, y + o, spatial, muF, g * r, b);
+                    Normalize<IdentityFn>(x + o, y + o, spatial, muF, g * r, b);
                 }
             }
         }

@@ -58,7 +58,7 @@ internal sealed partial class GpuKernels
     }
 
     public void GroupNormForward(int batch, int channels, int spatial, int groups, float eps,
-        DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer? beta, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer rstd)
+        DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer? beta, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer rstd, bool silu = false)
     {
         int cg = GroupSize(batch, channels, spatial, groups);
         long blocks = (long)batch * groups;
@@ -81,6 +81,7 @@ internal sealed partial class GpuKernels
         a.Buffer(y);
         a.Buffer(mean);
         a.Buffer(rstd);
+        a.Bool(silu);
         Launch(Layers, "group_norm_forward", LaunchGrid.Groups(blocks, group), a);
     }
 
