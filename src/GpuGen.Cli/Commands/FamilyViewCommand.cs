@@ -196,6 +196,7 @@ internal static class FamilyViewCommand
                 Console.WriteLine(json.Add("frames", report.Frames).Add("seconds", report.Seconds).Add("frames_per_s", report.FramesPerSecond)
                     .Add("sampling_steps", report.SamplingSteps).Add("sampling_steps_per_s", report.SamplingStepsPerSecond)
                     .Add("sampling_steps_per_wall_s", report.SamplingStepsPerWallSecond).Add("frames_dropped", report.FramesDropped)
+                    .Add("states_posted", report.StatesPosted).Add("states_shown", report.StatesShown).Add("render_frames_per_s", report.RenderCapacity)
                     .Add("headless", headless is not null).Add("frames_written", report.FramesWritten.Count)
                     .Add("contact_sheet", report.ContactSheet).Add("screenshot", report.Screenshot).Add("gl", report.GlRenderer).Add("device", device));
         }
