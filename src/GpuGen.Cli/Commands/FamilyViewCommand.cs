@@ -80,15 +80,18 @@ internal static class FamilyViewCommand
 
     private const string Keys = "keys: space pause, → step, r new endpoints, +/− speed, s save, esc quit";
 
-    /// <summary>VAE: an 8×8 grid over latent dims 0 and 1 (side √n); CVAE: one row per class (n/classes columns), or n images of --class walking.</summary>
+    /// <summary>VAE: an 8×8 grid (side √n) over the two latent dims that move the decoded image most; CVAE: one row per class (n/classes columns), or n images of --class walking.</summary>
     internal static LatentViewSpec VaeSpec(Vae model, int? n, int classIndex, int? steps)
     {
         var c = model.Config;
         var layout = !c.Conditional ? (c.Latent >= 2 ? LatentLayout.Grid : LatentLayout.Walks) : classIndex >= 0 ? LatentLayout.Walks : LatentLayout.ClassRows;
         int count = n ?? 64;
+        var (dim1, dim2) = layout == LatentLayout.Grid ? LatentDims.MostInfluential(model.DecodePrior, c.Latent) : (0, 1);
         return new LatentViewSpec
         {
             Decode = model.DecodePrior,
+            Dim1 = dim1,
+            Dim2 = dim2,
             Model = c.Family,
             Latent = c.Latent,
             Channels = c.Channels,

@@ -71,7 +71,7 @@ public sealed class FlowScene : IChainScene<FlowFrame>, IDisposable
     public void Draw(Renderer r, RectF area, double fps, ViewerState? state)
     {
         var body = SceneHeader.Draw(r, area, Title, frame?.StepsPerSecond ?? 0, "layers", fps, state);
-        var (top, infoArea) = body.SplitTop(Math.Max(0, body.H - 6 * r.Font.LineHeight - 2 * Panel.TitleHeight));
+        var (top, infoArea) = body.SplitTop(Math.Max(0, body.H - 5 * r.Font.LineHeight - 2 * Panel.TitleHeight));
         var (left, right) = top.SplitLeft(0.5f);
         var l = new RectF(left.X, left.Y, left.W - 4, left.H - 4);
         var rr = new RectF(right.X, right.Y, right.W, right.H - 4);
@@ -99,7 +99,8 @@ public sealed class FlowScene : IChainScene<FlowFrame>, IDisposable
         [
             string.Create(c, $"inverse layer {f.StepsDone} / {f.StepCount}   temperature T = {f.Temperature:0.##}   seed {f.Seed}"),
             string.Create(c, $"{config.Kind}: {config.Layers} {(config.Kind == FlowConfig.Nice ? "additive" : "affine")} couplings, {what}"),
-            string.Create(c, $"speed {state?.SpeedText ?? "max"}   ~space pause   → one layer   r new z   +/− speed   s save   esc quit"),
+            string.Create(c, $"speed {state?.SpeedText ?? "max"}"),
+            "~space pause   → one layer   r new z   +/− speed   s save PNG   esc quit",
         ];
     }
 

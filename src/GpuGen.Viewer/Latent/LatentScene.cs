@@ -69,7 +69,7 @@ public sealed class LatentScene : IChainScene<LatentFrame>, IDisposable
 
     private static string GridTitle(LatentViewSpec s) => s.Layout switch
     {
-        LatentLayout.Grid => string.Create(CultureInfo.InvariantCulture, $"z{s.Dim1} → (columns), z{s.Dim2} ↑ (rows) over ±{s.Extent}; other dims walking"),
+        LatentLayout.Grid => string.Create(CultureInfo.InvariantCulture, $"z{s.Dim1} → (columns), z{s.Dim2} ↑ (rows) over −{s.Extent} … {s.Extent}; other dims walking"),
         LatentLayout.ClassRows => $"one row per class (0 … {s.Classes - 1}); columns: one z path, shared",
         _ => "each image: z walking on a great circle",
     };

@@ -109,6 +109,28 @@ public sealed class FamilyViewerTests
         Assert.Equal(frames[0].Z, frames[^1].Z, new FloatTolerance(1e-5f)); // one whole turn
     }
 
+    [Fact]
+    public void LatentGridPicksTheDimsTheDecoderUses()
+    {
+        var rng = new System.Random(System.Random.Shared.Next());
+        int latent = 6, strong = rng.Next(latent), weak = (strong + 1 + rng.Next(latent - 1)) % latent;
+        // A decoder of 3 "pixels" that reads only two dims, one twice as strongly as the other.
+        float[] Decode(float[] z, int[]? labels)
+        {
+            Assert.Null(labels);
+            int n = z.Length / latent;
+            var x = new float[n * 3];
+            for (int i = 0; i < n; i++)
+            {
+                x[i * 3] = 2 * z[i * latent + strong];
+                x[i * 3 + 1] = z[i * latent + weak];
+                x[i * 3 + 2] = 0.5f;
+            }
+            return x;
+        }
+        Assert.Equal((strong, weak), LatentDims.MostInfluential(Decode, latent));
+    }
+
     [HeadlessFact]
     public void CvaeClassRowsShareOneLatentPath()
     {
