@@ -32,6 +32,6 @@ public sealed class GroupNorm : Module, ILayer
 
     public Tensor Forward(Tensor x) => Ops.GroupNorm(x, Groups, Weight, Bias, Eps);
 
-    /// <summary>SiLU(Forward(x)), one kernel pass when no gradient is recorded (see <see cref="Ops.GroupNormSilu"/>).</summary>
+    /// <summary>SiLU(Forward(x)) in one kernel pass (see <see cref="Ops.GroupNormSilu"/>).</summary>
     public Tensor ForwardSilu(Tensor x) => Ops.GroupNormSilu(x, Groups, Weight, Bias, Eps);
 }

@@ -87,8 +87,8 @@ public class LayerGradientTests
     }
 
     /// <summary>
-    /// SiLU(GroupNorm(x)): recorded, it is the two ops (finite differences); without gradients, the
-    /// fused kernel pass, checked against the same float64 reference on every backend.
+    /// SiLU(GroupNorm(x)) in one pass: recorded, its fused backward by finite differences (γ, β and x);
+    /// without gradients (nothing recorded), the forward against the same float64 reference on every backend.
     /// </summary>
     [Theory]
     [InlineData(2, 6, 3, 4, 3)]

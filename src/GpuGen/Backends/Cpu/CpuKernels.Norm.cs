@@ -24,7 +24,7 @@ public sealed unsafe partial class CpuKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void GroupNormBackward(int batch, int channels, int spatial, int groups,
         DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer mean, DeviceBuffer rstd, DeviceBuffer dy,
-        DeviceBuffer? dx, DeviceBuffer? dGamma, DeviceBuffer? dBeta, bool accumulateDx = true)
+        DeviceBuffer? dx, DeviceBuffer? dGamma, DeviceBuffer? dBeta, bool accumulateDx = true, bool silu = false, DeviceBuffer? beta = null)
     {
         int cg = GroupSize(batch, channels, spatial, groups);
         long n = (long)batch * channels * spatial, blocks = (long)batch * groups;
@@ -35,7 +35,8 @@ public sealed unsafe partial class CpuKernels
         try
         {
             var job = new GroupNormBackwardJob(F(x, n, nameof(x)), Opt(gamma, channels, nameof(gamma)), F(mean, blocks, nameof(mean)),
-                F(rstd, blocks, nameof(rstd)), F(dy, n, nameof(dy)), Opt(dx, n, nameof(dx)), sums, groups, cg, spatial, accumulateDx);
+                F(rstd, blocks, nameof(rstd)), F(dy, n, nameof(dy)), Opt(dx, n, nameof(dx)), sums, groups, cg, spatial, accumulateDx,
+                silu, silu ? Opt(beta, channels, nameof(beta)) : null);
             float* dg = Opt(dGamma, channels, nameof(dGamma)), db = Opt(dBeta, channels, nameof(dBeta));
             CpuParallel.For(blocks, job, Math.Max(1, CpuParallel.Cheap / Math.Max(1, (long)cg * spatial)));
             for (int c = 0; c < channels; c++)
@@ -167,6 +168,25 @@ public sealed unsafe partial class CpuKernels
         return i;
     }
 
+    /// <summary>d = da·SiLU′(y) with y = (x − c)·s + t over one row: the gradient through a fused SiLU.</summary>
+    private static void SiluGradient(float* da, float* x, float* d, int n, float c, float s, float t)
+    {
+        int i = Simd.Wide ? SiluGradientBody<V512>(0, n, da, x, d, c, s, t) : SiluGradientBody<V256>(0, n, da, x, d, c, s, t);
+        SiluGradientBody<S1>(i, n, da, x, d, c, s, t);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int SiluGradientBody<T>(int i, int n, float* da, float* x, float* d, float c, float s, float t) where T : unmanaged, IVec<T>
+    {
+        T vc = T.Splat(c), vs = T.Splat(s), vt = T.Splat(t);
+        for (; i <= n - T.Count; i += T.Count)
+        {
+            T y = T.MulAdd(T.Load(x + i) - vc, vs, vt);
+            (SiluFn.D(y, y, vt) * T.Load(da + i)).Store(d + i);
+        }
+        return i;
+    }
+
     /// <summary>dx += s·dy + u·(x − c) + v over one row: the normalization backward after its sums (= without accumulate).</summary>
     private static void NormalizeBackward(float* dy, float* x, float* dx, int n, float c, float s, float u, float v, bool accumulate = true)
     {
@@ -225,22 +245,40 @@ public sealed unsafe partial class CpuKernels
     /// Per (n, g) block: aₖ = Σ dy, bₖ = Σ dy·x̂ per channel k (saved for dγ, dβ), A = Σ γₖaₖ, B = Σ γₖbₖ;
     /// dx += rstd·γₖ·dy − rstd·A/m − (x − μ)·rstd²·B/m.
     /// </summary>
+    /// <remarks>
+    /// With silu, dy is the gradient of SiLU(y) and the block's dL/dy = dy·SiLU′(y) is formed first in a
+    /// per-thread scratch (y recomputed from x, μ, rstd, γ, β), so y need not be kept from the forward.
+    /// </remarks>
     private readonly struct GroupNormBackwardJob(float* x, float* gamma, float* mean, float* rstd, float* dy, float* dx,
-        double* sums, int groups, int cg, int spatial, bool accumulate) : IRangeKernel
+        double* sums, int groups, int cg, int spatial, bool accumulate, bool silu, float* beta) : IRangeKernel
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             double m = (double)cg * spatial;
+            float* scratch = silu ? ConvScratch.Get((long)cg * spatial) : null;
             for (long t = start; t < end; t++)
             {
                 float mu = mean[t], r = rstd[t];
                 int c0 = (int)(t % groups) * cg;
+                // dL/dy of the block: dy itself, or dy·SiLU′(y) in the scratch (rows at k·spatial).
+                float* dyBlock = dy + t * cg * spatial;
+                if (silu)
+                {
+                    for (int k = 0; k < cg; k++)
+                    {
+                        long o = (t * cg + k) * spatial;
+                        float g = gamma == null ? 1f : gamma[c0 + k], b = beta == null ? 0f : beta[c0 + k];
+                        SiluGradient(dy + o, x + o, scratch + (long)k * spatial, spatial, mu, g * r, b);
+                    }
+                    dyBlock = scratch;
+                }
                 double bigA = 0, bigB = 0;
                 for (int k = 0; k < cg; k++)
                 {
                     long o = (t * cg + k) * spatial;
-                    double a = RowSum(dy + o, spatial), b = r * CenteredDot(dy + o, x + o, spatial, mu);
+                    float* dyRow = dyBlock + (long)k * spatial;
+                    double a = RowSum(dyRow, spatial), b = r * CenteredDot(dyRow, x + o, spatial, mu);
                     // Block t is sample t / groups; its channel c0 + k sits at (t·cg + k) of the [batch·channels] partials.
                     sums[2 * (t * cg + k)] = a;
                     sums[2 * (t * cg + k) + 1] = b;
@@ -254,7 +292,7 @@ public sealed unsafe partial class CpuKernels
                 {
                     long o = (t * cg + k) * spatial;
                     float g = gamma == null ? 1f : gamma[c0 + k];
-                    NormalizeBackward(dy + o, x + o, dx + o, spatial, mu, g * r, u, v, accumulate);
+                    NormalizeBackward(dyBlock + (long)k * spatial, x + o, dx + o, spatial, mu, g * r, u, v, accumulate);
                 }
             }
         }
