@@ -97,6 +97,34 @@ public static partial class Ops
     }
 
     /// <summary>
+    /// SiLU(GroupNorm(x)), the norm–activation pair of a diffusion ResBlock, as one kernel pass that never
+    /// writes the normalised x. Backward: GroupNorm's, with dy·SiLU′(y) for dy (y recomputed in the same
+    /// pass), so neither SiLU's input nor its gradient is ever stored.
+    /// </summary>
+    public static Tensor GroupNormSilu(Tensor x, int groups, Tensor? gamma, Tensor? beta, float eps = 1e-5f)
+    {
+        var (batch, channels, spatial) = Channels(x, gamma, beta, "GroupNorm");
+        if (groups <= 0 || channels % groups != 0)
+            throw ShapeError("GroupNorm", $"{groups} groups do not divide the {channels} channels of {x.Describe()}");
+        var y = Tensor.Empty(x.Device, x.Dims);
+        var mean = Tensor.Empty(x.Device, [batch, groups]);
+        var rstd = Tensor.Empty(x.Device, [batch, groups]);
+        var k = K(x);
+        k.GroupNormForward(batch, channels, spatial, groups, eps, x.Buffer, gamma?.Buffer, beta?.Buffer, y.Buffer, mean.Buffer, rstd.Buffer, silu: true);
+        var scope = Recording(x, gamma, beta);
+        if (scope is null) return Discard(y, mean, rstd);
+        return Record(scope, y, dy =>
+        {
+            bool overwrite = false;
+            var dx = x.RequiresGrad ? x.GradToWrite(out overwrite) : null;
+            k.GroupNormBackward(batch, channels, spatial, groups, x.Buffer, gamma?.Buffer, mean.Buffer, rstd.Buffer,
+                dy.Buffer, dx?.Buffer,
+                gamma is { RequiresGrad: true } ? gamma.EnsureGrad().Buffer : null,
+                beta is { RequiresGrad: true } ? beta.EnsureGrad().Buffer : null, accumulateDx: !overwrite, silu: true, beta: beta?.Buffer);
+        });
+    }
+
+    /// <summary>
     /// Batch normalization (Ioffe &amp; Szegedy 2015) of x [N,C,…] per channel, like torch's BatchNorm2d.
     /// Training: batch statistics, and the running ones (long-lived [C] tensors, updated in place when
     /// given) move by <paramref name="momentum"/> towards the batch mean and unbiased variance.

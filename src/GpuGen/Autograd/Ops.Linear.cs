@@ -34,10 +34,17 @@ public static partial class Ops
                 var dx = x.GradToWrite(out bool overwrite);
                 k.Gemm(new GemmArgs(false, false, n, inF, outF, 1f, overwrite ? 0f : 1f, outF, inF, inF), dy.Buffer, w.Buffer, dx.Buffer);
             }
+            // Parameter gradients zeroed lazily by the optimizer are written here too (β = 0), not filled and added to.
             if (w.RequiresGrad)
-                k.Gemm(new GemmArgs(true, false, outF, inF, n, 1f, 1f, outF, inF, inF), dy.Buffer, x.Buffer, w.EnsureGrad().Buffer);
+            {
+                var dw = w.GradToWrite(out bool overwrite);
+                k.Gemm(new GemmArgs(true, false, outF, inF, n, 1f, overwrite ? 0f : 1f, outF, inF, inF), dy.Buffer, x.Buffer, dw.Buffer);
+            }
             if (b is { RequiresGrad: true })
-                k.ReduceSum(1, n, outF, dy.Buffer, b.EnsureGrad().Buffer, 1f, accumulate: true);
+            {
+                var db = b.GradToWrite(out bool overwrite);
+                k.ReduceSum(1, n, outF, dy.Buffer, db.Buffer, 1f, accumulate: !overwrite);
+            }
         });
     }
 

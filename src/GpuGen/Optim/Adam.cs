@@ -51,9 +51,10 @@ public class Adam : IDisposable
     /// <summary>v, one per parameter, for checkpoints.</summary>
     public IReadOnlyList<Tensor> SecondMoments { get; }
 
+    /// <summary>Zeroes every gradient (lazily: the first backward write stores instead of adding; see <see cref="Tensor.ZeroGradLazily"/>).</summary>
     public void ZeroGrad()
     {
-        foreach (var p in parameters) p.Device.Kernels.Fill(p.Length, 0f, p.Grad!.Storage);
+        foreach (var p in parameters) p.ZeroGradLazily();
     }
 
     public void Step()

@@ -103,7 +103,7 @@ internal static unsafe partial class CpuGemm
         first = second = v;
         int rowStep = !IsNarrow(v) ? 4 : v.Ak == 1 ? 4 : 64;
         int nSlivers = (v.N + Nr - 1) / Nr;
-        if (v.M >= 2 * rowStep && (v.M >= 2 * Mr || nSlivers < 2))
+        if (v.M >= 2 * rowStep && (v.M >= 2 * Mr || nSlivers < 2) && !PacksLessSplitByN(v, nSlivers))
         {
             int m0 = Math.Min(v.M, (v.M / 2 + rowStep / 2) / rowStep * rowStep);
             first.M = m0;
@@ -123,6 +123,18 @@ internal static unsafe partial class CpuGemm
         }
         return false;
     }
+
+    /// <summary>
+    /// Whether cutting N packs less than cutting M: each half of an M cut packs all of B (K·N floats) when
+    /// B cannot be read in place (a transposed B, as in a Linear layer's forward x·wᵀ), while each half
+    /// of an N cut packs its half of B and all of A (M·K). With M &lt; N the N cut copies less: for
+    /// the 128-row batches of realnvp_mlp_step it halves the transposed packing of the 784×512 weights.
+    /// </summary>
+    private static bool PacksLessSplitByN(in View v, int nSlivers) =>
+        SplitByNForPackedB && !IsNarrow(v) && nSlivers >= 8 && v.M < v.N && v.Bj != 1;
+
+    /// <summary>Tunable (settable by benchmarks): whether <see cref="PacksLessSplitByN"/> may choose an N cut.</summary>
+    internal static bool SplitByNForPackedB = true;
 
     /// <summary>
     /// Solves Cᵀ = op(B)ᵀ·op(A)ᵀ instead when N is ragged and M is not: the micro-kernel computes 32

@@ -11,20 +11,20 @@ namespace GpuGen.Backends.Cpu;
 public sealed unsafe partial class CpuKernels
 {
     public void GroupNormForward(int batch, int channels, int spatial, int groups, float eps,
-        DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer? beta, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer rstd)
+        DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer? beta, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer rstd, bool silu = false)
     {
         int cg = GroupSize(batch, channels, spatial, groups);
         long n = (long)batch * channels * spatial, blocks = (long)batch * groups;
         if (blocks == 0) return;
         var job = new GroupNormJob(F(x, n, nameof(x)), Opt(gamma, channels, nameof(gamma)), Opt(beta, channels, nameof(beta)),
-            F(y, n, nameof(y)), F(mean, blocks, nameof(mean)), F(rstd, blocks, nameof(rstd)), groups, cg, spatial, eps);
+            F(y, n, nameof(y)), F(mean, blocks, nameof(mean)), F(rstd, blocks, nameof(rstd)), groups, cg, spatial, eps, silu);
         CpuParallel.For(blocks, job, Math.Max(1, CpuParallel.Cheap / Math.Max(1, (long)cg * spatial)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void GroupNormBackward(int batch, int channels, int spatial, int groups,
         DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer mean, DeviceBuffer rstd, DeviceBuffer dy,
-        DeviceBuffer? dx, DeviceBuffer? dGamma, DeviceBuffer? dBeta, bool accumulateDx = true)
+        DeviceBuffer? dx, DeviceBuffer? dGamma, DeviceBuffer? dBeta, bool accumulateDx = true, bool silu = false, DeviceBuffer? beta = null)
     {
         int cg = GroupSize(batch, channels, spatial, groups);
         long n = (long)batch * channels * spatial, blocks = (long)batch * groups;
@@ -35,7 +35,8 @@ public sealed unsafe partial class CpuKernels
         try
         {
             var job = new GroupNormBackwardJob(F(x, n, nameof(x)), Opt(gamma, channels, nameof(gamma)), F(mean, blocks, nameof(mean)),
-                F(rstd, blocks, nameof(rstd)), F(dy, n, nameof(dy)), Opt(dx, n, nameof(dx)), sums, groups, cg, spatial, accumulateDx);
+                F(rstd, blocks, nameof(rstd)), F(dy, n, nameof(dy)), Opt(dx, n, nameof(dx)), sums, groups, cg, spatial, accumulateDx,
+                silu, silu ? Opt(beta, channels, nameof(beta)) : null);
             float* dg = Opt(dGamma, channels, nameof(dGamma)), db = Opt(dBeta, channels, nameof(dBeta));
             CpuParallel.For(blocks, job, Math.Max(1, CpuParallel.Cheap / Math.Max(1, (long)cg * spatial)));
             for (int c = 0; c < channels; c++)
@@ -151,18 +152,38 @@ public sealed unsafe partial class CpuKernels
         return s;
     }
 
-    /// <summary>y = (x − c)·s + t over one row.</summary>
-    private static void Normalize(float* x, float* y, int n, float c, float s, float t)
+    /// <summary>y = f((x − c)·s + t) over one row, f the identity or an activation fused into the pass.</summary>
+    private static void Normalize<TOp>(float* x, float* y, int n, float c, float s, float t) where TOp : IUnaryFn
     {
-        int i = Simd.Wide ? NormalizeBody<V512>(0, n, x, y, c, s, t) : NormalizeBody<V256>(0, n, x, y, c, s, t);
-        NormalizeBody<S1>(i, n, x, y, c, s, t);
+        int i = Simd.Wide ? NormalizeBody<V512, TOp>(0, n, x, y, c, s, t) : NormalizeBody<V256, TOp>(0, n, x, y, c, s, t);
+        NormalizeBody<S1, TOp>(i, n, x, y, c, s, t);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int NormalizeBody<T>(int i, int n, float* x, float* y, float c, float s, float t) where T : unmanaged, IVec<T>
+    private static int NormalizeBody<T, TOp>(int i, int n, float* x, float* y, float c, float s, float t)
+        where T : unmanaged, IVec<T> where TOp : IUnaryFn
     {
         T vc = T.Splat(c), vs = T.Splat(s), vt = T.Splat(t);
-        for (; i <= n - T.Count; i += T.Count) T.MulAdd(T.Load(x + i) - vc, vs, vt).Store(y + i);
+        for (; i <= n - T.Count; i += T.Count) TOp.F(T.MulAdd(T.Load(x + i) - vc, vs, vt), vt).Store(y + i);
+        return i;
+    }
+
+    /// <summary>d = da·SiLU′(y) with y = (x − c)·s + t over one row: the gradient through a fused SiLU.</summary>
+    private static void SiluGradient(float* da, float* x, float* d, int n, float c, float s, float t)
+    {
+        int i = Simd.Wide ? SiluGradientBody<V512>(0, n, da, x, d, c, s, t) : SiluGradientBody<V256>(0, n, da, x, d, c, s, t);
+        SiluGradientBody<S1>(i, n, da, x, d, c, s, t);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int SiluGradientBody<T>(int i, int n, float* da, float* x, float* d, float c, float s, float t) where T : unmanaged, IVec<T>
+    {
+        T vc = T.Splat(c), vs = T.Splat(s), vt = T.Splat(t);
+        for (; i <= n - T.Count; i += T.Count)
+        {
+            T y = T.MulAdd(T.Load(x + i) - vc, vs, vt);
+            (SiluFn.D(y, y, vt) * T.Load(da + i)).Store(d + i);
+        }
         return i;
     }
 
@@ -188,7 +209,7 @@ public sealed unsafe partial class CpuKernels
 
     /// <summary>One (n, g) block per index: block t starts at t·cg·spatial (sample n, channels g·cg …).</summary>
     private readonly struct GroupNormJob(float* x, float* gamma, float* beta, float* y, float* mean, float* rstd,
-        int groups, int cg, int spatial, float eps) : IRangeKernel
+        int groups, int cg, int spatial, float eps, bool silu) : IRangeKernel
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
@@ -213,7 +234,8 @@ public sealed unsafe partial class CpuKernels
                 {
                     float g = gamma == null ? 1f : gamma[c0 + k], b = beta == null ? 0f : beta[c0 + k];
                     long o = (t * cg + k) * spatial;
-                    Normalize(x + o, y + o, spatial, muF, g * r, b);
+                    if (silu) Normalize<SiluFn>(x + o, y + o, spatial, muF, g * r, b);
+                    else Normalize<IdentityFn>(x + o, y + o, spatial, muF, g * r, b);
                 }
             }
         }
@@ -223,22 +245,40 @@ public sealed unsafe partial class CpuKernels
     /// Per (n, g) block: aₖ = Σ dy, bₖ = Σ dy·x̂ per channel k (saved for dγ, dβ), A = Σ γₖaₖ, B = Σ γₖbₖ;
     /// dx += rstd·γₖ·dy − rstd·A/m − (x − μ)·rstd²·B/m.
     /// </summary>
+    /// <remarks>
+    /// With silu, dy is the gradient of SiLU(y) and the block's dL/dy = dy·SiLU′(y) is formed first in a
+    /// per-thread scratch (y recomputed from x, μ, rstd, γ, β), so y need not be kept from the forward.
+    /// </remarks>
     private readonly struct GroupNormBackwardJob(float* x, float* gamma, float* mean, float* rstd, float* dy, float* dx,
-        double* sums, int groups, int cg, int spatial, bool accumulate) : IRangeKernel
+        double* sums, int groups, int cg, int spatial, bool accumulate, bool silu, float* beta) : IRangeKernel
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             double m = (double)cg * spatial;
+            float* scratch = silu ? ConvScratch.Get((long)cg * spatial) : null;
             for (long t = start; t < end; t++)
             {
                 float mu = mean[t], r = rstd[t];
                 int c0 = (int)(t % groups) * cg;
+                // dL/dy of the block: dy itself, or dy·SiLU′(y) in the scratch (rows at k·spatial).
+                float* dyBlock = dy + t * cg * spatial;
+                if (silu)
+                {
+                    for (int k = 0; k < cg; k++)
+                    {
+                        long o = (t * cg + k) * spatial;
+                        float g = gamma == null ? 1f : gamma[c0 + k], b = beta == null ? 0f : beta[c0 + k];
+                        SiluGradient(dy + o, x + o, scratch + (long)k * spatial, spatial, mu, g * r, b);
+                    }
+                    dyBlock = scratch;
+                }
                 double bigA = 0, bigB = 0;
                 for (int k = 0; k < cg; k++)
                 {
                     long o = (t * cg + k) * spatial;
-                    double a = RowSum(dy + o, spatial), b = r * CenteredDot(dy + o, x + o, spatial, mu);
+                    float* dyRow = dyBlock + (long)k * spatial;
+                    double a = RowSum(dyRow, spatial), b = r * CenteredDot(dyRow, x + o, spatial, mu);
                     // Block t is sample t / groups; its channel c0 + k sits at (t·cg + k) of the [batch·channels] partials.
                     sums[2 * (t * cg + k)] = a;
                     sums[2 * (t * cg + k) + 1] = b;
@@ -252,7 +292,7 @@ public sealed unsafe partial class CpuKernels
                 {
                     long o = (t * cg + k) * spatial;
                     float g = gamma == null ? 1f : gamma[c0 + k];
-                    NormalizeBackward(dy + o, x + o, dx + o, spatial, mu, g * r, u, v, accumulate);
+                    NormalizeBackward(dyBlock + (long)k * spatial, x + o, dx + o, spatial, mu, g * r, u, v, accumulate);
                 }
             }
         }
@@ -296,7 +336,7 @@ public sealed unsafe partial class CpuKernels
                 for (int s = 0; s < batch; s++)
                 {
                     long o = s * stride + c * spatial;
-                    Normalize(x + o, y + o, spatial, muF, g * r, b);
+                    Normalize<IdentityFn>(x + o, y + o, spatial, muF, g * r, b);
                 }
             }
         }

@@ -58,7 +58,7 @@ internal sealed partial class GpuKernels
     }
 
     public void GroupNormForward(int batch, int channels, int spatial, int groups, float eps,
-        DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer? beta, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer rstd)
+        DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer? beta, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer rstd, bool silu = false)
     {
         int cg = GroupSize(batch, channels, spatial, groups);
         long blocks = (long)batch * groups;
@@ -81,12 +81,13 @@ internal sealed partial class GpuKernels
         a.Buffer(y);
         a.Buffer(mean);
         a.Buffer(rstd);
+        a.Bool(silu);
         Launch(Layers, "group_norm_forward", LaunchGrid.Groups(blocks, group), a);
     }
 
     public void GroupNormBackward(int batch, int channels, int spatial, int groups,
         DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer mean, DeviceBuffer rstd, DeviceBuffer dy,
-        DeviceBuffer? dx, DeviceBuffer? dGamma, DeviceBuffer? dBeta, bool accumulateDx = true)
+        DeviceBuffer? dx, DeviceBuffer? dGamma, DeviceBuffer? dBeta, bool accumulateDx = true, bool silu = false, DeviceBuffer? beta = null)
     {
         int cg = GroupSize(batch, channels, spatial, groups);
         long blocks = (long)batch * groups;
@@ -100,6 +101,8 @@ internal sealed partial class GpuKernels
         Optional(dx, n, nameof(dx));
         Optional(dGamma, channels, nameof(dGamma));
         Optional(dBeta, channels, nameof(dBeta));
+        if (silu) Optional(beta, channels, nameof(beta));
+        else beta = null;
         if (dx is not null)
         {
             // One work-group per (n, g) block: its two sums, then dx over the block.
@@ -114,6 +117,8 @@ internal sealed partial class GpuKernels
             a.Buffer(dy);
             a.Buffer(dx);
             a.Bool(accumulateDx);
+            a.Bool(silu);
+            a.Buffer(beta);
             Launch(Layers, "group_norm_backward_data", LaunchGrid.Groups(blocks, group), a);
         }
         if (dGamma is not null || dBeta is not null)
@@ -130,6 +135,9 @@ internal sealed partial class GpuKernels
             a.Buffer(dy);
             a.Buffer(dGamma);
             a.Buffer(dBeta);
+            a.Bool(silu);
+            a.Buffer(silu ? gamma : null);
+            a.Buffer(beta);
             Launch(Layers, "group_norm_backward_affine", LaunchGrid.Groups(channels, group), a);
         }
     }
