@@ -106,12 +106,14 @@ GG_KERNEL void unary(int op, int n, GG_GLOBAL const float* x, GG_GLOBAL float* y
 
 // Ops whose derivative does not read y are launched with y = x (the stream is then never read).
 GG_KERNEL void unary_backward(int op, int n, GG_GLOBAL const float* x, GG_GLOBAL const float* y,
-    GG_GLOBAL const float* dy, GG_GLOBAL float* dx, float p)
+    GG_GLOBAL const float* dy, GG_GLOBAL float* dx, float p, int accumulate)
 {
     int i = GG_GLOBAL_ID(0);
     if (i >= n) return;
     float yi = (op == OP_TANH || op == OP_SIGMOID || op == OP_EXP) ? y[i] : 0.0f;
-    dx[i] = gg_fma(unary_d(op, x[i], yi, p), dy[i], dx[i]);
+    float d = unary_d(op, x[i], yi, p);
+    // Without accumulate dx is written, never read: a fresh gradient buffer holds garbage.
+    dx[i] = accumulate ? gg_fma(d, dy[i], dx[i]) : d * dy[i];
 }
 
 /// y[r,c] = a[r,c] op b[broadcast]; broadcast 0 none, 1 row (b[c]), 2 column (b[r]), 3 scalar (b[0]).

@@ -32,8 +32,11 @@ public partial interface IKernels
     /// <summary>y = f(x) (or y += f(x) when accumulate) over n elements; param is LeakyReLU's slope or Scale's factor.</summary>
     void Unary(UnaryOp op, long n, DeviceBuffer x, DeviceBuffer y, float param = 0f, bool accumulate = false);
 
-    /// <summary>dx += f'(x)·dy; y = f(x) is passed too because some derivatives are cheaper from it (σ, tanh, exp).</summary>
-    void UnaryBackward(UnaryOp op, long n, DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, float param = 0f);
+    /// <summary>
+    /// dx += f'(x)·dy, or dx = f'(x)·dy without reading dx when not <paramref name="accumulate"/> (a fresh
+    /// gradient needs no zero fill); y = f(x) is passed too because some derivatives are cheaper from it (σ, tanh, exp).
+    /// </summary>
+    void UnaryBackward(UnaryOp op, long n, DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, float param = 0f, bool accumulate = true);
 
     /// <summary>y[r,c] = a[r,c] op b[broadcast(r,c)] (or += when accumulate), a and y [rows, cols].</summary>
     void Binary(BinaryOp op, int rows, int cols, DeviceBuffer a, DeviceBuffer b, Broadcast broadcast, DeviceBuffer y, bool accumulate = false);

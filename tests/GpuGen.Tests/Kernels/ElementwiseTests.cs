@@ -36,7 +36,7 @@ public class ElementwiseTests
     [DeviceData("cpu", Member = nameof(UnaryCases))]
     [DeviceData("opencl:0", Member = nameof(UnaryCases))]
     [DeviceData("cuda:0", Member = nameof(UnaryCases))]
-    public void UnaryBackwardMatchesReference(string device, UnaryOp op, int n, bool unused)
+    public void UnaryBackwardMatchesReference(string device, UnaryOp op, int n, bool accumulate)
     {
         using var h = new KernelHarness(TestBackends.Get(device));
         float p = op == UnaryOp.LeakyRelu ? 0.2f : -1.7f;
@@ -44,11 +44,11 @@ public class ElementwiseTests
         var y = Array.ConvertAll(x, v => (float)Reference.Unary(op, v, p));
         var dy = TestData.Normal(4, n);
         var dx0 = TestData.Normal(5, n);
-        var dx = h.Upload(dx0);
-        h.K.UnaryBackward(op, n, h.Upload(x), h.Upload(y), h.Upload(dy), dx, p);
+        var dx = accumulate ? h.Upload(dx0) : h.Poisoned(n);   // written, not added to: poison must not leak through
+        h.K.UnaryBackward(op, n, h.Upload(x), h.Upload(y), h.Upload(dy), dx, p, accumulate);
         var expected = new double[n];
-        for (int i = 0; i < n; i++) expected[i] = dx0[i] + Reference.Derivative(op, x[i], p) * dy[i];
-        Approx.Close(expected, h.Read(dx), 1e-5, 2e-6, $"d{op} n={n}");
+        for (int i = 0; i < n; i++) expected[i] = (accumulate ? dx0[i] : 0) + Reference.Derivative(op, x[i], p) * dy[i];
+        Approx.Close(expected, h.Read(dx), 1e-5, 2e-6, $"d{op} n={n} acc={accumulate}");
     }
 
     [Fact]

@@ -25,10 +25,10 @@ public sealed unsafe partial class CpuKernels
         CpuParallel.For(n, new UnaryJob(op, F(x, n, nameof(x)), F(y, n, nameof(y)), param, accumulate));
     }
 
-    public void UnaryBackward(UnaryOp op, long n, DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, float param = 0f)
+    public void UnaryBackward(UnaryOp op, long n, DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, float param = 0f, bool accumulate = true)
     {
         NonNegative(n, nameof(n));
-        CpuParallel.For(n, new UnaryBackwardJob(op, F(x, n, nameof(x)), F(y, n, nameof(y)), F(dy, n, nameof(dy)), F(dx, n, nameof(dx)), param));
+        CpuParallel.For(n, new UnaryBackwardJob(op, F(x, n, nameof(x)), F(y, n, nameof(y)), F(dy, n, nameof(dy)), F(dx, n, nameof(dx)), param, accumulate));
     }
 
     public void Binary(BinaryOp op, int rows, int cols, DeviceBuffer a, DeviceBuffer b, Broadcast broadcast, DeviceBuffer y, bool accumulate = false)
@@ -159,7 +159,7 @@ public sealed unsafe partial class CpuKernels
     /// <summary>Elements per stack tile (4 KiB of floats, stays in L1).</summary>
     private const int Tile = 1024;
 
-    private readonly struct UnaryBackwardJob(UnaryOp op, float* x, float* y, float* dy, float* dx, float param) : IRangeKernel
+    private readonly struct UnaryBackwardJob(UnaryOp op, float* x, float* y, float* dy, float* dx, float param, bool accumulate) : IRangeKernel
     {
         public void Run(long start, long end)
         {
@@ -167,35 +167,39 @@ public sealed unsafe partial class CpuKernels
             long n = end - start;
             switch (op)
             {
-                case UnaryOp.Identity: Grad<IdentityFn>(xs, ys, dys, dxs, n, param); break;
-                case UnaryOp.Relu: Grad<ReluFn>(xs, ys, dys, dxs, n, param); break;
-                case UnaryOp.LeakyRelu: Grad<LeakyReluFn>(xs, ys, dys, dxs, n, param); break;
-                case UnaryOp.Silu: Grad<SiluFn>(xs, ys, dys, dxs, n, param); break;
-                case UnaryOp.Tanh: Grad<TanhFn>(xs, ys, dys, dxs, n, param); break;
-                case UnaryOp.Sigmoid: Grad<SigmoidFn>(xs, ys, dys, dxs, n, param); break;
-                case UnaryOp.Gelu: Grad<GeluFn>(xs, ys, dys, dxs, n, param); break;
-                case UnaryOp.Exp: Grad<ExpFn>(xs, ys, dys, dxs, n, param); break;
-                case UnaryOp.Log: Grad<LogFn>(xs, ys, dys, dxs, n, param); break;
-                case UnaryOp.Square: Grad<SquareFn>(xs, ys, dys, dxs, n, param); break;
-                case UnaryOp.Neg: Grad<NegFn>(xs, ys, dys, dxs, n, param); break;
-                case UnaryOp.Scale: Grad<ScaleFn>(xs, ys, dys, dxs, n, param); break;
+                case UnaryOp.Identity: Grad<IdentityFn>(xs, ys, dys, dxs, n, param, accumulate); break;
+                case UnaryOp.Relu: Grad<ReluFn>(xs, ys, dys, dxs, n, param, accumulate); break;
+                case UnaryOp.LeakyRelu: Grad<LeakyReluFn>(xs, ys, dys, dxs, n, param, accumulate); break;
+                case UnaryOp.Silu: Grad<SiluFn>(xs, ys, dys, dxs, n, param, accumulate); break;
+                case UnaryOp.Tanh: Grad<TanhFn>(xs, ys, dys, dxs, n, param, accumulate); break;
+                case UnaryOp.Sigmoid: Grad<SigmoidFn>(xs, ys, dys, dxs, n, param, accumulate); break;
+                case UnaryOp.Gelu: Grad<GeluFn>(xs, ys, dys, dxs, n, param, accumulate); break;
+                case UnaryOp.Exp: Grad<ExpFn>(xs, ys, dys, dxs, n, param, accumulate); break;
+                case UnaryOp.Log: Grad<LogFn>(xs, ys, dys, dxs, n, param, accumulate); break;
+                case UnaryOp.Square: Grad<SquareFn>(xs, ys, dys, dxs, n, param, accumulate); break;
+                case UnaryOp.Neg: Grad<NegFn>(xs, ys, dys, dxs, n, param, accumulate); break;
+                case UnaryOp.Scale: Grad<ScaleFn>(xs, ys, dys, dxs, n, param, accumulate); break;
                 default: throw new ArgumentOutOfRangeException(nameof(op), op, "unknown unary op");
             }
         }
     }
 
-    private static void Grad<TOp>(float* x, float* y, float* dy, float* dx, long n, float param) where TOp : IUnaryFn
+    private static void Grad<TOp>(float* x, float* y, float* dy, float* dx, long n, float param, bool accumulate) where TOp : IUnaryFn
     {
-        long i = Simd.Wide ? GradBody<V512, TOp>(0, n, x, y, dy, dx, param) : GradBody<V256, TOp>(0, n, x, y, dy, dx, param);
-        GradBody<S1, TOp>(i, n, x, y, dy, dx, param);
+        long i = Simd.Wide ? GradBody<V512, TOp>(0, n, x, y, dy, dx, param, accumulate) : GradBody<V256, TOp>(0, n, x, y, dy, dx, param, accumulate);
+        GradBody<S1, TOp>(i, n, x, y, dy, dx, param, accumulate);
     }
 
-    private static long GradBody<T, TOp>(long i, long n, float* x, float* y, float* dy, float* dx, float param)
+    private static long GradBody<T, TOp>(long i, long n, float* x, float* y, float* dy, float* dx, float param, bool accumulate)
         where T : unmanaged, IVec<T> where TOp : IUnaryFn
     {
         T p = T.Splat(param);
-        for (; i <= n - T.Count; i += T.Count)
-            T.MulAdd(TOp.D(T.Load(x + i), TOp.UsesOutput ? T.Load(y + i) : p, p), T.Load(dy + i), T.Load(dx + i)).Store(dx + i);
+        if (accumulate)
+            for (; i <= n - T.Count; i += T.Count)
+                T.MulAdd(TOp.D(T.Load(x + i), TOp.UsesOutput ? T.Load(y + i) : p, p), T.Load(dy + i), T.Load(dx + i)).Store(dx + i);
+        else
+            for (; i <= n - T.Count; i += T.Count)
+                (TOp.D(T.Load(x + i), TOp.UsesOutput ? T.Load(y + i) : p, p) * T.Load(dy + i)).Store(dx + i);
         return i;
     }
 

@@ -52,7 +52,7 @@ internal sealed partial class GpuKernels
         Launch(Elementwise, "unary", LaunchGrid.Linear(count, flat), a);
     }
 
-    public void UnaryBackward(UnaryOp op, long n, DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, float param = 0f)
+    public void UnaryBackward(UnaryOp op, long n, DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, float param = 0f, bool accumulate = true)
     {
         int count = Count(n, nameof(n));
         CheckOp(op);
@@ -69,6 +69,7 @@ internal sealed partial class GpuKernels
         a.Buffer(dy);
         a.Buffer(dx);
         a.Float(param);
+        a.Bool(accumulate);
         Launch(Elementwise, "unary_backward", LaunchGrid.Linear(count, flat), a);
     }
 
