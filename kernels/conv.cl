@@ -46,9 +46,10 @@ GG_KERNEL void conv2d_forward(CONV_GEOMETRY, GG_GLOBAL const float* x, GG_GLOBAL
     y[k] = sum;
 }
 
-/// dx[n, c, iy, ix] += Σ w[o, c − g·Cin/G, u, v]·dy[n, o, i, j] over the (o, u, v) whose tap lands on (iy, ix):
+/// dx[n, c, iy, ix] += (= without accumulate) Σ w[o, c − g·Cin/G, u, v]·dy[n, o, i, j] over the (o, u, v) whose tap lands on (iy, ix):
 /// i = (iy + ph − u·dh)/sh when that divides exactly and 0 ≤ i < outH (likewise j). Dim 0 over iy·W + ix, dim 1 over n·cin + c.
-GG_KERNEL void conv2d_backward_data(CONV_GEOMETRY, GG_GLOBAL const float* dy, GG_GLOBAL const float* w, GG_GLOBAL float* dx)
+GG_KERNEL void conv2d_backward_data(CONV_GEOMETRY, GG_GLOBAL const float* dy, GG_GLOBAL const float* w, GG_GLOBAL float* dx,
+    int accumulate)
 {
     int pix = GG_GLOBAL_ID(0), nc = GG_GLOBAL_ID(1);
     if (pix >= height * width || nc >= batch * cin) return;
@@ -72,7 +73,7 @@ GG_KERNEL void conv2d_backward_data(CONV_GEOMETRY, GG_GLOBAL const float* dy, GG
         }
     }
     gg_i64 k = (gg_i64)nc * height * width + pix;
-    dx[k] += sum;
+    dx[k] = accumulate ? dx[k] + sum : sum;
 }
 
 /// dw[o, c, u, v] += Σ_{n,i,j} dy[n, o, i, j]·x[n, g·Cin/G + c, i·sh − ph + u·dh, j·sw − pw + v·dw];

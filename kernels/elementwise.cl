@@ -104,6 +104,7 @@ GG_KERNEL void unary(int op, int n, GG_GLOBAL const float* x, GG_GLOBAL float* y
     y[i] = accumulate ? y[i] + v : v;
 }
 
+// dx += f'(x)·dy, or dx = f'(x)·dy without accumulate (dx is then not read: it may hold garbage).
 // Ops whose derivative does not read y are launched with y = x (the stream is then never read).
 GG_KERNEL void unary_backward(int op, int n, GG_GLOBAL const float* x, GG_GLOBAL const float* y,
     GG_GLOBAL const float* dy, GG_GLOBAL float* dx, float p, int accumulate)
@@ -112,7 +113,6 @@ GG_KERNEL void unary_backward(int op, int n, GG_GLOBAL const float* x, GG_GLOBAL
     if (i >= n) return;
     float yi = (op == OP_TANH || op == OP_SIGMOID || op == OP_EXP) ? y[i] : 0.0f;
     float d = unary_d(op, x[i], yi, p);
-    // Without accumulate dx is written, never read: a fresh gradient buffer holds garbage.
     dx[i] = accumulate ? gg_fma(d, dy[i], dx[i]) : d * dy[i];
 }
 

@@ -57,14 +57,16 @@ GG_KERNEL void upsample_nearest2x(int rows, int width, GG_GLOBAL const float* x,
     b[1] = v;
 }
 
-/// dx[i, j] += (dy[2i, 2j] + dy[2i, 2j+1]) + (dy[2i+1, 2j] + dy[2i+1, 2j+1]).
-GG_KERNEL void upsample_nearest2x_backward(int rows, int width, GG_GLOBAL const float* dy, GG_GLOBAL float* dx)
+/// dx[i, j] += (dy[2i, 2j] + dy[2i, 2j+1]) + (dy[2i+1, 2j] + dy[2i+1, 2j+1]) (= without accumulate: dx is not read).
+GG_KERNEL void upsample_nearest2x_backward(int rows, int width, GG_GLOBAL const float* dy, GG_GLOBAL float* dx, int accumulate)
 {
     int j = GG_GLOBAL_ID(0), r = GG_GLOBAL_ID(1);
     if (j >= width || r >= rows) return;
     GG_GLOBAL const float* a = dy + (gg_i64)r * 4 * width + 2 * j;
     GG_GLOBAL const float* b = a + 2 * width;
-    dx[(gg_i64)r * width + j] += (a[0] + a[1]) + (b[0] + b[1]);
+    gg_i64 k = (gg_i64)r * width + j;
+    float s = (a[0] + a[1]) + (b[0] + b[1]);
+    dx[k] = accumulate ? dx[k] + s : s;
 }
 
 // ---- work-group sums ------------------------------------------------------------------------------
@@ -116,9 +118,10 @@ GG_INLINE void norm_stats(GG_GLOBAL const float* x, int m, int spatial, gg_i64 s
 
 // ---- GroupNorm (x [batch, channels, spatial], block t = n·groups + g is contiguous) ------------------------
 
-/// One work-group per block t: mean[t], rstd[t], then y = (x − μ)·(γ·rstd) + β over the block.
+/// One work-group per block t: mean[t], rstd[t], then y = (x − μ)·(γ·rstd) + β over the block (y·σ(y) with silu).
 GG_KERNEL void group_norm_forward(int groups, int cg, int spatial, float eps, GG_GLOBAL const float* x,
-    GG_GLOBAL const float* gamma, GG_GLOBAL const float* beta, GG_GLOBAL float* y, GG_GLOBAL float* mean, GG_GLOBAL float* rstd)
+    GG_GLOBAL const float* gamma, GG_GLOBAL const float* beta, GG_GLOBAL float* y, GG_GLOBAL float* mean, GG_GLOBAL float* rstd,
+    int silu)
 {
     GG_LOCAL float p[REDUCE_WG];
     GG_LOCAL float q[REDUCE_WG];
@@ -136,14 +139,28 @@ GG_KERNEL void group_norm_forward(int groups, int cg, int spatial, float eps, GG
     {
         int c = c0 + e / spatial;
         float s = gamma ? gamma[c] * r : r, b = beta ? beta[c] : 0.0f;
-        y[base + e] = gg_fma(x[base + e] - mu, s, b);
+        float v = gg_fma(x[base + e] - mu, s, b);
+        y[base + e] = silu ? v * gg_sigmoid(v) : v;
     }
 }
 
+/// dL/dy at element i (channel c, statistics μ, r): dy[i], or with silu (the forward was SiLU(y)) dy[i]·SiLU′(y),
+/// y = (x − μ)·γ·r + β recomputed, SiLU′(y) = σ(y)(1 + y(1 − σ(y))).
+GG_INLINE float gn_dy(int silu, GG_GLOBAL const float* dy, GG_GLOBAL const float* x, GG_GLOBAL const float* gamma,
+    GG_GLOBAL const float* beta, gg_i64 i, int c, float mu, float r)
+{
+    float d = dy[i];
+    if (!silu) return d;
+    float y = gg_fma(x[i] - mu, gamma ? gamma[c] * r : r, beta ? beta[c] : 0.0f), s = gg_sigmoid(y);
+    return d * (s * gg_fma(y, 1.0f - s, 1.0f));
+}
+
 /// dx per block t: A = Σ γ·dy, B = rstd·Σ γ·dy·(x − μ) over the block, m its size;
-/// dx += (γ·rstd)·dy + u·(x − μ) + v with v = −rstd·A/m, u = −rstd²·B/m.
+/// dx += (γ·rstd)·dy + u·(x − μ) + v with v = −rstd·A/m, u = −rstd²·B/m (= without accumulate: dx is not read).
+/// dy is gn_dy's (through SiLU′ with silu).
 GG_KERNEL void group_norm_backward_data(int groups, int cg, int spatial, GG_GLOBAL const float* x, GG_GLOBAL const float* gamma,
-    GG_GLOBAL const float* mean, GG_GLOBAL const float* rstd, GG_GLOBAL const float* dy, GG_GLOBAL float* dx)
+    GG_GLOBAL const float* mean, GG_GLOBAL const float* rstd, GG_GLOBAL const float* dy, GG_GLOBAL float* dx, int accumulate,
+    int silu, GG_GLOBAL const float* beta)
 {
     GG_LOCAL float p[REDUCE_WG];
     GG_LOCAL float q[REDUCE_WG];
@@ -153,7 +170,7 @@ GG_KERNEL void group_norm_backward_data(int groups, int cg, int spatial, GG_GLOB
     float a = 0.0f, ac = 0.0f, b = 0.0f, bc = 0.0f;
     for (int e = lid; e < m; e += REDUCE_WG)
     {
-        float g = gamma ? gamma[c0 + e / spatial] : 1.0f, gdy = gg_mul_rn(g, dy[base + e]);
+        float g = gamma ? gamma[c0 + e / spatial] : 1.0f, gdy = gg_mul_rn(g, gn_dy(silu, dy, x, gamma, beta, base + e, c0 + e / spatial, mu, r));
         gg_kahan_add(&a, &ac, gdy);
         gg_kahan_add(&b, &bc, gg_mul_rn(gdy, x[base + e] - mu));
     }
@@ -166,13 +183,15 @@ GG_KERNEL void group_norm_backward_data(int groups, int cg, int spatial, GG_GLOB
     {
         float g = gamma ? gamma[c0 + e / spatial] : 1.0f;
         gg_i64 i = base + e;
-        dx[i] = gg_fma(g * r, dy[i], gg_fma(u, x[i] - mu, v + dx[i]));
+        dx[i] = gg_fma(g * r, gn_dy(silu, dy, x, gamma, beta, i, c0 + e / spatial, mu, r), gg_fma(u, x[i] - mu, accumulate ? v + dx[i] : v));
     }
 }
 
-/// One work-group per channel c: dγ[c] += Σ_{n,s} dy·(x − μ_t)·rstd_t, dβ[c] += Σ_{n,s} dy (t = n·groups + c/cg).
+/// One work-group per channel c: dγ[c] += Σ_{n,s} dy·(x − μ_t)·rstd_t, dβ[c] += Σ_{n,s} dy (t = n·groups + c/cg),
+/// dy being gn_dy's (through SiLU′ with silu).
 GG_KERNEL void group_norm_backward_affine(int batch, int channels, int spatial, int groups, GG_GLOBAL const float* x,
-    GG_GLOBAL const float* mean, GG_GLOBAL const float* rstd, GG_GLOBAL const float* dy, GG_GLOBAL float* dGamma, GG_GLOBAL float* dBeta)
+    GG_GLOBAL const float* mean, GG_GLOBAL const float* rstd, GG_GLOBAL const float* dy, GG_GLOBAL float* dGamma, GG_GLOBAL float* dBeta,
+    int silu, GG_GLOBAL const float* gamma, GG_GLOBAL const float* beta)
 {
     GG_LOCAL float p[REDUCE_WG];
     GG_LOCAL float q[REDUCE_WG];
@@ -183,8 +202,9 @@ GG_KERNEL void group_norm_backward_affine(int batch, int channels, int spatial, 
     {
         int n = e / spatial, t = n * groups + g;
         gg_i64 i = n * stride + (gg_i64)c * spatial + e % spatial;
-        gg_kahan_add(&a, &ac, dy[i]);
-        gg_kahan_add(&b, &bc, gg_mul_rn(gg_mul_rn(dy[i], x[i] - mean[t]), rstd[t]));
+        float d = gn_dy(silu, dy, x, gamma, beta, i, c, mean[t], rstd[t]);
+        gg_kahan_add(&a, &ac, d);
+        gg_kahan_add(&b, &bc, gg_mul_rn(gg_mul_rn(d, x[i] - mean[t]), rstd[t]));
     }
     p[lid] = a;
     q[lid] = b;

@@ -18,6 +18,18 @@ public sealed class JsonOut
 
     public JsonOut Add(string key, long value) => Field(key, w => w.WriteNumberValue(value));
 
+    /// <summary>An array of numbers (non-finite ones as null).</summary>
+    public JsonOut Add(string key, IEnumerable<double> values) => Field(key, w =>
+    {
+        w.WriteStartArray();
+        foreach (double v in values)
+        {
+            if (double.IsFinite(v)) w.WriteNumberValue(Math.Round(v, 6));
+            else w.WriteNullValue();
+        }
+        w.WriteEndArray();
+    });
+
     public JsonOut Add(string key, bool value) => Field(key, w => w.WriteBooleanValue(value));
 
     public JsonOut Add(string key, JsonOut nested) => Field(key, nested.WriteObject);

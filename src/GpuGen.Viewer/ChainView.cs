@@ -42,11 +42,25 @@ public interface IChainScene<TFrame>
 /// <summary>
 /// The render loop every chain view shares (images, 2-D point clouds): frames from the sampling
 /// thread through a newest-wins queue; in a window until esc or the window closes (or
-/// <see cref="ViewRunOptions.MaxFrames"/>), at most <see cref="ViewRunOptions.MaxFramesPerSecond"/>;
-/// offscreen, frames evenly spread over one chain recorded as PNGs plus a contact sheet.
+/// <see cref="ViewRunOptions.MaxFrames"/>); offscreen, frames evenly spread over one chain recorded as
+/// PNGs plus a contact sheet.
 /// </summary>
+/// <remarks>
+/// In a window a frame is drawn only when something changed: a new state from the sampler, a key,
+/// a resize or expose, or the status tick (twice a second, for the frames/s and a paused chain), at
+/// most <see cref="ViewRunOptions.MaxFramesPerSecond"/>. In between the loop waits on the queue
+/// (waking at once for a frame, every 10 ms for keys), so on a software renderer (Mesa llvmpipe) the
+/// display costs the sampler only the frames it shows, not a redraw of the same picture 60 times a
+/// second.
+/// </remarks>
 public static class ChainView
 {
+    /// <summary>Seconds between redraws when nothing else changed (the status line's frames/s, a paused chain).</summary>
+    public const double TickSeconds = 0.5;
+
+    /// <summary>Longest wait for a frame before the loop looks at the window's events again.</summary>
+    private const double PollSeconds = 0.01;
+
     public static ViewRunReport Run<TFrame>(ViewerSurface surface, IChainScene<TFrame> scene, IChainWorker worker, FrameQueue<TFrame> queue,
         ViewerControls controls, ViewRunOptions run, Action<string>? log)
         where TFrame : class, IChainFrame
@@ -58,20 +72,32 @@ public static class ChainView
         var frames = new List<Image>();
         int[]? thresholds = null;
         int nextRecord = 0;
-        long framesDrawn = 0;
+        long framesDrawn = 0, statesShown = 0, renderTicks = 0, keysSeen = controls.KeysHandled, drawnAtTick = 0;
         string? screenshot = null;
         var clock = Stopwatch.StartNew();
-        double minFrame = run.MaxFramesPerSecond > 0 ? 1 / run.MaxFramesPerSecond : 0, lastFrameAt = -1, fps = 0;
+        double minFrame = run.MaxFramesPerSecond > 0 ? 1 / run.MaxFramesPerSecond : 0, lastFrameAt = -1, fps = 0, tickAt = 0;
+        bool dirty = true, fresh = false;
+        var size = surface.Size;
         worker.Start();
         try
         {
             while (!surface.ShouldClose)
             {
+                if (!recording && run.ExitWhenDone && worker.Finished && !fresh && scene.Frame?.Done == true && queue.Count == 0) break;
                 surface.PollEvents();
-                bool got = recording ? queue.TryTake(out var f, TimeSpan.FromMilliseconds(100)) : queue.TryTake(out f);
-                if (got) scene.Apply(f);
+                bool got = queue.TryTake(out var f);
+                if (got)
+                {
+                    scene.Apply(f);
+                    fresh = true;
+                }
                 if (recording)
                 {
+                    if (!got && queue.TryTake(out f, TimeSpan.FromMilliseconds(100)))
+                    {
+                        scene.Apply(f);
+                        got = true;
+                    }
                     if (!got)
                     {
                         if (worker.Finished) break;
@@ -81,17 +107,40 @@ public static class ChainView
                     if (nextRecord >= thresholds.Length || f.StepsDone < thresholds[nextRecord]) continue;
                     while (nextRecord < thresholds.Length && thresholds[nextRecord] <= f.StepsDone) nextRecord++;
                 }
-                else if (minFrame > 0)
+                else
                 {
-                    double wait = lastFrameAt + minFrame - clock.Elapsed.TotalSeconds;
-                    if (wait > 0) Thread.Sleep(TimeSpan.FromSeconds(Math.Min(wait, 0.02)));
-                    if (lastFrameAt + minFrame > clock.Elapsed.TotalSeconds) continue;
+                    double now = clock.Elapsed.TotalSeconds;
+                    if (controls.KeysHandled != keysSeen || surface.Size != size || surface.TakeRefresh() || now >= tickAt + TickSeconds) dirty = true;
+                    keysSeen = controls.KeysHandled;
+                    size = surface.Size;
+                    double readyAt = lastFrameAt >= 0 ? lastFrameAt + minFrame : now;
+                    if (!(dirty || fresh) || now < readyAt)
+                    {
+                        // Nothing to show yet: wait for the sampler (a frame wakes this at once), the cap or the tick.
+                        double wait = Math.Clamp((dirty || fresh ? readyAt : tickAt + TickSeconds) - now, 0, PollSeconds);
+                        if (dirty || fresh) Thread.Sleep(TimeSpan.FromSeconds(wait));
+                        else if (queue.TryTake(out f, TimeSpan.FromSeconds(wait)))
+                        {
+                            scene.Apply(f);
+                            fresh = true;
+                        }
+                        continue;
+                    }
+                    if (now >= tickAt + TickSeconds)
+                    {
+                        // Frames/s as shown: frames presented over the last tick (not a redraw rate).
+                        if (framesDrawn > 0) fps = (framesDrawn - drawnAtTick) / Math.Max(1e-6, now - tickAt);
+                        tickAt = now;
+                        drawnAtTick = framesDrawn;
+                    }
+                    lastFrameAt = now;
                 }
-                double now = clock.Elapsed.TotalSeconds;
-                if (lastFrameAt >= 0) fps = 0.9 * fps + 0.1 / Math.Max(1e-6, now - lastFrameAt);
-                lastFrameAt = now;
+                long t0 = Stopwatch.GetTimestamp();
                 surface.Render((r, area) => scene.Draw(r, area, recording ? 0 : fps, controls.State));
+                renderTicks += Stopwatch.GetTimestamp() - t0;
                 framesDrawn++;
+                if (fresh) statesShown++;
+                dirty = fresh = false;
                 if (recording)
                 {
                     var image = surface.Screenshot();
@@ -108,7 +157,6 @@ public static class ChainView
                     log?.Invoke($"saved {path}");
                 }
                 if (run.MaxFrames is { } max && framesDrawn >= max) break;
-                if (run.ExitWhenDone && worker.Finished && scene.Frame?.Done == true) break;
             }
             if (run.Screenshot is not null && framesDrawn > 0)
             {
@@ -129,7 +177,12 @@ public static class ChainView
         double seconds = clock.Elapsed.TotalSeconds;
         return new ViewRunReport(framesDrawn, seconds, framesDrawn / Math.Max(1e-9, seconds), worker.StepsTaken,
             worker.StepsTaken / Math.Max(1e-9, worker.BusySeconds), worker.StepsTaken / Math.Max(1e-9, seconds),
-            written, sheet, screenshot, surface.GlDescription, queue.Dropped);
+            written, sheet, screenshot, surface.GlDescription, queue.Dropped)
+        {
+            StatesPosted = queue.Posted,
+            StatesShown = statesShown,
+            RenderSeconds = (double)renderTicks / Stopwatch.Frequency,
+        };
     }
 
     /// <summary>Step counts at which to record <paramref name="count"/> frames, x_T (0) and x₀ (steps) included.</summary>

@@ -29,6 +29,15 @@ public sealed class FrameQueue<T> where T : class
     /// <summary>Frames dropped because newer ones came before the consumer looked.</summary>
     public long Dropped { get; private set; }
 
+    /// <summary>Frames waiting now.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (gate) return items.Count;
+        }
+    }
+
     /// <summary>Hands over a frame; returns false once the queue is closed.</summary>
     public bool Post(T frame)
     {

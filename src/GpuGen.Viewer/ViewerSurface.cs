@@ -75,6 +75,9 @@ public sealed class ViewerSurface : IDisposable
 
     public void PollEvents() => host.PollEvents();
 
+    /// <summary>True once after the window system asked for the window's contents again (exposed, resized): draw a frame.</summary>
+    public bool TakeRefresh() => host.TakeRefresh();
+
     public void SetTitle(string title) => host.SetTitle(title);
 
     /// <summary>Resizes the window (through the window manager) or the offscreen frame.</summary>

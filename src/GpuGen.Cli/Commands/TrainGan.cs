@@ -27,7 +27,10 @@ internal static class TrainGan
         return cmd;
     }
 
-    private static int Run(ParseResult r, TrainGanOptions o, bool conditional)
+    private static int Run(ParseResult r, TrainGanOptions o, bool conditional) =>
+        r.GetValue(o.View) ? GanTrainView.Run(r, o, conditional, monitor => Train(r, o, conditional, monitor)) : Train(r, o, conditional, null);
+
+    private static int Train(ParseResult r, TrainGanOptions o, bool conditional, Viewer.Gan.GanTrainingMonitor? monitor)
     {
         string dir = r.GetValue(o.Output)!;
         string spec = r.GetValue(o.Data)!;
@@ -101,6 +104,7 @@ internal static class TrainGan
                     curves[i].Values.Add(values[i]);
                     smooth[i] = run.Step == start + 1 ? values[i] : 0.98 * smooth[i] + 0.02 * values[i];
                 }
+                if (monitor is not null) GanTrainView.Report(monitor, run, s, r.GetValue(o.ViewEvery), gridSeed);
                 if (every > 0 && run.Step % every == 0) run.Save(Path.Combine(dir, $"step-{run.Step}.safetensors"));
                 if (sampleEvery > 0 && run.Step % sampleEvery == 0 && run.Step < total)
                     grids.Add(WriteGrid(run, dir, $"samples-step-{run.Step}.png", gridN, gridSeed));
@@ -235,7 +239,9 @@ internal sealed class TrainGanOptions(bool conditional)
     public Option<double> MaxSeconds { get; } = new("--max-seconds") { Description = "stop after this many seconds of training (then save as at the end)", DefaultValueFactory = _ => double.PositiveInfinity };
     public Option<string> Device { get; } = CommonOptions.Device();
     public Option<bool> Json { get; } = CommonOptions.Json();
+    public Option<bool> View { get; } = new("--view") { Description = "show G's samples from a fixed z and the D and G losses live in a window" };
+    public Option<int> ViewEvery { get; } = new("--view-every") { Description = "with --view: new samples from the fixed z every K steps", DefaultValueFactory = _ => 25 };
 
     public IEnumerable<Option> Options() =>
-        [Data, Steps, Seed, Output, Batch, LearningRate, Latent, Hidden, Layers, RealTarget, SpectralNorm, R1, Every, SampleEvery, Samples, Resume, Force, MaxSeconds, Device, Json];
+        [Data, Steps, Seed, Output, Batch, LearningRate, Latent, Hidden, Layers, RealTarget, SpectralNorm, R1, Every, SampleEvery, Samples, Resume, Force, MaxSeconds, Device, Json, View, ViewEvery];
 }

@@ -17,15 +17,18 @@ internal static class ViewCommand
     public static Command Create()
     {
         var o = new ViewOptions();
-        var cmd = new Command("view", "watch a diffusion model sample, live in a window (or offscreen with --headless)") { o.Checkpoint };
+        var cmd = new Command("view", "watch a model sample, live in a window (or offscreen with --headless): diffusion chains, PixelCNN raster fill, VAE/GAN latent walks, flows z → x") { o.Checkpoint };
         foreach (var option in o.Options()) cmd.Add(option);
+        cmd.Add(o.Temperature);
         cmd.SetAction(r =>
         {
             string path = r.GetValue(o.Checkpoint)!;
             string family = Checkpoint.ReadFamily(path);
+            if (FamilyViewCommand.Families.Contains(family)) return FamilyViewCommand.Show(r, o, path, family);
+            if (r.GetResult(o.Temperature) is { Implicit: false }) throw new CliError($"--temperature does not apply to gpugen view of a {family} model (flows only)");
             if (family == ToyDiffusion.Family) return ToyViewCommand.Show(r, o, path);
             if (family != ImageDiffusion.Family)
-                throw new CliError($"checkpoint {path} holds a '{family}' model; gpugen view shows {ImageDiffusion.Family} and {ToyDiffusion.Family} models");
+                throw new CliError($"checkpoint {path} holds a '{family}' model; gpugen view shows {string.Join(", ", [ImageDiffusion.Family, ToyDiffusion.Family, .. FamilyViewCommand.Families])} models");
             using var dev = CommonOptions.OpenDevice(r.GetValue(o.Device)!);
             using var model = ImageDiffusion.Load(dev, path);
             return Show(r, o, model, $"{Path.GetFileName(path)} (step {model.Step})", dev.Name, headlessWhenNoDisplay: false);
@@ -105,11 +108,12 @@ internal static class ViewCommand
 /// <summary>The options of `gpugen view` (and of the window part of `gpugen demo`).</summary>
 internal sealed class ViewOptions
 {
-    public Argument<string> Checkpoint { get; } = new("checkpoint") { Description = "a ddpm-image or ddpm-2d checkpoint written by gpugen train ddpm" };
+    public Argument<string> Checkpoint { get; } = new("checkpoint") { Description = "a checkpoint written by gpugen train: ddpm-image, ddpm-2d, pixelcnn, vae, cvae, nice, realnvp or gan" };
+    public Option<float> Temperature { get; } = new("--temperature", "-t") { Description = "flows: z ~ N(0, T²·I)", DefaultValueFactory = _ => 1f };
     public Option<string> Sampler { get; } = MakeSampler();
-    public Option<int?> Steps { get; } = new("--steps") { Description = "sampling steps K (DDPM default all T, DDIM default 50)" };
+    public Option<int?> Steps { get; } = new("--steps") { Description = "sampling steps K (DDPM default all T, DDIM default 50); VAE/GAN: frames per turn of the latent walk (default 120)" };
     public Option<float> Eta { get; } = new("--eta") { Description = "DDIM: noise scale η", DefaultValueFactory = _ => 0f };
-    public Option<int> N { get; } = new("--n", "-n") { Description = "images in the grid (2-D toys: points in the cloud, default 20000)", DefaultValueFactory = _ => 64 };
+    public Option<int> N { get; } = new("--n", "-n") { Description = "images in the grid (2-D toys: points in the cloud, default 20000; PixelCNN and flows default 16)", DefaultValueFactory = _ => 64 };
     public Option<int?> Class { get; } = new("--class") { Description = "conditional models: every image of this class (default: image i gets class i mod classes)" };
     public Option<float?> Guidance { get; } = new("--guidance", "-w") { Description = "conditional models: classifier-free guidance w (default 2)" };
     public Option<ulong> Seed { get; } = CommonOptions.Seed();

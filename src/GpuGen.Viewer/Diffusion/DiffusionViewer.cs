@@ -48,6 +48,23 @@ public sealed record ViewRunOptions
     public double MaxFramesPerSecond { get; init; } = 60;
 }
 
-/// <summary>What a run did: frames drawn and their rate, sampling steps and their rate (busy and wall), files written.</summary>
+/// <summary>
+/// What a run did: frames drawn (each one presented) and their rate, sampling steps and their rate
+/// (busy and wall), files written; states the sampler posted, how many of them were drawn and how
+/// many the newest-wins queue dropped; seconds spent drawing and presenting.
+/// </summary>
 public sealed record ViewRunReport(long Frames, double Seconds, double FramesPerSecond, long SamplingSteps, double SamplingStepsPerSecond,
-    double SamplingStepsPerWallSecond, IReadOnlyList<string> FramesWritten, string? ContactSheet, string? Screenshot, string GlRenderer, long FramesDropped);
+    double SamplingStepsPerWallSecond, IReadOnlyList<string> FramesWritten, string? ContactSheet, string? Screenshot, string GlRenderer, long FramesDropped)
+{
+    /// <summary>Chain states the sampler posted.</summary>
+    public long StatesPosted { get; init; }
+
+    /// <summary>Frames drawn because a new chain state came (the rest: keys, resizes, the status tick).</summary>
+    public long StatesShown { get; init; }
+
+    /// <summary>Seconds the render thread spent drawing and presenting frames.</summary>
+    public double RenderSeconds { get; init; }
+
+    /// <summary>Frames/s the display could draw at this frame cost (1 / mean seconds per frame).</summary>
+    public double RenderCapacity => Frames > 0 && RenderSeconds > 0 ? Frames / RenderSeconds : 0;
+}

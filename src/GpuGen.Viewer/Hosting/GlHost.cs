@@ -23,6 +23,9 @@ internal abstract class GlHost : IDisposable
 
     public abstract void PollEvents();
 
+    /// <summary>True once after the window system asked for the contents again (exposed, resized).</summary>
+    public virtual bool TakeRefresh() => false;
+
     /// <summary>Shows the frame drawn into <paramref name="fbo"/> (window: blit and swap; offscreen: nothing).</summary>
     public abstract void Present(uint fbo, int width, int height);
 

@@ -48,6 +48,16 @@ internal sealed unsafe class GlfwWindow : GlHost
         }
         Windows[handle] = this;
         Glfw.SetKeyCallback(handle, &OnKey);
+        Glfw.SetWindowRefreshCallback(handle, &OnRefresh);
+    }
+
+    private volatile bool refresh;
+
+    public override bool TakeRefresh()
+    {
+        bool r = refresh;
+        refresh = false;
+        return r;
     }
 
     public override Gl Gl => gl;
@@ -126,6 +136,12 @@ internal sealed unsafe class GlfwWindow : GlHost
     [UnmanagedCallersOnly]
     private static void OnError(int code, byte* description) =>
         lastError = $"GLFW error 0x{code:X}: {Marshal.PtrToStringUTF8((nint)description)}";
+
+    [UnmanagedCallersOnly]
+    private static void OnRefresh(nint window)
+    {
+        if (Windows.TryGetValue(window, out var w)) w.refresh = true;
+    }
 
     [UnmanagedCallersOnly]
     private static void OnKey(nint window, int key, int scancode, int action, int mods)

@@ -78,6 +78,9 @@ internal static unsafe partial class Glfw
     [LibraryImport(Library, EntryPoint = "glfwSetKeyCallback")]
     public static partial nint SetKeyCallback(nint window, delegate* unmanaged<nint, int, int, int, int, void> callback);
 
+    [LibraryImport(Library, EntryPoint = "glfwSetWindowRefreshCallback")]
+    public static partial nint SetWindowRefreshCallback(nint window, delegate* unmanaged<nint, void> callback);
+
     [LibraryImport(Library, EntryPoint = "glfwSetWindowUserPointer")]
     public static partial void SetWindowUserPointer(nint window, nint pointer);
 

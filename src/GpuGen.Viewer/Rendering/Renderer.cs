@@ -10,23 +10,29 @@ namespace GpuGen.Viewer.Rendering;
 public sealed unsafe class Renderer : IDisposable
 {
     private const int Stride = 8; // x, y, u, v, r, g, b, a
-    private readonly uint program, vao, vbo;
-    private readonly int uSize, uMode, uRange, uPointSize, uTex;
+    private readonly uint[] programs;
+    private readonly int[] uSize, uRange, uPointSize;
+    private readonly uint vao, vbo;
     private float[] vertices = new float[Stride * 4096];
     private int count;
     private int mode = -1;
+    private bool opaque, blending;
     private uint primitive, texture;
     private float lo, hi, pointSize = 1;
 
     internal Renderer(Gl gl)
     {
         Gl = gl;
-        program = Shaders.Build(gl);
-        uSize = Shaders.Uniform(gl, program, "uSize");
-        uMode = Shaders.Uniform(gl, program, "uMode");
-        uRange = Shaders.Uniform(gl, program, "uRange");
-        uPointSize = Shaders.Uniform(gl, program, "uPointSize");
-        uTex = Shaders.Uniform(gl, program, "uTex");
+        programs = Shaders.BuildAll(gl);
+        uSize = programs.Select(p => Shaders.Uniform(gl, p, "uSize")).ToArray();
+        uRange = programs.Select(p => Shaders.Uniform(gl, p, "uRange")).ToArray();
+        uPointSize = programs.Select(p => Shaders.Uniform(gl, p, "uPointSize")).ToArray();
+        foreach (uint p in programs)
+        {
+            // Every texture is sampled from unit 0.
+            gl.UseProgram(p);
+            gl.Uniform1i(Shaders.Uniform(gl, p, "uTex"), 0);
+        }
         vao = gl.Gen(gl.GenVertexArrays);
         vbo = gl.Gen(gl.GenBuffers);
         gl.BindVertexArray(vao);
@@ -62,13 +68,11 @@ public sealed unsafe class Renderer : IDisposable
         Gl.ClearColor(clear.R, clear.G, clear.B, 1);
         Gl.Clear(Gl.ColorBufferBit);
         Gl.Enable(Gl.Blend);
+        blending = true;
         Gl.BlendFunc(Gl.SrcAlpha, Gl.OneMinusSrcAlpha);
         Gl.Enable(Gl.ProgramPointSize);
-        Gl.UseProgram(program);
         Gl.BindVertexArray(vao);
         Gl.BindBuffer(Gl.ArrayBuffer, vbo);
-        Gl.Uniform2f(uSize, width, height);
-        Gl.Uniform1i(uTex, 0);
         mode = -1;
     }
 
@@ -80,7 +84,7 @@ public sealed unsafe class Renderer : IDisposable
 
     public void FillRect(RectF r, Color c)
     {
-        Use(Shaders.Solid, Gl.Triangles, 0);
+        Use(Shaders.Solid, Gl.Triangles, 0, c.A >= 1);
         Quad(r.X, r.Y, r.Right, r.Bottom, 0, 0, 0, 0, c);
     }
 
@@ -154,8 +158,9 @@ public sealed unsafe class Renderer : IDisposable
             this.lo = lo;
             this.hi = hi;
         }
-        Use(Shaders.FloatImage, Gl.Triangles, tex.Id);
-        Quad(dst.X, dst.Y, dst.Right, dst.Bottom, uv.X, uv.Y, uv.Right, uv.Bottom, tint ?? Color.White);
+        var c = tint ?? Color.White;
+        Use(Shaders.FloatImage, Gl.Triangles, tex.Id, c.A >= 1);
+        Quad(dst.X, dst.Y, dst.Right, dst.Bottom, uv.X, uv.Y, uv.Right, uv.Bottom, c);
     }
 
     /// <summary>An 8-bit RGBA texture drawn into <paramref name="dst"/> as it is.</summary>
@@ -181,9 +186,18 @@ public sealed unsafe class Renderer : IDisposable
         if (count == 0) return;
         Gl.BindBuffer(Gl.ArrayBuffer, vbo);
         fixed (float* p = vertices) Gl.BufferData(Gl.ArrayBuffer, count * Stride * 4, p, Gl.StreamDraw);
-        Gl.Uniform1i(uMode, mode);
-        Gl.Uniform2f(uRange, lo, hi);
-        Gl.Uniform1f(uPointSize, pointSize);
+        Gl.UseProgram(programs[mode]);
+        Gl.Uniform2f(uSize[mode], Width, Height);
+        Gl.Uniform2f(uRange[mode], lo, hi);
+        Gl.Uniform1f(uPointSize[mode], pointSize);
+        if (blending == opaque)
+        {
+            // Opaque batches (filled panels, images) skip blending: a software renderer then writes
+            // pixels without reading the framebuffer back.
+            if (opaque) Gl.Disable(Gl.Blend);
+            else Gl.Enable(Gl.Blend);
+            blending = !opaque;
+        }
         if (texture != 0)
         {
             Gl.ActiveTexture(Gl.Texture0);
@@ -194,13 +208,15 @@ public sealed unsafe class Renderer : IDisposable
         count = 0;
     }
 
-    private void Use(int newMode, uint newPrimitive, uint newTexture)
+    /// <summary>Starts a new batch unless the current one draws the same way; <paramref name="isOpaque"/>: every pixel drawn replaces what was there.</summary>
+    private void Use(int newMode, uint newPrimitive, uint newTexture, bool isOpaque = false)
     {
-        if (newMode == mode && newPrimitive == primitive && newTexture == texture) return;
+        if (newMode == mode && newPrimitive == primitive && newTexture == texture && isOpaque == opaque) return;
         Flush();
         mode = newMode;
         primitive = newPrimitive;
         texture = newTexture;
+        opaque = isOpaque;
     }
 
     private void Quad(float x0, float y0, float x1, float y1, float u0, float v0, float u1, float v1, Color c)
@@ -240,6 +256,6 @@ public sealed unsafe class Renderer : IDisposable
         Font.Dispose();
         Gl.Delete(Gl.DeleteBuffers, vbo);
         Gl.Delete(Gl.DeleteVertexArrays, vao);
-        Gl.DeleteProgram(program);
+        foreach (uint p in programs) Gl.DeleteProgram(p);
     }
 }

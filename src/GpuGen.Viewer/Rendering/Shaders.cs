@@ -4,13 +4,16 @@ using GpuGen.Viewer.Native;
 namespace GpuGen.Viewer.Rendering;
 
 /// <summary>
-/// The one shader program of the viewer. Vertices carry a pixel position (top-left origin), a
-/// texture coordinate and a colour; <c>uMode</c> picks solid colour, a float image mapped from
-/// [lo, hi] to [0, 1], text coverage, an RGBA image, or round points.
+/// The viewer's shader programs, one per drawing mode: solid colour, a float image mapped from
+/// [lo, hi] to [0, 1], text coverage, an RGBA image, round points. Vertices carry a pixel position
+/// (top-left origin), a texture coordinate and a colour. One program per mode rather than one that
+/// branches on a mode uniform: a software renderer (Mesa llvmpipe) runs every branch of such a
+/// shader for every pixel, texture fetches included, which made a plain filled rectangle cost as
+/// much as a textured one.
 /// </summary>
 internal static unsafe class Shaders
 {
-    public const int Solid = 0, FloatImage = 1, Coverage = 2, RgbaImage = 3, RoundPoint = 4;
+    public const int Solid = 0, FloatImage = 1, Coverage = 2, RgbaImage = 3, RoundPoint = 4, Count = 5;
 
     private const string Vertex = """
         #version 330 core
@@ -30,42 +33,70 @@ internal static unsafe class Shaders
         }
         """;
 
-    private const string Fragment = """
+    private const string Header = """
         #version 330 core
         in vec2 vUv;
         in vec4 vColor;
-        uniform int uMode;
         uniform sampler2D uTex;
         uniform vec2 uRange;
         out vec4 oColor;
-        void main() {
-            if (uMode == 0) {
-                oColor = vColor;
-            } else if (uMode == 1) {
-                vec3 v = texture(uTex, vUv).rgb;
-                oColor = vec4(clamp((v - uRange.x) / (uRange.y - uRange.x), 0.0, 1.0), 1.0) * vColor;
-            } else if (uMode == 2) {
-                oColor = vec4(vColor.rgb, vColor.a * texture(uTex, vUv).r);
-            } else if (uMode == 3) {
-                oColor = texture(uTex, vUv) * vColor;
-            } else {
-                vec2 d = gl_PointCoord - vec2(0.5);
-                if (dot(d, d) > 0.25) discard;
-                oColor = vColor;
-            }
-        }
+
         """;
 
-    public static uint Build(Gl gl)
+    /// <summary>The fragment shader body of each mode, indexed by mode.</summary>
+    private static readonly string[] Bodies =
+    [
+        "void main() { oColor = vColor; }",
+        """
+        void main() {
+            vec3 v = texture(uTex, vUv).rgb;
+            oColor = vec4(clamp((v - uRange.x) / (uRange.y - uRange.x), 0.0, 1.0), 1.0) * vColor;
+        }
+        """,
+        "void main() { oColor = vec4(vColor.rgb, vColor.a * texture(uTex, vUv).r); }",
+        "void main() { oColor = texture(uTex, vUv) * vColor; }",
+        """
+        void main() {
+            vec2 d = gl_PointCoord - vec2(0.5);
+            if (dot(d, d) > 0.25) discard;
+            oColor = vColor;
+        }
+        """,
+    ];
+
+    /// <summary>Links the program of every mode (indexed by mode); the caller deletes them.</summary>
+    public static uint[] BuildAll(Gl gl)
     {
         uint vs = Compile(gl, Gl.VertexShader, Vertex, "vertex");
-        uint fs = Compile(gl, Gl.FragmentShader, Fragment, "fragment");
+        var programs = new uint[Count];
+        try
+        {
+            for (int mode = 0; mode < Count; mode++)
+            {
+                uint fs = Compile(gl, Gl.FragmentShader, Header + Bodies[mode], $"fragment (mode {mode})");
+                programs[mode] = Link(gl, vs, fs);
+                gl.DeleteShader(fs);
+            }
+        }
+        catch
+        {
+            foreach (uint p in programs)
+                if (p != 0) gl.DeleteProgram(p);
+            throw;
+        }
+        finally
+        {
+            gl.DeleteShader(vs);
+        }
+        return programs;
+    }
+
+    private static uint Link(Gl gl, uint vs, uint fs)
+    {
         uint program = gl.CreateProgram();
         gl.AttachShader(program, vs);
         gl.AttachShader(program, fs);
         gl.LinkProgram(program);
-        gl.DeleteShader(vs);
-        gl.DeleteShader(fs);
         int ok;
         gl.GetProgramiv(program, Gl.LinkStatus, &ok);
         if (ok == 0)
@@ -73,6 +104,7 @@ internal static unsafe class Shaders
             var log = new byte[4096];
             int len;
             fixed (byte* p = log) gl.GetProgramInfoLog(program, log.Length, &len, p);
+            gl.DeleteProgram(program);
             throw new InvalidOperationException($"the viewer's shader program does not link: {Encoding.UTF8.GetString(log, 0, len)}");
         }
         return program;

@@ -5,7 +5,7 @@ using GpuGen.Viewer.Rendering;
 namespace GpuGen.Viewer.Training;
 
 /// <summary>The training window: the latest sample grid (left), the loss curve raw and smoothed, and the numbers (right).</summary>
-public sealed class TrainingScene : IDisposable
+public sealed class TrainingScene : ITrainingScene
 {
     private readonly TrainingMonitor monitor;
     private readonly List<float> raw = new();

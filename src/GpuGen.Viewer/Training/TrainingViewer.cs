@@ -11,6 +11,13 @@ public static class TrainingViewer
 {
     public static T Run<T>(ViewerSurface surface, TrainingMonitor monitor, Func<T> train, double maxFramesPerSecond = 30)
     {
+        using var scene = new TrainingScene(monitor);
+        return Run(surface, scene, train, maxFramesPerSecond);
+    }
+
+    /// <summary>As above with any training window (the GAN's has two losses).</summary>
+    public static T Run<T>(ViewerSurface surface, ITrainingScene scene, Func<T> train, double maxFramesPerSecond = 30)
+    {
         T result = default!;
         Exception? failure = null;
         var thread = new Thread(() =>
@@ -26,7 +33,6 @@ public static class TrainingViewer
         }) { IsBackground = true, Name = "gpugen-train" };
         var controls = new ViewerControls();
         surface.Controls = controls;
-        using var scene = new TrainingScene(monitor);
         var clock = Stopwatch.StartNew();
         double fps = 0, last = -1;
         thread.Start();

@@ -31,7 +31,11 @@ public static partial class Ops
 
         return Record(Recording(x, w, b), y, dy =>
         {
-            if (x.RequiresGrad) k.Conv2dBackwardData(args, dy.Buffer, w.Buffer, x.EnsureGrad().Buffer);
+            if (x.RequiresGrad)
+            {
+                var dx = x.GradToWrite(out bool overwrite);
+                k.Conv2dBackwardData(args, dy.Buffer, w.Buffer, dx.Buffer, accumulate: !overwrite);
+            }
             var db = b is { RequiresGrad: true } ? b.EnsureGrad().Buffer : null;
             if (w.RequiresGrad) k.Conv2dBackwardWeight(args, x.Buffer, dy.Buffer, w.EnsureGrad().Buffer, db);
             else if (db is not null) k.ChannelBiasBackward(args.Batch, args.OutChannels, args.OutHeight * args.OutWidth, dy.Buffer, db);
@@ -70,9 +74,9 @@ public static partial class Ops
         args.Validate();
         if (args.OutHeight != x.Dim(2) || args.OutWidth != x.Dim(3))
             throw ShapeError("ConvTranspose2d", $"input {x.Describe()} is not the output size of a convolution of {ho}×{wo}");
-        var y = Tensor.Zeros(x.Device, args.Batch, cout, ho, wo);
+        var y = Tensor.Empty(x.Device, [args.Batch, cout, ho, wo]);
         var k = K(x);
-        k.Conv2dBackwardData(args, x.Buffer, w.Buffer, y.Buffer);
+        k.Conv2dBackwardData(args, x.Buffer, w.Buffer, y.Buffer, accumulate: false);
         if (b is not null) k.ChannelBiasAdd(args.Batch, cout, ho * wo, b.Buffer, y.Buffer);
 
         return Record(Recording(x, w, b), y, dy =>

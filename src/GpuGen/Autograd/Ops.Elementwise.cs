@@ -106,7 +106,6 @@ public static partial class Ops
         k.Unary(op, x.Length, x.Buffer, y.Buffer, param);
         return Record(Recording(x), y, dy =>
         {
-            // A gradient made here is written, not accumulated, so it needs no zero fill.
             var dx = x.GradToWrite(out bool overwrite);
             k.UnaryBackward(op, x.Length, x.Buffer, y.Buffer, dy.Buffer, dx.Buffer, param, accumulate: !overwrite);
         });

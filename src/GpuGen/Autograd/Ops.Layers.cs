@@ -33,7 +33,11 @@ public static partial class Ops
         var y = Tensor.Empty(x.Device, shape);
         var k = K(x);
         k.UpsampleNearest2x(planes, h, w, x.Buffer, y.Buffer);
-        return Record(Recording(x), y, dy => k.UpsampleNearest2xBackward(planes, h, w, dy.Buffer, x.EnsureGrad().Buffer));
+        return Record(Recording(x), y, dy =>
+        {
+            var dx = x.GradToWrite(out bool overwrite);
+            k.UpsampleNearest2xBackward(planes, h, w, dy.Buffer, dx.Buffer, accumulate: !overwrite);
+        });
     }
 
     /// <summary>
@@ -81,10 +85,43 @@ public static partial class Ops
         k.GroupNormForward(batch, channels, spatial, groups, eps, x.Buffer, gamma?.Buffer, beta?.Buffer, y.Buffer, mean.Buffer, rstd.Buffer);
         var scope = Recording(x, gamma, beta);
         if (scope is null) return Discard(y, mean, rstd);
-        return Record(scope, y, dy => k.GroupNormBackward(batch, channels, spatial, groups, x.Buffer, gamma?.Buffer, mean.Buffer, rstd.Buffer,
-            dy.Buffer, x.RequiresGrad ? x.EnsureGrad().Buffer : null,
-            gamma is { RequiresGrad: true } ? gamma.EnsureGrad().Buffer : null,
-            beta is { RequiresGrad: true } ? beta.EnsureGrad().Buffer : null));
+        return Record(scope, y, dy =>
+        {
+            bool overwrite = false;
+            var dx = x.RequiresGrad ? x.GradToWrite(out overwrite) : null;
+            k.GroupNormBackward(batch, channels, spatial, groups, x.Buffer, gamma?.Buffer, mean.Buffer, rstd.Buffer,
+                dy.Buffer, dx?.Buffer,
+                gamma is { RequiresGrad: true } ? gamma.EnsureGrad().Buffer : null,
+                beta is { RequiresGrad: true } ? beta.EnsureGrad().Buffer : null, accumulateDx: !overwrite);
+        });
+    }
+
+    /// <summary>
+    /// SiLU(GroupNorm(x)), the norm–activation pair of a diffusion ResBlock, as one kernel pass that never
+    /// writes the normalised x. Backward: GroupNorm's, with dy·SiLU′(y) for dy (y recomputed in the same
+    /// pass), so neither SiLU's input nor its gradient is ever stored.
+    /// </summary>
+    public static Tensor GroupNormSilu(Tensor x, int groups, Tensor? gamma, Tensor? beta, float eps = 1e-5f)
+    {
+        var (batch, channels, spatial) = Channels(x, gamma, beta, "GroupNorm");
+        if (groups <= 0 || channels % groups != 0)
+            throw ShapeError("GroupNorm", $"{groups} groups do not divide the {channels} channels of {x.Describe()}");
+        var y = Tensor.Empty(x.Device, x.Dims);
+        var mean = Tensor.Empty(x.Device, [batch, groups]);
+        var rstd = Tensor.Empty(x.Device, [batch, groups]);
+        var k = K(x);
+        k.GroupNormForward(batch, channels, spatial, groups, eps, x.Buffer, gamma?.Buffer, beta?.Buffer, y.Buffer, mean.Buffer, rstd.Buffer, silu: true);
+        var scope = Recording(x, gamma, beta);
+        if (scope is null) return Discard(y, mean, rstd);
+        return Record(scope, y, dy =>
+        {
+            bool overwrite = false;
+            var dx = x.RequiresGrad ? x.GradToWrite(out overwrite) : null;
+            k.GroupNormBackward(batch, channels, spatial, groups, x.Buffer, gamma?.Buffer, mean.Buffer, rstd.Buffer,
+                dy.Buffer, dx?.Buffer,
+                gamma is { RequiresGrad: true } ? gamma.EnsureGrad().Buffer : null,
+                beta is { RequiresGrad: true } ? beta.EnsureGrad().Buffer : null, accumulateDx: !overwrite, silu: true, beta: beta?.Buffer);
+        });
     }
 
     /// <summary>

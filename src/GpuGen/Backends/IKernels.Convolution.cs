@@ -11,8 +11,11 @@ public partial interface IKernels
     /// </summary>
     void Conv2dForward(in Conv2dArgs args, DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, DeviceBuffer y, bool accumulate = false);
 
-    /// <summary>dx[N,Cin,H,W] += convᵀ(dy[N,Cout,Ho,Wo], w): the gradient of the forward with respect to x.</summary>
-    void Conv2dBackwardData(in Conv2dArgs args, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx);
+    /// <summary>
+    /// dx[N,Cin,H,W] += convᵀ(dy[N,Cout,Ho,Wo], w): the gradient of the forward with respect to x;
+    /// without accumulate dx is overwritten (not read, so it needs no zero fill).
+    /// </summary>
+    void Conv2dBackwardData(in Conv2dArgs args, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx, bool accumulate = true);
 
     /// <summary>dw[Cout,Cin/G,kh,kw] += Σₙ dyₙ ⋆ xₙ; dbias[Cout] += Σ_{n,i,j} dy[n,·,i,j] when dbias is not null.</summary>
     void Conv2dBackwardWeight(in Conv2dArgs args, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, DeviceBuffer? dbias);

@@ -19,8 +19,8 @@ public partial interface IKernels
     /// <summary>Nearest-neighbour upsampling ×2: y[p, i, j] = x[p, i/2, j/2] for x [planes, height, width], y [planes, 2·height, 2·width].</summary>
     void UpsampleNearest2x(int planes, int height, int width, DeviceBuffer x, DeviceBuffer y);
 
-    /// <summary>dx[p, i, j] += Σ_{a,b∈{0,1}} dy[p, 2i+a, 2j+b]; height and width are the input's.</summary>
-    void UpsampleNearest2xBackward(int planes, int height, int width, DeviceBuffer dy, DeviceBuffer dx);
+    /// <summary>dx[p, i, j] += Σ_{a,b∈{0,1}} dy[p, 2i+a, 2j+b] (= without accumulate); height and width are the input's.</summary>
+    void UpsampleNearest2xBackward(int planes, int height, int width, DeviceBuffer dy, DeviceBuffer dx, bool accumulate = true);
 
     // ---- normalization ----------------------------------------------------------------------------------
 
@@ -28,19 +28,25 @@ public partial interface IKernels
     /// Group normalization (Wu &amp; He 2018, eq. 1–3) of x [batch, channels, spatial], channels split into
     /// groups of channels/groups: over each (n, g), μ and σ² (biased) of its (channels/groups)·spatial
     /// elements, y = (x − μ)·rstd·γ[c] + β[c] with rstd = 1/√(σ² + eps). mean and rstd [batch, groups] are
-    /// saved for the backward. gamma and beta [channels] may be null (γ = 1, β = 0).
+    /// saved for the backward. gamma and beta [channels] may be null (γ = 1, β = 0). With
+    /// <paramref name="silu"/> the result is SiLU(y) = y·σ(y) instead (GroupNorm → SiLU of a diffusion
+    /// ResBlock in one pass: y itself is not kept; the backward recomputes it).
     /// </summary>
     void GroupNormForward(int batch, int channels, int spatial, int groups, float eps,
-        DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer? beta, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer rstd);
+        DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer? beta, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer rstd, bool silu = false);
 
     /// <summary>
     /// With x̂ = (x − μ)·rstd and m = (channels/groups)·spatial, per (n, g):
     /// dx += rstd·(γ·dy − (1/m)·Σ γ·dy − x̂·(1/m)·Σ γ·dy·x̂) (sums over the group);
     /// dγ[c] += Σ_{n,s} dy·x̂; dβ[c] += Σ_{n,s} dy. Any of dx, dGamma, dBeta may be null (not wanted).
+    /// Without <paramref name="accumulateDx"/> dx is overwritten (=, not read); dγ and dβ always accumulate.
+    /// With <paramref name="silu"/> the forward was GroupNormForward(silu): dy is the gradient of SiLU(y),
+    /// and the kernel uses dy·SiLU′(y) in its place, y recomputed from x, mean, rstd, γ and
+    /// <paramref name="beta"/> (the forward's β, null for 0).
     /// </summary>
     void GroupNormBackward(int batch, int channels, int spatial, int groups,
         DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer mean, DeviceBuffer rstd, DeviceBuffer dy,
-        DeviceBuffer? dx, DeviceBuffer? dGamma, DeviceBuffer? dBeta);
+        DeviceBuffer? dx, DeviceBuffer? dGamma, DeviceBuffer? dBeta, bool accumulateDx = true, bool silu = false, DeviceBuffer? beta = null);
 
     /// <summary>
     /// Batch normalization (Ioffe &amp; Szegedy 2015, Alg. 1) of x [batch, channels, spatial] per channel.

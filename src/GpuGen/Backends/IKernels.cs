@@ -33,8 +33,8 @@ public partial interface IKernels
     void Unary(UnaryOp op, long n, DeviceBuffer x, DeviceBuffer y, float param = 0f, bool accumulate = false);
 
     /// <summary>
-    /// dx += f'(x)·dy, or dx = f'(x)·dy without reading dx when not <paramref name="accumulate"/> (a fresh
-    /// gradient needs no zero fill); y = f(x) is passed too because some derivatives are cheaper from it (σ, tanh, exp).
+    /// dx += f'(x)·dy (dx = f'(x)·dy without accumulate: dx is not read); y = f(x) is passed too because
+    /// some derivatives are cheaper from it (σ, tanh, exp).
     /// </summary>
     void UnaryBackward(UnaryOp op, long n, DeviceBuffer x, DeviceBuffer y, DeviceBuffer dy, DeviceBuffer dx, float param = 0f, bool accumulate = true);
 

@@ -31,4 +31,7 @@ public sealed class GroupNorm : Module, ILayer
     public Tensor? Bias { get; }
 
     public Tensor Forward(Tensor x) => Ops.GroupNorm(x, Groups, Weight, Bias, Eps);
+
+    /// <summary>SiLU(Forward(x)) in one kernel pass (see <see cref="Ops.GroupNormSilu"/>).</summary>
+    public Tensor ForwardSilu(Tensor x) => Ops.GroupNormSilu(x, Groups, Weight, Bias, Eps);
 }

@@ -1,5 +1,4 @@
 using GpuGen.Autograd;
-using GpuGen.Backends;
 using GpuGen.Tensors;
 
 namespace GpuGen.Nn;
@@ -43,9 +42,9 @@ public sealed class ResBlock : Module
     /// <summary>x [N, Cin, H, W], siluTemb = SiLU(temb) [N, timeDim] → [N, Cout, H, W].</summary>
     public Tensor Forward(Tensor x, Tensor siluTemb)
     {
-        var h = Conv1.Forward(Ops.Unary(UnaryOp.Silu, Norm1.Forward(x)));
+        var h = Conv1.Forward(Norm1.ForwardSilu(x));
         h = Ops.AddChannelBias(h, TimeProjection.Forward(siluTemb));
-        h = Conv2.Forward(Ops.Unary(UnaryOp.Silu, Norm2.Forward(h)));
+        h = Conv2.Forward(Norm2.ForwardSilu(h));
         return Ops.Add(h, Skip?.Forward(x) ?? x);
     }
 }

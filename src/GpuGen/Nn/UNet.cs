@@ -1,5 +1,4 @@
 using GpuGen.Autograd;
-using GpuGen.Backends;
 using GpuGen.Tensors;
 
 namespace GpuGen.Nn;
@@ -102,6 +101,6 @@ public sealed class UNet : Module
             h = Ops.Concat(1, Ops.UpsampleNearest2x(h), skips[level]);
             foreach (var block in up[level]) h = block.Forward(h, siluTemb);
         }
-        return ConvOut.Forward(Ops.Unary(UnaryOp.Silu, NormOut.Forward(h)));
+        return ConvOut.Forward(NormOut.ForwardSilu(h));
     }
 }

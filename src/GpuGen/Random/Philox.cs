@@ -98,6 +98,7 @@ public static class Philox
     }
 
     /// <summary>The four standard normals of block <paramref name="block"/> (lanes 0..3).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (float Z0, float Z1, float Z2, float Z3) Gaussian4(ulong seed, ulong stream, ulong block)
     {
         var (w0, w1, w2, w3) = Block(seed, stream, block);

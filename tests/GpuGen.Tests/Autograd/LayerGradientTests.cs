@@ -1,5 +1,6 @@
 using GpuGen.Autograd;
 using GpuGen.Random;
+using GpuGen.Tensors;
 using static GpuGen.Tests.Autograd.GradientCheck;
 
 namespace GpuGen.Tests.Autograd;
@@ -62,23 +63,63 @@ public class LayerGradientTests
         var inputs = affine
             ? new[] { RandomInput(rng, n, c, h, w), Positive(rng, c), RandomInput(rng, c) }
             : new[] { RandomInput(rng, n, c, h, w) };
-        int s = h * w, m = c / groups * s;
-        Run(4, inputs, t => Ops.GroupNorm(t[0], groups, affine ? t[1] : null, affine ? t[2] : null), v =>
+        Run(4, inputs, t => Ops.GroupNorm(t[0], groups, affine ? t[1] : null, affine ? t[2] : null),
+            v => GroupNormReference(v, n, c, h * w, groups, affine));
+    }
+
+    /// <summary>GroupNorm of v[0] [n, c, s] in float64, with γ = v[1], β = v[2] when affine.</summary>
+    private static double[] GroupNormReference(double[][] v, int n, int c, int s, int groups, bool affine)
+    {
+        int m = c / groups * s;
+        var y = new double[n * c * s];
+        for (int b = 0; b < n * groups; b++)
         {
-            var y = new double[n * c * s];
-            for (int b = 0; b < n * groups; b++)
+            var block = Enumerable.Range(b * m, m).ToArray();
+            double mu = block.Average(i => v[0][i]);
+            double r = 1 / Math.Sqrt(block.Average(i => (v[0][i] - mu) * (v[0][i] - mu)) + 1e-5);
+            foreach (int i in block)
             {
-                var block = Enumerable.Range(b * m, m).ToArray();
-                double mu = block.Average(i => v[0][i]);
-                double r = 1 / Math.Sqrt(block.Average(i => (v[0][i] - mu) * (v[0][i] - mu)) + 1e-5);
-                foreach (int i in block)
-                {
-                    int ch = i / s % c;
-                    y[i] = (v[0][i] - mu) * r * (affine ? v[1][ch] : 1) + (affine ? v[2][ch] : 0);
-                }
+                int ch = i / s % c;
+                y[i] = (v[0][i] - mu) * r * (affine ? v[1][ch] : 1) + (affine ? v[2][ch] : 0);
             }
-            return y;
-        });
+        }
+        return y;
+    }
+
+    /// <summary>
+    /// SiLU(GroupNorm(x)) in one pass: recorded, its fused backward by finite differences (γ, β and x);
+    /// without gradients (nothing recorded), the forward against the same float64 reference on every backend.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 6, 3, 4, 3)]
+    [InlineData(3, 8, 5, 5, 2)]
+    public void GroupNormSilu(int n, int c, int h, int w, int groups)
+    {
+        var rng = new System.Random(n * 31 + c + groups);
+        var inputs = new[] { RandomInput(rng, n, c, h, w), Positive(rng, c), RandomInput(rng, c) };
+        double[] Reference(double[][] v) => GroupNormReference(v, n, c, h * w, groups, affine: true).Select(y => y / (1 + Math.Exp(-y))).ToArray();
+        Run(6, inputs, t => Ops.GroupNormSilu(t[0], groups, t[1], t[2]), Reference);
+
+        double[] expected = Reference(inputs.Select(i => i.Values).ToArray());
+        foreach (string name in Devices)
+        {
+            var device = new Device(Support.TestBackends.Get(name));
+            try
+            {
+                using var scope = device.NoGrad();
+                var t = inputs.Select(i => Tensor.FromArray(device, i.Values.Select(v => (float)v).ToArray(), i.Shape)).ToArray();
+                foreach (var p in t) p.RequiresGrad = true;   // parameters that want gradients, yet nothing is recorded
+                var y = Ops.GroupNormSilu(t[0], groups, t[1], t[2]);
+                Assert.False(y.RequiresGrad, "nothing is recorded under NoGrad");
+                float[] got = y.ToArray();
+                for (int i = 0; i < expected.Length; i++)
+                    Assert.True(Math.Abs(got[i] - expected[i]) <= 2e-5 * (1 + Math.Abs(expected[i])), $"on {name}: y[{i}] = {got[i]}, reference {expected[i]}");
+            }
+            finally
+            {
+                device.Pool.Trim();
+            }
+        }
     }
 
     [Theory]

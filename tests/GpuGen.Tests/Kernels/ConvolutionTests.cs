@@ -96,6 +96,13 @@ public sealed class ConvolutionTests
         var (expected, scale) = ConvReference.BackwardData(a, TestData.ToDouble(dy), TestData.ToDouble(w));
         Approx.Close(expected.Select((v, i) => v + dx0[i]).ToArray(), h.Read(dx), Rtol, 1e-30, $"{name} backward-data",
             scale.Select((s, i) => s + 8 * Math.Abs(dx0[i])).ToArray());
+
+        // Without accumulate dx is overwritten and never read: NaN-poisoned, with a tail past the end that must stay NaN.
+        const int tail = 5;
+        var dxNew = h.Poisoned(a.InputLength + tail);
+        h.K.Conv2dBackwardData(a, h.Upload(dy), h.Upload(w), dxNew, accumulate: false);
+        Approx.Close([.. expected, .. Enumerable.Repeat(double.NaN, tail)], h.Read(dxNew), Rtol, 1e-30, $"{name} backward-data overwrite",
+            [.. scale, .. new double[tail]]);
     }
 
     [Theory]

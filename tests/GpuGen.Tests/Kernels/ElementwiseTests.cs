@@ -44,7 +44,8 @@ public class ElementwiseTests
         var y = Array.ConvertAll(x, v => (float)Reference.Unary(op, v, p));
         var dy = TestData.Normal(4, n);
         var dx0 = TestData.Normal(5, n);
-        var dx = accumulate ? h.Upload(dx0) : h.Poisoned(n);   // written, not added to: poison must not leak through
+        // Without accumulate dx is written and never read, so it starts NaN-poisoned.
+        var dx = accumulate ? h.Upload(dx0) : h.Poisoned(n);
         h.K.UnaryBackward(op, n, h.Upload(x), h.Upload(y), h.Upload(dy), dx, p, accumulate);
         var expected = new double[n];
         for (int i = 0; i < n; i++) expected[i] = (accumulate ? dx0[i] : 0) + Reference.Derivative(op, x[i], p) * dy[i];

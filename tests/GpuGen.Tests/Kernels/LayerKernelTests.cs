@@ -98,6 +98,13 @@ public class LayerKernelTests
                     scale[k] += Math.Abs(g);
                 }
         Approx.Close(dxExpected, hk.Read(dx), 1e-6, 0, $"upsample backward {planes}x{h}x{w}", scale);
+
+        // Without accumulate dx is written, never read: a NaN-poisoned dx (with a tail that must stay NaN) gets Σ dy alone.
+        const int tail = 3;
+        var dxNew = hk.Poisoned(planes * h * w + tail);
+        hk.K.UpsampleNearest2xBackward(planes, h, w, hk.Upload(dy), dxNew, accumulate: false);
+        double[] written = [.. dxExpected.Select((v, k) => v - dx0[k]), .. Enumerable.Repeat(double.NaN, tail)];
+        Approx.Close(written, hk.Read(dxNew), 1e-6, 0, $"upsample backward overwrite {planes}x{h}x{w}", [.. scale, .. new double[tail]]);
     }
 
     // ---- GroupNorm ----------------------------------------------------------------------------------------
@@ -152,41 +159,80 @@ public class LayerKernelTests
         Approx.Close(rstd, hk.Read(rstdBuf), 2e-6, 0, "group rstd");
         Approx.Close(y, hk.Read(yBuf), 5e-6, 5e-6, "group norm y");
 
+        // With silu: y·σ(y) from the same statistics, into a poisoned buffer whose tail must stay NaN.
+        const int siluTail = 3;
+        var (aBuf, mean2, rstd2) = (hk.Poisoned(n + siluTail), hk.Poisoned(batch * groups), hk.Poisoned(batch * groups));
+        hk.K.GroupNormForward(batch, channels, spatial, groups, 1e-5f, xBuf, gBuf, beta is null ? null : hk.Upload(beta), aBuf, mean2, rstd2, silu: true);
+        double[] activated = [.. y.Select(v => v / (1 + Math.Exp(-v))), .. Enumerable.Repeat(double.NaN, siluTail)];
+        Approx.Close(activated, hk.Read(aBuf), 1e-5, 5e-6, "group norm silu");
+        Approx.Close(rstd, hk.Read(rstd2), 2e-6, 0, "group rstd (silu)");
+
         // Backward onto random initial gradients: dx = rstd·(γdy − mean(γdy) − x̂·mean(γdy·x̂)) per block.
         var dy = TestData.Normal(seed + 3, n);
         var (dx0, dg0, db0) = (TestData.Uniform(seed + 4, n), TestData.Uniform(seed + 5, channels), TestData.Uniform(seed + 6, channels));
         var (dxBuf, dgBuf, dbBuf) = (hk.Upload(dx0), hk.Upload(dg0), hk.Upload(db0));
         hk.K.GroupNormBackward(batch, channels, spatial, groups, xBuf, gBuf, meanBuf, rstdBuf, hk.Upload(dy), dxBuf, dgBuf, dbBuf);
-        var dx = TestData.ToDouble(dx0);
-        var dg = TestData.ToDouble(dg0);
-        var db = TestData.ToDouble(db0);
-        var dgScale = dg0.Select(v => (double)Math.Abs(v)).ToArray();
-        var dbScale = db0.Select(v => (double)Math.Abs(v)).ToArray();
-        for (int t = 0; t < batch * groups; t++)
-        {
-            double sumG = 0, sumGx = 0;
-            for (int i = t * m; i < (t + 1) * m; i++)
-            {
-                double g = gamma?[i / spatial % channels] ?? 1;
-                sumG += g * dy[i];
-                sumGx += g * dy[i] * xhat[i];
-            }
-            for (int i = t * m; i < (t + 1) * m; i++)
-            {
-                int c = i / spatial % channels;
-                double g = gamma?[c] ?? 1;
-                dx[i] += rstd[t] * (g * dy[i] - sumG / m - xhat[i] * sumGx / m);
-                dg[c] += dy[i] * xhat[i];
-                db[c] += dy[i];
-                dgScale[c] += Math.Abs(dy[i] * xhat[i]);
-                dbScale[c] += Math.Abs(dy[i]);
-            }
-        }
+        var (dx, dg, db, dgScale, dbScale) = Backward(TestData.ToDouble(dy));
         // dx subtracts two group means from γ·dy; judge it against the size of its terms (≈ rstd·|dy|).
         double dxAtol = 2e-5 * dy.Max(v => Math.Abs(v)) * rstd.Max();
+
+        // The reference backward of dL/dy = g onto dx0, dγ0, dβ0, with the scales of the sums for dγ, dβ.
+        (double[] Dx, double[] Dg, double[] Db, double[] DgScale, double[] DbScale) Backward(double[] g)
+        {
+            var rdx = TestData.ToDouble(dx0);
+            var rdg = TestData.ToDouble(dg0);
+            var rdb = TestData.ToDouble(db0);
+            var sg = dg0.Select(v => (double)Math.Abs(v)).ToArray();
+            var sb = db0.Select(v => (double)Math.Abs(v)).ToArray();
+            for (int t = 0; t < batch * groups; t++)
+            {
+                double sumG = 0, sumGx = 0;
+                for (int i = t * m; i < (t + 1) * m; i++)
+                {
+                    double gc = gamma?[i / spatial % channels] ?? 1;
+                    sumG += gc * g[i];
+                    sumGx += gc * g[i] * xhat[i];
+                }
+                for (int i = t * m; i < (t + 1) * m; i++)
+                {
+                    int c = i / spatial % channels;
+                    double gc = gamma?[c] ?? 1;
+                    rdx[i] += rstd[t] * (gc * g[i] - sumG / m - xhat[i] * sumGx / m);
+                    rdg[c] += g[i] * xhat[i];
+                    rdb[c] += g[i];
+                    sg[c] += Math.Abs(g[i] * xhat[i]);
+                    sb[c] += Math.Abs(g[i]);
+                }
+            }
+            return (rdx, rdg, rdb, sg, sb);
+        }
         Approx.Close(dx, hk.Read(dxBuf), 1e-5, dxAtol, "group norm dx");
         Approx.Close(dg, hk.Read(dgBuf), 1e-5, 0, "group norm dgamma", dgScale);
         Approx.Close(db, hk.Read(dbBuf), 1e-5, 0, "group norm dbeta", dbScale);
+
+        // Without accumulateDx: dx is written from a NaN-poisoned buffer (the tail past the end stays NaN); dγ, dβ still add.
+        const int tail = 3;
+        var dxNew = hk.Poisoned(n + tail);
+        var (dg1, db1) = (hk.Upload(dg0), hk.Upload(db0));
+        hk.K.GroupNormBackward(batch, channels, spatial, groups, xBuf, gBuf, meanBuf, rstdBuf, hk.Upload(dy), dxNew, dg1, db1, accumulateDx: false);
+        Approx.Close([.. dx.Select((v, i) => v - dx0[i]), .. Enumerable.Repeat(double.NaN, tail)], hk.Read(dxNew), 1e-5, dxAtol, "group norm dx overwrite");
+        Approx.Close(dg, hk.Read(dg1), 1e-5, 0, "group norm dgamma (dx overwritten)", dgScale);
+        Approx.Close(db, hk.Read(db1), 1e-5, 0, "group norm dbeta (dx overwritten)", dbScale);
+
+        // With silu dy is the gradient of SiLU(y): the kernel back-propagates dy·SiLU′(y), y recomputed from x, the statistics, γ, β.
+        var dyThrough = dy.Select((d, i) =>
+        {
+            double s = 1 / (1 + Math.Exp(-y[i]));
+            return d * s * (1 + y[i] * (1 - s));
+        }).ToArray();
+        var (sdx, sdg, sdb, sdgScale, sdbScale) = Backward(dyThrough);
+        var dxSilu = hk.Poisoned(n + tail);
+        var (dg2, db2) = (hk.Upload(dg0), hk.Upload(db0));
+        hk.K.GroupNormBackward(batch, channels, spatial, groups, xBuf, gBuf, meanBuf, rstdBuf, hk.Upload(dy), dxSilu, dg2, db2,
+            accumulateDx: false, silu: true, beta: beta is null ? null : hk.Upload(beta));
+        Approx.Close([.. sdx.Select((v, i) => v - dx0[i]), .. Enumerable.Repeat(double.NaN, tail)], hk.Read(dxSilu), 1e-5, dxAtol, "group norm dx through silu");
+        Approx.Close(sdg, hk.Read(dg2), 1e-5, 0, "group norm dgamma through silu", sdgScale);
+        Approx.Close(sdb, hk.Read(db2), 1e-5, 0, "group norm dbeta through silu", sdbScale);
 
         // Null outputs are skipped: only dγ wanted.
         hk.K.GroupNormBackward(batch, channels, spatial, groups, xBuf, gBuf, meanBuf, rstdBuf, hk.Upload(dy), null, dgBuf, null);

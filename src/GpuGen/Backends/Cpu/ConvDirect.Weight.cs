@@ -16,6 +16,7 @@ internal static unsafe partial class ConvDirect
     }
 
     /// <summary>dw += Σₙ dyₙ ⋆ xₙ (and dbias += Σ dy) on the direct path; false when it does not apply.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool BackwardWeight(in Conv2dArgs a, float* x, float* dy, float* dw, float* dbias)
     {
         // Fewer than 8 input channels (the UNet's 1→32 input conv): per-tap GEMMs only Cin wide, slower than im2col's one GEMM.
@@ -54,6 +55,7 @@ internal static unsafe partial class ConvDirect
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WeightPart(void* context, int part)
     {
         ref var job = ref Unsafe.AsRef<WeightJob>(context);
@@ -96,6 +98,7 @@ internal static unsafe partial class ConvDirect
     }
 
     /// <summary>xt[q·C + c] = xp[c·S + q]: the padded image channels-last, zero in the border and the slack.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PadChannelsLast(in Grid g, float* x, float* xt)
     {
         int cin = g.C;

@@ -95,6 +95,7 @@ internal static unsafe partial class ConvDirect
     // ---- forward and backward-data -------------------------------------------------------------
 
     /// <summary>y (+)= conv(x, w) + bias on the direct path; false when it does not apply (the caller falls back).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Forward(in Conv2dArgs a, float* x, float* w, float* bias, float* y, bool accumulate)
     {
         if (!Usable(a) || !StrideOne(a)) return false;
@@ -124,19 +125,20 @@ internal static unsafe partial class ConvDirect
         return true;
     }
 
-    /// <summary>dx += convᵀ(dy, w) on the direct path; false when it does not apply.</summary>
-    public static bool BackwardData(in Conv2dArgs a, float* dy, float* w, float* dx)
+    /// <summary>dx += convᵀ(dy, w) (dx = … without accumulate) on the direct path; false when it does not apply.</summary>
+    public static bool BackwardData(in Conv2dArgs a, float* dy, float* w, float* dx, bool accumulate)
     {
         if (!Usable(a) || a.InChannels % Mr != 0) return false;
-        return StrideOne(a) ? BackwardDataStrideOne(a, dy, w, dx)
-            : a.DilationH == 1 && a.DilationW == 1 && BackwardDataSubPixel(a, dy, w, dx);
+        return StrideOne(a) ? BackwardDataStrideOne(a, dy, w, dx, accumulate)
+            : a.DilationH == 1 && a.DilationW == 1 && BackwardDataSubPixel(a, dy, w, dx, accumulate);
     }
 
     /// <summary>
     /// Stride 1: the adjoint is the convolution of dy, padded by d·(k − 1) − p, with the kernel
     /// flipped and transposed, w′[c, o, u, v] = w[o, c, kh−1−u, kw−1−v].
     /// </summary>
-    private static bool BackwardDataStrideOne(in Conv2dArgs a, float* dy, float* w, float* dx)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool BackwardDataStrideOne(in Conv2dArgs a, float* dy, float* w, float* dx, bool accumulate)
     {
         int flipH = a.DilationH * (a.KernelH - 1) - a.PadH, flipW = a.DilationW * (a.KernelW - 1) - a.PadW;
         if (flipH < 0 || flipW < 0) return false;
@@ -163,7 +165,8 @@ internal static unsafe partial class ConvDirect
                 for (int v = 0; v < kw; v++)
                     off[(o * kh + u) * kw + v] = (int)(o * pad.Stride) + u * a.DilationH * wp + v * a.DilationW;
         var phase = new Phase { K = k, Mh = a.Height, Mw = a.Width, Width = width, Pack = pack, Off = off };
-        Run(pad, cin, a.Height, a.Width, 1, 1, &phase, 1, dy, a.OutputLength / a.Batch, null, dx, a.InputLength / a.Batch, a.Batch, accumulate: true);
+        // Every dx element is one output of this convolution, so without accumulate it is simply written.
+        Run(pad, cin, a.Height, a.Width, 1, 1, &phase, 1, dy, a.OutputLength / a.Batch, null, dx, a.InputLength / a.Batch, a.Batch, accumulate);
         return true;
     }
 
@@ -174,7 +177,8 @@ internal static unsafe partial class ConvDirect
     /// of the s² residue classes is a small stride-1 convolution (2×2 taps for k4 s2) on dy padded by
     /// ⌈k/s⌉, and nothing is scattered twice (no col2im).
     /// </summary>
-    private static bool BackwardDataSubPixel(in Conv2dArgs a, float* dy, float* w, float* dx)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool BackwardDataSubPixel(in Conv2dArgs a, float* dy, float* w, float* dx, bool accumulate)
     {
         int cin = a.InChannels, cout = a.OutChannels, kh = a.KernelH, kw = a.KernelW, sh = a.StrideH, sw = a.StrideW;
         int count = sh * sw;
@@ -213,6 +217,8 @@ internal static unsafe partial class ConvDirect
                 packLength += (long)cin * phases[used].K + phases[used].K;
                 used++;
             }
+        // Residue classes without taps get nothing: without accumulate dx starts from zero, then the classes add.
+        if (!accumulate) new Span<float>(dx, checked((int)a.InputLength)).Clear();
         if (used == 0) return true;
         var pad = new Padded(cout, a.OutHeight, a.OutWidth, ph, pw, reach, right);
         if (!pad.Fits) return false;
@@ -257,6 +263,7 @@ internal static unsafe partial class ConvDirect
         public bool Accumulate;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run(in Padded pad, int cout, int outH, int outW, int stepH, int stepW, Phase* phases, int phaseCount,
         float* x, long xImage, float* bias, float* y, long yImage, int batch, bool accumulate)
     {
@@ -270,6 +277,7 @@ internal static unsafe partial class ConvDirect
         CpuWorkers.Run(&RunImage, &job, batch);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunImage(void* context, int n)
     {
         ref var job = ref Unsafe.AsRef<ConvJob>(context);
@@ -320,6 +328,7 @@ internal static unsafe partial class ConvDirect
     private static int Slivers(int channels) => (channels + Mr - 1) / Mr;
 
     /// <summary>xp[c·S + (i + ph)·Wp + j + pw] = x[c, i, j], zero in the border and the slack.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pad(in Padded g, float* x, float* xp)
     {
         int top = g.PadH * g.Wp, right = g.Wp - g.PadW - g.W;

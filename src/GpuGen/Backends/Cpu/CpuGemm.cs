@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace GpuGen.Backends.Cpu;
 
 /// <summary>
@@ -154,6 +156,7 @@ internal static unsafe partial class CpuGemm
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunJob(in Job job)
     {
         View v = job.V;
@@ -167,6 +170,7 @@ internal static unsafe partial class CpuGemm
     }
 
     /// <summary>C = β·C without touching A or B (K == 0 or α == 0, as in BLAS); β == 0 writes zeros.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScaleC(in View v)
     {
         for (int i = 0; i < v.M; i++)

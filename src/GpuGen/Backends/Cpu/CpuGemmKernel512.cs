@@ -213,6 +213,7 @@ internal static unsafe partial class CpuGemm
     /// Writes the live mr×nr corner of a 32-wide tile of unscaled sums to C(i, j) = c[i·ci + j·cj]
     /// (cj ≠ 1 when the problem was solved transposed). beta == 0: C is overwritten, never read.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StoreTile(float* tile, float* c, nint ci, nint cj, int mr, int nr, float alpha, float beta)
     {
         for (int i = 0; i < mr; i++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace GpuGen.Backends.Cpu;
@@ -26,6 +27,7 @@ internal static unsafe partial class CpuGemm
     }
 
     /// <summary>Row-major A: 4 rows × 2 columns of k-vectorised dot products (8 independent chains).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void NarrowDot(in View v, float* bt)
     {
         int n2 = (v.N + 1) & ~1, k16 = v.K & ~15;
@@ -80,6 +82,7 @@ internal static unsafe partial class CpuGemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Tail(float* a, float* b, int from, int to)
     {
         float s = 0f;
@@ -99,6 +102,7 @@ internal static unsafe partial class CpuGemm
     }
 
     /// <summary>Column-major A: 64 rows × 2 columns per pass (8 chains), B(k, j) broadcast from a packed copy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void NarrowAxpy(in View v, float* bp, float* tile)
     {
         int n2 = (v.N + 1) & ~1;

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace GpuGen.Backends.Cpu;
 
@@ -13,6 +14,7 @@ public sealed unsafe partial class CpuKernels
     /// <summary>Images per batched GEMM call (a multiple of the two cores that CpuGemm splits over).</summary>
     internal static int ImagesPerChunk = 2;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Conv2dForward(in Conv2dArgs args, DeviceBuffer x, DeviceBuffer w, DeviceBuffer? bias, DeviceBuffer y, bool accumulate = false)
     {
         args.Validate();
@@ -42,14 +44,17 @@ public sealed unsafe partial class CpuKernels
         }
     }
 
-    public void Conv2dBackwardData(in Conv2dArgs args, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Conv2dBackwardData(in Conv2dArgs args, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx, bool accumulate = true)
     {
         args.Validate();
         var g = new ConvGeometry(args);
         float* pdy = F(dy, args.OutputLength, nameof(dy)), pw = F(w, args.WeightLength, nameof(w)), pdx = F(dx, args.InputLength, nameof(dx));
-        if (ConvDirect.BackwardData(args, pdy, pw, pdx)) return;
+        if (ConvDirect.BackwardData(args, pdy, pw, pdx, accumulate)) return;
         int chunk = ImagesPerChunk;
         float* col = args.IsPointwise ? null : ConvScratch.Get(chunk * g.ColLength);
+        // col2im adds into dx, so overwriting starts from zero; the pointwise GEMM writes dx with β = 0.
+        if (!accumulate && col != null) Fill(args.InputLength, 0f, dx);
         for (int n0 = 0; n0 < args.Batch; n0 += chunk)
         {
             int count = Math.Min(chunk, args.Batch - n0);
@@ -57,7 +62,7 @@ public sealed unsafe partial class CpuKernels
             float* cols = col != null ? col : pdx + n0 * g.InLength;
             for (int grp = 0; grp < args.Groups; grp++)
             {
-                var gemm = new GemmArgs(true, false, args.PatchSize, g.Plane, args.OutPerGroup, 1f, col != null ? 0f : 1f,
+                var gemm = new GemmArgs(true, false, args.PatchSize, g.Plane, args.OutPerGroup, 1f, col != null || !accumulate ? 0f : 1f,
                     Lda: args.PatchSize, Ldb: g.Plane, Ldc: g.Plane, Batch: count,
                     StrideA: 0, StrideB: g.OutLength, StrideC: g.ColLength,
                     OffsetA: (long)grp * args.OutPerGroup * args.PatchSize,
@@ -69,6 +74,7 @@ public sealed unsafe partial class CpuKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Conv2dBackwardWeight(in Conv2dArgs args, DeviceBuffer x, DeviceBuffer dy, DeviceBuffer dw, DeviceBuffer? dbias)
     {
         args.Validate();
@@ -152,6 +158,7 @@ public sealed unsafe partial class CpuKernels
     /// <summary>Per image of the chunk: its columns, and y prefilled with the bias (or += bias when accumulating).</summary>
     private readonly struct ForwardPrepJob(ConvGeometry g, float* x, float* bias, float* y, float* col, int n0, bool accumulate) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             var a = g.Args;
@@ -173,6 +180,7 @@ public sealed unsafe partial class CpuKernels
 
     private readonly struct Col2ImJob(ConvGeometry g, float* col, float* dx, int n0) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             for (long s = start; s < end; s++)
@@ -183,6 +191,7 @@ public sealed unsafe partial class CpuKernels
     /// <summary>Per image of the chunk: its columns, and its Σ dy per channel into the slot's partial dbias.</summary>
     private readonly struct WeightPrepJob(ConvGeometry g, float* x, float* dy, float* col, float* partialBias, int n0) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             var a = g.Args;
@@ -200,6 +209,7 @@ public sealed unsafe partial class CpuKernels
 
     private readonly struct BiasRowsJob(float* bias, float* y, int channels, int spatial) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             for (long r = start; r < end; r++)
@@ -212,6 +222,7 @@ public sealed unsafe partial class CpuKernels
 
     private readonly struct BiasGradJob(float* dy, float* dbias, int batch, int channels, int spatial) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             for (long c = start; c < end; c++)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace GpuGen.Backends.Cpu;
 
 // Coupling transforms (see IKernels.Coupling.cs). Rows are spread over the threads; within a row the
@@ -72,6 +74,7 @@ public sealed unsafe partial class CpuKernels
 
     private readonly struct AffineJob(float* x, float* m, float* sRaw, float* t, float* y, float* logdet, int dim, bool accumulate, bool inverse) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             for (long r = start; r < end; r++)
@@ -84,6 +87,7 @@ public sealed unsafe partial class CpuKernels
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private float Row<TV>(long o, out int i) where TV : unmanaged, IVec<TV>
         {
             TV acc = TV.Splat(0f);
@@ -92,6 +96,7 @@ public sealed unsafe partial class CpuKernels
             return (float)Lanes(acc);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private float Tail(long o, int i)
         {
             S1 acc = S1.Splat(0f);
@@ -115,6 +120,7 @@ public sealed unsafe partial class CpuKernels
 
     private readonly struct AffineBackwardJob(float* x, float* m, float* sRaw, float* dy, float* dLogdet, float* dx, float* dsRaw, float* dt, int dim) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             for (long r = start; r < end; r++)
@@ -126,6 +132,7 @@ public sealed unsafe partial class CpuKernels
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int Row<TV>(long o, int i, float dl) where TV : unmanaged, IVec<TV>
         {
             TV dlv = TV.Splat(dl);
@@ -150,6 +157,7 @@ public sealed unsafe partial class CpuKernels
 
     private readonly struct AdditiveJob(float* x, float* m, float* t, float* y, int dim, float sign) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             for (long r = start; r < end; r++)
@@ -160,6 +168,7 @@ public sealed unsafe partial class CpuKernels
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int Row<TV>(long o, int i) where TV : unmanaged, IVec<TV>
         {
             TV sg = TV.Splat(sign);
@@ -174,6 +183,7 @@ public sealed unsafe partial class CpuKernels
 
     private readonly struct AdditiveBackwardJob(float* m, float* dy, float sign, float* dx, float* dt, int dim) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             for (long r = start; r < end; r++)
@@ -184,6 +194,7 @@ public sealed unsafe partial class CpuKernels
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int Row<TV>(long o, int i) where TV : unmanaged, IVec<TV>
         {
             TV sg = TV.Splat(sign);
@@ -199,6 +210,7 @@ public sealed unsafe partial class CpuKernels
 
     private readonly struct LogitJob(float* v, float* u, float* y, float* logdet, int dim, float alpha, float levels) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             // Σ ln(1 − 2α) − dim·ln levels is the same for every row: computed once in double.
@@ -213,6 +225,7 @@ public sealed unsafe partial class CpuKernels
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private float Row<TV>(long o, out int i) where TV : unmanaged, IVec<TV>
         {
             TV acc = TV.Splat(0f);

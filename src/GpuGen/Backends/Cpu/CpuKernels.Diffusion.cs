@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace GpuGen.Backends.Cpu;
@@ -8,6 +9,7 @@ public sealed unsafe partial class CpuKernels
     /// <summary>Largest embedding half-width whose frequency table fits the stack (32 KiB of doubles).</summary>
     private const int MaxEmbeddingHalf = 4096;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void TimestepEmbedding(int batch, int dim, DeviceBuffer t, DeviceBuffer y)
     {
         NonNegative(batch, nameof(batch));
@@ -22,6 +24,7 @@ public sealed unsafe partial class CpuKernels
             Math.Max(1, CpuParallel.Heavy / dim));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void DiffusionQSample(int batch, int perExample, DeviceBuffer x0, DeviceBuffer eps, DeviceBuffer t,
         DeviceBuffer sqrtAlphaBar, DeviceBuffer sqrtOneMinusAlphaBar, DeviceBuffer xt, DeviceBuffer? v = null)
     {
@@ -54,6 +57,7 @@ public sealed unsafe partial class CpuKernels
     /// </summary>
     private readonly struct EmbeddingJob(int* t, float* y, int half, double* freq) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             for (long b = start; b < end; b++)
@@ -95,6 +99,7 @@ public sealed unsafe partial class CpuKernels
     /// </summary>
     private readonly struct QSampleJob(float* x0, float* eps, int* t, float* sqrtAlphaBar, float* sqrtOneMinusAlphaBar, float* xt, float* v, int perExample) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             for (long b = start; b < end; b++)
@@ -111,6 +116,7 @@ public sealed unsafe partial class CpuKernels
     }
 
     /// <summary>y = a·x + b·w (y may alias x or w).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long LerpBody<T>(long i, long n, float* x, float* w, float* y, float a, float b) where T : unmanaged, IVec<T>
     {
         T va = T.Splat(a), vb = T.Splat(b);
@@ -135,6 +141,7 @@ public sealed unsafe partial class CpuKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long StepBody<T>(long i, long n, float* xt, float* eps, float* uncond, float* z, float* xPrev, float* x0, in DiffusionStepArgs a)
         where T : unmanaged, IVec<T>
     {

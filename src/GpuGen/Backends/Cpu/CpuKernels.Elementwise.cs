@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace GpuGen.Backends.Cpu;
 
@@ -85,6 +86,7 @@ public sealed unsafe partial class CpuKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long AxpbyBody<T>(long i, long n, float* x, float* y, float alpha, float beta) where T : unmanaged, IVec<T>
     {
         T a = T.Splat(alpha), b = T.Splat(beta);
@@ -127,6 +129,7 @@ public sealed unsafe partial class CpuKernels
         MapBody<S1, TOp>(i, n, x, y, param, accumulate);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long MapBody<T, TOp>(long i, long n, float* x, float* y, float param, bool accumulate)
         where T : unmanaged, IVec<T> where TOp : IUnaryFn
     {
@@ -139,6 +142,7 @@ public sealed unsafe partial class CpuKernels
     }
 
     /// <summary>tanh through TensorPrimitives (accurate near 0, where 1 − 2/(e^{2x}+1) cancels); tiles through the stack to accumulate.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tanh(float* x, float* y, int n, bool accumulate)
     {
         if (!accumulate)
@@ -190,6 +194,7 @@ public sealed unsafe partial class CpuKernels
         GradBody<S1, TOp>(i, n, x, y, dy, dx, param, accumulate);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long GradBody<T, TOp>(long i, long n, float* x, float* y, float* dy, float* dx, float param, bool accumulate)
         where T : unmanaged, IVec<T> where TOp : IUnaryFn
     {
@@ -217,6 +222,7 @@ public sealed unsafe partial class CpuKernels
         }
 
         /// <summary>None/Scalar: [start, end) are elements; Row/Column: they are rows.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Run<TOp>(long start, long end) where TOp : IBinaryFn
         {
             switch (broadcast)
@@ -239,6 +245,7 @@ public sealed unsafe partial class CpuKernels
         ZipBody<S1, TOp>(i, n, a, b, y, accumulate);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long ZipBody<T, TOp>(long i, long n, float* a, float* b, float* y, bool accumulate)
         where T : unmanaged, IVec<T> where TOp : IBinaryFn
     {
@@ -255,6 +262,7 @@ public sealed unsafe partial class CpuKernels
         ZipScalarBody<S1, TOp>(i, n, a, b, y, accumulate);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long ZipScalarBody<T, TOp>(long i, long n, float* a, float b, float* y, bool accumulate)
         where T : unmanaged, IVec<T> where TOp : IBinaryFn
     {
@@ -268,6 +276,7 @@ public sealed unsafe partial class CpuKernels
 
     private readonly struct Copy2dJob(float* src, int srcStride, float* dst, int dstStride, int cols, bool accumulate) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             for (long r = start; r < end; r++)

@@ -1,5 +1,6 @@
-using System.Numerics.Tensors;
 using GpuGen.Random;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace GpuGen.Backends.Cpu;
 
@@ -34,11 +35,11 @@ public sealed unsafe partial class CpuKernels
         CpuParallel.For(rows, job, Math.Max(1, CpuParallel.Cheap / (4L * width)));
     }
 
-    public void UpsampleNearest2xBackward(int planes, int height, int width, DeviceBuffer dy, DeviceBuffer dx)
+    public void UpsampleNearest2xBackward(int planes, int height, int width, DeviceBuffer dy, DeviceBuffer dx, bool accumulate = true)
     {
         long rows = UpsampleRows(planes, height, width);
         if (rows == 0 || width == 0) return;
-        var job = new UpsampleBackwardJob(F(dy, rows * width * 4, nameof(dy)), F(dx, rows * width, nameof(dx)), width);
+        var job = new UpsampleBackwardJob(F(dy, rows * width * 4, nameof(dy)), F(dx, rows * width, nameof(dx)), width, accumulate);
         CpuParallel.For(rows, job, Math.Max(1, CpuParallel.Cheap / (4L * width)));
     }
 
@@ -91,6 +92,7 @@ public sealed unsafe partial class CpuKernels
         return (long)planes * height;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int* EmbeddingIndices(int rows, int vocab, int dim, DeviceBuffer indices)
     {
         NonNegative(rows, nameof(rows));
@@ -111,6 +113,7 @@ public sealed unsafe partial class CpuKernels
     /// <summary>One output row per index: the mean of two input rows' pairs.</summary>
     private readonly struct PoolJob(float* x, float* y, int height, int width, int ho, int wo) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             for (long r = start; r < end; r++)
@@ -124,6 +127,7 @@ public sealed unsafe partial class CpuKernels
 
     private readonly struct PoolBackwardJob(float* dy, float* dx, int height, int width, int ho, int wo) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             for (long r = start; r < end; r++)
@@ -145,6 +149,7 @@ public sealed unsafe partial class CpuKernels
     /// <summary>One input row per index: widened into output row 2i, which is then copied to row 2i + 1.</summary>
     private readonly struct UpsampleJob(float* x, float* y, int width) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             for (long r = start; r < end; r++)
@@ -156,20 +161,23 @@ public sealed unsafe partial class CpuKernels
         }
     }
 
-    private readonly struct UpsampleBackwardJob(float* dy, float* dx, int width) : IRangeKernel
+    private readonly struct UpsampleBackwardJob(float* dy, float* dx, int width, bool accumulate) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             for (long r = start; r < end; r++)
             {
                 float* a = dy + r * 4 * width, b = a + 2 * width, d = dx + r * width;
-                for (int j = 0; j < width; j++) d[j] += (a[2 * j] + a[2 * j + 1]) + (b[2 * j] + b[2 * j + 1]);
+                if (accumulate) for (int j = 0; j < width; j++) d[j] += (a[2 * j] + a[2 * j + 1]) + (b[2 * j] + b[2 * j + 1]);
+                else for (int j = 0; j < width; j++) d[j] = (a[2 * j] + a[2 * j + 1]) + (b[2 * j] + b[2 * j + 1]);
             }
         }
     }
 
     private readonly struct GatherJob(int* indices, float* table, float* y, int dim) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             for (long r = start; r < end; r++)
@@ -179,6 +187,7 @@ public sealed unsafe partial class CpuKernels
 
     private readonly struct ScatterAddJob(int* indices, float* dy, float* dTable, int rows, int dim) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             for (long t = start; t < end; t++)
@@ -199,6 +208,7 @@ public sealed unsafe partial class CpuKernels
     /// </summary>
     private readonly struct DropoutJob(float* x, float* y, float p, ulong seed, ulong stream, ulong offset, bool accumulate) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             uint* w = stackalloc uint[4];

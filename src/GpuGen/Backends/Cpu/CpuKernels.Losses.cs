@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace GpuGen.Backends.Cpu;
 
@@ -66,6 +67,7 @@ public sealed unsafe partial class CpuKernels
         CpuParallel.For(n, new TermGradJob<KlLogvarGradTerm>(lv, lv, F(dLogvar, n, nameof(dLogvar)), c));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CrossEntropyArgs(int rows, int cols, DeviceBuffer logits, DeviceBuffer labels, out float* x, out int* l)
     {
         NonNegative(rows, nameof(rows));
@@ -80,6 +82,7 @@ public sealed unsafe partial class CpuKernels
     /// <summary>Σ over [start, end) of TTerm(a, b), tile by tile.</summary>
     private readonly struct TermSumJob<TTerm>(float* a, float* b) : IRangeSum where TTerm : IBinaryFn
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public double Run(long start, long end)
         {
             float* tile = stackalloc float[Tile];
@@ -95,6 +98,7 @@ public sealed unsafe partial class CpuKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long TermBody<T, TTerm>(long i, long n, float* a, float* b, float* dst) where T : unmanaged, IVec<T> where TTerm : IBinaryFn
     {
         for (; i <= n - T.Count; i += T.Count) TTerm.F(T.Load(a + i), T.Load(b + i)).Store(dst + i);
@@ -112,6 +116,7 @@ public sealed unsafe partial class CpuKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long TermGradBody<T, TTerm>(long i, long n, float* a, float* b, float* d, float c) where T : unmanaged, IVec<T> where TTerm : IBinaryFn
     {
         T vc = T.Splat(c);
@@ -178,6 +183,7 @@ public sealed unsafe partial class CpuKernels
     /// <summary>Σ_r [m + ln Σⱼ e^{xⱼ−m} − x_label], m the row max (log-sum-exp, stable).</summary>
     private readonly struct CrossEntropyJob(float* x, int* labels, int cols) : IRangeSum
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public double Run(long start, long end)
         {
             Span<float> tile = stackalloc float[Tile];
@@ -195,6 +201,7 @@ public sealed unsafe partial class CpuKernels
     /// <summary>dx[r] += c·(softmax(x[r]) − onehot(label)).</summary>
     private readonly struct CrossEntropyBackwardJob(float* x, int* labels, float* dx, int cols, float c) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             Span<float> tile = stackalloc float[Tile];

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace GpuGen.Backends.Cpu;
@@ -10,19 +11,20 @@ namespace GpuGen.Backends.Cpu;
 public sealed unsafe partial class CpuKernels
 {
     public void GroupNormForward(int batch, int channels, int spatial, int groups, float eps,
-        DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer? beta, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer rstd)
+        DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer? beta, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer rstd, bool silu = false)
     {
         int cg = GroupSize(batch, channels, spatial, groups);
         long n = (long)batch * channels * spatial, blocks = (long)batch * groups;
         if (blocks == 0) return;
         var job = new GroupNormJob(F(x, n, nameof(x)), Opt(gamma, channels, nameof(gamma)), Opt(beta, channels, nameof(beta)),
-            F(y, n, nameof(y)), F(mean, blocks, nameof(mean)), F(rstd, blocks, nameof(rstd)), groups, cg, spatial, eps);
+            F(y, n, nameof(y)), F(mean, blocks, nameof(mean)), F(rstd, blocks, nameof(rstd)), groups, cg, spatial, eps, silu);
         CpuParallel.For(blocks, job, Math.Max(1, CpuParallel.Cheap / Math.Max(1, (long)cg * spatial)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void GroupNormBackward(int batch, int channels, int spatial, int groups,
         DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer mean, DeviceBuffer rstd, DeviceBuffer dy,
-        DeviceBuffer? dx, DeviceBuffer? dGamma, DeviceBuffer? dBeta)
+        DeviceBuffer? dx, DeviceBuffer? dGamma, DeviceBuffer? dBeta, bool accumulateDx = true, bool silu = false, DeviceBuffer? beta = null)
     {
         int cg = GroupSize(batch, channels, spatial, groups);
         long n = (long)batch * channels * spatial, blocks = (long)batch * groups;
@@ -33,7 +35,8 @@ public sealed unsafe partial class CpuKernels
         try
         {
             var job = new GroupNormBackwardJob(F(x, n, nameof(x)), Opt(gamma, channels, nameof(gamma)), F(mean, blocks, nameof(mean)),
-                F(rstd, blocks, nameof(rstd)), F(dy, n, nameof(dy)), Opt(dx, n, nameof(dx)), sums, groups, cg, spatial);
+                F(rstd, blocks, nameof(rstd)), F(dy, n, nameof(dy)), Opt(dx, n, nameof(dx)), sums, groups, cg, spatial, accumulateDx,
+                silu, silu ? Opt(beta, channels, nameof(beta)) : null);
             float* dg = Opt(dGamma, channels, nameof(dGamma)), db = Opt(dBeta, channels, nameof(dBeta));
             CpuParallel.For(blocks, job, Math.Max(1, CpuParallel.Cheap / Math.Max(1, (long)cg * spatial)));
             for (int c = 0; c < channels; c++)
@@ -109,6 +112,7 @@ public sealed unsafe partial class CpuKernels
     private static double CenteredSquares(float* x, int n, float c) =>
         Simd.Wide ? CenteredSquares<V512>(x, n, c) : CenteredSquares<V256>(x, n, c);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double CenteredSquares<T>(float* x, int n, float c) where T : unmanaged, IVec<T>
     {
         T acc = T.Splat(0f), vc = T.Splat(c);
@@ -127,6 +131,7 @@ public sealed unsafe partial class CpuKernels
     private static double CenteredDot(float* g, float* x, int n, float c) =>
         Simd.Wide ? CenteredDot<V512>(g, x, n, c) : CenteredDot<V256>(g, x, n, c);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double CenteredDot<T>(float* g, float* x, int n, float c) where T : unmanaged, IVec<T>
     {
         T acc = T.Splat(0f), vc = T.Splat(c);
@@ -137,6 +142,7 @@ public sealed unsafe partial class CpuKernels
         return s;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Lanes<T>(T v) where T : unmanaged, IVec<T>
     {
         float* lanes = stackalloc float[16];
@@ -146,39 +152,66 @@ public sealed unsafe partial class CpuKernels
         return s;
     }
 
-    /// <summary>y = (x − c)·s + t over one row.</summary>
-    private static void Normalize(float* x, float* y, int n, float c, float s, float t)
+    /// <summary>y = f((x − c)·s + t) over one row, f the identity or an activation fused into the pass.</summary>
+    private static void Normalize<TOp>(float* x, float* y, int n, float c, float s, float t) where TOp : IUnaryFn
     {
-        int i = Simd.Wide ? NormalizeBody<V512>(0, n, x, y, c, s, t) : NormalizeBody<V256>(0, n, x, y, c, s, t);
-        NormalizeBody<S1>(i, n, x, y, c, s, t);
+        int i = Simd.Wide ? NormalizeBody<V512, TOp>(0, n, x, y, c, s, t) : NormalizeBody<V256, TOp>(0, n, x, y, c, s, t);
+        NormalizeBody<S1, TOp>(i, n, x, y, c, s, t);
     }
 
-    private static int NormalizeBody<T>(int i, int n, float* x, float* y, float c, float s, float t) where T : unmanaged, IVec<T>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int NormalizeBody<T, TOp>(int i, int n, float* x, float* y, float c, float s, float t)
+        where T : unmanaged, IVec<T> where TOp : IUnaryFn
     {
         T vc = T.Splat(c), vs = T.Splat(s), vt = T.Splat(t);
-        for (; i <= n - T.Count; i += T.Count) T.MulAdd(T.Load(x + i) - vc, vs, vt).Store(y + i);
+        for (; i <= n - T.Count; i += T.Count) TOp.F(T.MulAdd(T.Load(x + i) - vc, vs, vt), vt).Store(y + i);
         return i;
     }
 
-    /// <summary>dx += s·dy + u·(x − c) + v over one row: the normalization backward after its sums.</summary>
-    private static void NormalizeBackward(float* dy, float* x, float* dx, int n, float c, float s, float u, float v)
+    /// <summary>d = da·SiLU′(y) with y = (x − c)·s + t over one row: the gradient through a fused SiLU.</summary>
+    private static void SiluGradient(float* da, float* x, float* d, int n, float c, float s, float t)
     {
-        int i = Simd.Wide ? NormalizeBackwardBody<V512>(0, n, dy, x, dx, c, s, u, v) : NormalizeBackwardBody<V256>(0, n, dy, x, dx, c, s, u, v);
-        NormalizeBackwardBody<S1>(i, n, dy, x, dx, c, s, u, v);
+        int i = Simd.Wide ? SiluGradientBody<V512>(0, n, da, x, d, c, s, t) : SiluGradientBody<V256>(0, n, da, x, d, c, s, t);
+        SiluGradientBody<S1>(i, n, da, x, d, c, s, t);
     }
 
-    private static int NormalizeBackwardBody<T>(int i, int n, float* dy, float* x, float* dx, float c, float s, float u, float v) where T : unmanaged, IVec<T>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int SiluGradientBody<T>(int i, int n, float* da, float* x, float* d, float c, float s, float t) where T : unmanaged, IVec<T>
+    {
+        T vc = T.Splat(c), vs = T.Splat(s), vt = T.Splat(t);
+        for (; i <= n - T.Count; i += T.Count)
+        {
+            T y = T.MulAdd(T.Load(x + i) - vc, vs, vt);
+            (SiluFn.D(y, y, vt) * T.Load(da + i)).Store(d + i);
+        }
+        return i;
+    }
+
+    /// <summary>dx += s·dy + u·(x − c) + v over one row: the normalization backward after its sums (= without accumulate).</summary>
+    private static void NormalizeBackward(float* dy, float* x, float* dx, int n, float c, float s, float u, float v, bool accumulate = true)
+    {
+        int i = Simd.Wide ? NormalizeBackwardBody<V512>(0, n, dy, x, dx, c, s, u, v, accumulate) : NormalizeBackwardBody<V256>(0, n, dy, x, dx, c, s, u, v, accumulate);
+        NormalizeBackwardBody<S1>(i, n, dy, x, dx, c, s, u, v, accumulate);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int NormalizeBackwardBody<T>(int i, int n, float* dy, float* x, float* dx, float c, float s, float u, float v, bool accumulate) where T : unmanaged, IVec<T>
     {
         T vc = T.Splat(c), vs = T.Splat(s), vu = T.Splat(u), vv = T.Splat(v);
-        for (; i <= n - T.Count; i += T.Count)
-            T.MulAdd(vs, T.Load(dy + i), T.MulAdd(vu, T.Load(x + i) - vc, vv + T.Load(dx + i))).Store(dx + i);
+        if (accumulate)
+            for (; i <= n - T.Count; i += T.Count)
+                T.MulAdd(vs, T.Load(dy + i), T.MulAdd(vu, T.Load(x + i) - vc, vv + T.Load(dx + i))).Store(dx + i);
+        else
+            for (; i <= n - T.Count; i += T.Count)
+                T.MulAdd(vs, T.Load(dy + i), T.MulAdd(vu, T.Load(x + i) - vc, vv)).Store(dx + i);
         return i;
     }
 
     /// <summary>One (n, g) block per index: block t starts at t·cg·spatial (sample n, channels g·cg …).</summary>
     private readonly struct GroupNormJob(float* x, float* gamma, float* beta, float* y, float* mean, float* rstd,
-        int groups, int cg, int spatial, float eps) : IRangeKernel
+        int groups, int cg, int spatial, float eps, bool silu) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             double m = (double)cg * spatial;
@@ -201,7 +234,8 @@ public sealed unsafe partial class CpuKernels
                 {
                     float g = gamma == null ? 1f : gamma[c0 + k], b = beta == null ? 0f : beta[c0 + k];
                     long o = (t * cg + k) * spatial;
-                    Normalize(x + o, y + o, spatial, muF, g * r, b);
+                    if (silu) Normalize<SiluFn>(x + o, y + o, spatial, muF, g * r, b);
+                    else Normalize<IdentityFn>(x + o, y + o, spatial, muF, g * r, b);
                 }
             }
         }
@@ -211,21 +245,40 @@ public sealed unsafe partial class CpuKernels
     /// Per (n, g) block: aₖ = Σ dy, bₖ = Σ dy·x̂ per channel k (saved for dγ, dβ), A = Σ γₖaₖ, B = Σ γₖbₖ;
     /// dx += rstd·γₖ·dy − rstd·A/m − (x − μ)·rstd²·B/m.
     /// </summary>
+    /// <remarks>
+    /// With silu, dy is the gradient of SiLU(y) and the block's dL/dy = dy·SiLU′(y) is formed first in a
+    /// per-thread scratch (y recomputed from x, μ, rstd, γ, β), so y need not be kept from the forward.
+    /// </remarks>
     private readonly struct GroupNormBackwardJob(float* x, float* gamma, float* mean, float* rstd, float* dy, float* dx,
-        double* sums, int groups, int cg, int spatial) : IRangeKernel
+        double* sums, int groups, int cg, int spatial, bool accumulate, bool silu, float* beta) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             double m = (double)cg * spatial;
+            float* scratch = silu ? ConvScratch.Get((long)cg * spatial) : null;
             for (long t = start; t < end; t++)
             {
                 float mu = mean[t], r = rstd[t];
                 int c0 = (int)(t % groups) * cg;
+                // dL/dy of the block: dy itself, or dy·SiLU′(y) in the scratch (rows at k·spatial).
+                float* dyBlock = dy + t * cg * spatial;
+                if (silu)
+                {
+                    for (int k = 0; k < cg; k++)
+                    {
+                        long o = (t * cg + k) * spatial;
+                        float g = gamma == null ? 1f : gamma[c0 + k], b = beta == null ? 0f : beta[c0 + k];
+                        SiluGradient(dy + o, x + o, scratch + (long)k * spatial, spatial, mu, g * r, b);
+                    }
+                    dyBlock = scratch;
+                }
                 double bigA = 0, bigB = 0;
                 for (int k = 0; k < cg; k++)
                 {
                     long o = (t * cg + k) * spatial;
-                    double a = RowSum(dy + o, spatial), b = r * CenteredDot(dy + o, x + o, spatial, mu);
+                    float* dyRow = dyBlock + (long)k * spatial;
+                    double a = RowSum(dyRow, spatial), b = r * CenteredDot(dyRow, x + o, spatial, mu);
                     // Block t is sample t / groups; its channel c0 + k sits at (t·cg + k) of the [batch·channels] partials.
                     sums[2 * (t * cg + k)] = a;
                     sums[2 * (t * cg + k) + 1] = b;
@@ -239,7 +292,7 @@ public sealed unsafe partial class CpuKernels
                 {
                     long o = (t * cg + k) * spatial;
                     float g = gamma == null ? 1f : gamma[c0 + k];
-                    NormalizeBackward(dy + o, x + o, dx + o, spatial, mu, g * r, u, v);
+                    NormalizeBackward(dyBlock + (long)k * spatial, x + o, dx + o, spatial, mu, g * r, u, v, accumulate);
                 }
             }
         }
@@ -249,6 +302,7 @@ public sealed unsafe partial class CpuKernels
     private readonly struct BatchNormJob(float* x, float* gamma, float* beta, float* runningMean, float* runningVar,
         float* y, float* mean, float* rstd, int batch, int channels, int spatial, bool training, float momentum, float eps) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             double count = (double)batch * spatial;
@@ -282,7 +336,7 @@ public sealed unsafe partial class CpuKernels
                 for (int s = 0; s < batch; s++)
                 {
                     long o = s * stride + c * spatial;
-                    Normalize(x + o, y + o, spatial, muF, g * r, b);
+                    Normalize<IdentityFn>(x + o, y + o, spatial, muF, g * r, b);
                 }
             }
         }
@@ -295,6 +349,7 @@ public sealed unsafe partial class CpuKernels
     private readonly struct BatchNormBackwardJob(float* x, float* gamma, float* mean, float* rstd, float* dy, float* dx,
         float* dGamma, float* dBeta, int batch, int channels, int spatial, bool training) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             double count = (double)batch * spatial;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace GpuGen.Backends.Cpu;
 
 // Optimizer kernels: fused Adam/AdamW and the EMA of weights.
@@ -34,6 +36,7 @@ public sealed unsafe partial class CpuKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long AdamBody<T>(long i, long n, float* p, float* g, float* m, float* v, in AdamArgs a) where T : unmanaged, IVec<T>
     {
         T b1 = T.Splat(a.Beta1), c1 = T.Splat(1f - a.Beta1), b2 = T.Splat(a.Beta2), c2 = T.Splat(1f - a.Beta2);

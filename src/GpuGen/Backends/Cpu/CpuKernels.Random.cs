@@ -1,4 +1,5 @@
 using GpuGen.Random;
+using System.Runtime.CompilerServices;
 
 namespace GpuGen.Backends.Cpu;
 
@@ -28,6 +29,7 @@ public sealed unsafe partial class CpuKernels
 
     private readonly struct UniformJob(float* x, ulong seed, ulong stream, ulong offset, float lo, float hi) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             uint* w = stackalloc uint[4];
@@ -44,6 +46,7 @@ public sealed unsafe partial class CpuKernels
 
     private readonly struct GaussianJob(float* x, ulong seed, ulong stream, ulong offset, float mean, float std) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             float* z = stackalloc float[4];
@@ -59,6 +62,7 @@ public sealed unsafe partial class CpuKernels
 
     private readonly struct UniformIntJob(int* x, ulong seed, ulong stream, ulong offset, int lo, int hi) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             uint* w = stackalloc uint[4];

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace GpuGen.Backends.Cpu;
 
@@ -46,6 +47,7 @@ public sealed unsafe partial class CpuKernels
 
     private readonly struct RowSumJob(float* x, float* y, int mid, float alpha, bool accumulate) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             for (long o = start; o < end; o++)
@@ -58,6 +60,7 @@ public sealed unsafe partial class CpuKernels
 
     private readonly struct ColumnSumJob(float* x, float* y, int mid, int inner, int tiles, float alpha, bool accumulate) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             Span<float> sum = stackalloc float[Tile];
@@ -83,6 +86,7 @@ public sealed unsafe partial class CpuKernels
     /// </summary>
     private readonly struct SoftmaxJob(float* x, float* y, int cols, bool log) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             Span<float> tile = stackalloc float[Tile];
@@ -108,6 +112,7 @@ public sealed unsafe partial class CpuKernels
     }
 
     /// <summary>Σⱼ e^{xⱼ − max} through a stack tile, accumulated in double across tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float SumExp(ReadOnlySpan<float> x, float max, Span<float> tile)
     {
         double sum = 0;
@@ -128,6 +133,7 @@ public sealed unsafe partial class CpuKernels
     /// </summary>
     private readonly struct SoftmaxBackwardJob(float* y, float* dy, float* dx, int cols, bool log) : IRangeKernel
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
         {
             Span<float> tile = stackalloc float[Tile];

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 
+
 namespace GpuGen.Backends.Cpu;
 
 /// <summary>An element-wise map y = F(x) with its derivative D = f'(x), given x and y = f(x).</summary>

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 
+
 namespace GpuGen.Backends.Cpu;
 
 /// <summary>A piece of a kernel over the index range [start, end).</summary>

@@ -48,6 +48,7 @@ internal static unsafe class CpuWorkers
     private static void* jobContext;
 
     /// <summary>Runs body(context, c) for every chunk c in [0, chunks) on this thread and the workers; returns when all are done.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(delegate*<void*, int, void> body, void* context, int chunks)
     {
         if (chunks <= 0) return;
@@ -153,6 +154,7 @@ internal static unsafe class CpuWorkers
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Loop()
     {
         uint seen = Ticket(Volatile.Read(ref state));

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace GpuGen.Backends.Cpu;
@@ -24,6 +25,7 @@ internal static unsafe class Im2Col
     }
 
     /// <summary>col [C·kh·kw, Ho·Wo] = im2col(x [C, H, W]) for channels [0, C) of one image.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Lower(in Conv2dArgs a, int channels, float* x, float* col)
     {
         int h = a.Height, w = a.Width, ho = a.OutHeight, wo = a.OutWidth, sw = a.StrideW;
@@ -58,6 +60,7 @@ internal static unsafe class Im2Col
     }
 
     /// <summary>x [C, H, W] += col2im(col [C·kh·kw, Ho·Wo]): the adjoint of <see cref="Lower"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Raise(in Conv2dArgs a, int channels, float* col, float* x)
     {
         int h = a.Height, w = a.Width, ho = a.OutHeight, wo = a.OutWidth, sw = a.StrideW;

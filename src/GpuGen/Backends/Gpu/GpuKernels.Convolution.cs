@@ -19,13 +19,14 @@ internal sealed partial class GpuKernels
         Launch(Conv, "conv2d_forward", LaunchGrid.Planar((long)args.OutHeight * args.OutWidth, (long)args.Batch * args.OutChannels, Cols2d, Rows2d), a);
     }
 
-    public void Conv2dBackwardData(in Conv2dArgs args, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx)
+    public void Conv2dBackwardData(in Conv2dArgs args, DeviceBuffer dy, DeviceBuffer w, DeviceBuffer dx, bool accumulate = true)
     {
         ConvBuffers(args, dx, w, dy, "dx", "dy");
         var a = ConvGeometry(args);
         a.Buffer(dy);
         a.Buffer(w);
         a.Buffer(dx);
+        a.Bool(accumulate);
         Launch(Conv, "conv2d_backward_data", LaunchGrid.Planar((long)args.Height * args.Width, (long)args.Batch * args.InChannels, Cols2d, Rows2d), a);
     }
 

@@ -42,7 +42,7 @@ internal sealed partial class GpuKernels
         Launch(Layers, "upsample_nearest2x", LaunchGrid.Planar(width, rows, Cols2d, Rows2d), a);
     }
 
-    public void UpsampleNearest2xBackward(int planes, int height, int width, DeviceBuffer dy, DeviceBuffer dx)
+    public void UpsampleNearest2xBackward(int planes, int height, int width, DeviceBuffer dy, DeviceBuffer dx, bool accumulate = true)
     {
         long rows = PlaneRows(planes, height, width, height);
         if (rows == 0 || width == 0) return;
@@ -53,11 +53,12 @@ internal sealed partial class GpuKernels
         a.Int(width);
         a.Buffer(dy);
         a.Buffer(dx);
+        a.Bool(accumulate);
         Launch(Layers, "upsample_nearest2x_backward", LaunchGrid.Planar(width, rows, Cols2d, Rows2d), a);
     }
 
     public void GroupNormForward(int batch, int channels, int spatial, int groups, float eps,
-        DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer? beta, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer rstd)
+        DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer? beta, DeviceBuffer y, DeviceBuffer mean, DeviceBuffer rstd, bool silu = false)
     {
         int cg = GroupSize(batch, channels, spatial, groups);
         long blocks = (long)batch * groups;
@@ -80,12 +81,13 @@ internal sealed partial class GpuKernels
         a.Buffer(y);
         a.Buffer(mean);
         a.Buffer(rstd);
+        a.Bool(silu);
         Launch(Layers, "group_norm_forward", LaunchGrid.Groups(blocks, group), a);
     }
 
     public void GroupNormBackward(int batch, int channels, int spatial, int groups,
         DeviceBuffer x, DeviceBuffer? gamma, DeviceBuffer mean, DeviceBuffer rstd, DeviceBuffer dy,
-        DeviceBuffer? dx, DeviceBuffer? dGamma, DeviceBuffer? dBeta)
+        DeviceBuffer? dx, DeviceBuffer? dGamma, DeviceBuffer? dBeta, bool accumulateDx = true, bool silu = false, DeviceBuffer? beta = null)
     {
         int cg = GroupSize(batch, channels, spatial, groups);
         long blocks = (long)batch * groups;
@@ -99,6 +101,8 @@ internal sealed partial class GpuKernels
         Optional(dx, n, nameof(dx));
         Optional(dGamma, channels, nameof(dGamma));
         Optional(dBeta, channels, nameof(dBeta));
+        if (silu) Optional(beta, channels, nameof(beta));
+        else beta = null;
         if (dx is not null)
         {
             // One work-group per (n, g) block: its two sums, then dx over the block.
@@ -112,6 +116,9 @@ internal sealed partial class GpuKernels
             a.Buffer(rstd);
             a.Buffer(dy);
             a.Buffer(dx);
+            a.Bool(accumulateDx);
+            a.Bool(silu);
+            a.Buffer(beta);
             Launch(Layers, "group_norm_backward_data", LaunchGrid.Groups(blocks, group), a);
         }
         if (dGamma is not null || dBeta is not null)
@@ -128,6 +135,9 @@ internal sealed partial class GpuKernels
             a.Buffer(dy);
             a.Buffer(dGamma);
             a.Buffer(dBeta);
+            a.Bool(silu);
+            a.Buffer(silu ? gamma : null);
+            a.Buffer(beta);
             Launch(Layers, "group_norm_backward_affine", LaunchGrid.Groups(channels, group), a);
         }
     }

@@ -218,13 +218,22 @@ public sealed class Flow : IDisposable
             Device.Kernels.GaussianFill(z.Length, seed, 0, 0, z.Storage, 0f, temperature);
             x = Network.Inverse(z).ToArray();
         }
+        return ToData(x);
+    }
+
+    /// <summary>
+    /// The inverse pass's output y as data, in place: toy points as they are; images with the logit
+    /// transform undone, x = (σ(y) − α)/(1 − 2α) clamped to [0, 1].
+    /// </summary>
+    public float[] ToData(float[] y)
+    {
         if (!Config.IsToy)
-            for (int i = 0; i < x.Length; i++)
+            for (int i = 0; i < y.Length; i++)
             {
-                double p = 1 / (1 + Math.Exp(-(double)x[i]));
-                x[i] = (float)Math.Clamp((p - Config.Alpha) / (1 - 2 * Config.Alpha), 0, 1);
+                double p = 1 / (1 + Math.Exp(-(double)y[i]));
+                y[i] = (float)Math.Clamp((p - Config.Alpha) / (1 - 2 * Config.Alpha), 0, 1);
             }
-        return x;
+        return y;
     }
 
     public void Save(string path) => Checkpoint.Save(path, Config.Kind, Config.ToJson(), Step, Network, Optimizer);

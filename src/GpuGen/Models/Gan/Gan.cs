@@ -163,6 +163,26 @@ public sealed class Gan : IDisposable
         }
     }
 
+    /// <summary>G(z) in evaluation mode for given latents z [n, latent] (a latent walk); labels as in <see cref="Sample"/>.</summary>
+    public float[] Generate(float[] z, int[]? labels = null)
+    {
+        int n = z.Length / Config.Latent;
+        if (n < 1 || z.Length != n * Config.Latent) throw new ArgumentException($"expected n × {Config.Latent} latents, got {z.Length} values");
+        if (Conditional && (labels is null || labels.Length != n)) throw new ArgumentException($"a conditional GAN needs one label per sample ({n}), got {labels?.Length ?? 0}");
+        if (!Conditional && labels is not null) throw new ArgumentException("this GAN is unconditional: it takes no labels");
+        if (labels is not null && labels.Any(l => l < 0 || l >= Config.Classes)) throw new ArgumentException($"labels must lie in 0 … {Config.Classes - 1}");
+        G.Eval();
+        try
+        {
+            using var scope = Device.NoGrad();
+            return G.Forward(Tensor.FromArray(Device, z, n, Config.Latent), labels is null ? null : Tensor.FromInts(Device, labels, n)).ToArray();
+        }
+        finally
+        {
+            G.Train();
+        }
+    }
+
     private Tensor Latents(int n, ulong seed, ulong stream)
     {
         var z = Tensor.Empty(Device, [n, Config.Latent]);

@@ -31,33 +31,43 @@ public sealed class PixelCnnSampler
     /// </summary>
     public byte[] Sample(int n, ulong seed, ReadOnlySpan<int> labels = default, PixelObserver? observer = null)
     {
+        using var sampling = Start(n, seed, labels);
+        while (!sampling.Done)
+        {
+            sampling.Step();
+            observer?.Invoke(sampling.Index - 1, sampling.Images);
+        }
+        return sampling.Images.ToArray();
+    }
+
+    /// <summary>
+    /// Begins a raster-order run that draws one pixel per <see cref="PixelCnnSampling.Step"/> (the viewer
+    /// shows every step); stepping it to the end gives exactly what <see cref="Sample"/> returns.
+    /// </summary>
+    public PixelCnnSampling Start(int n, ulong seed, ReadOnlySpan<int> labels = default)
+    {
         if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), $"number of samples must be positive, got {n}");
         var c = run.Config;
-        int h = c.Height, w = c.Width, reach = c.Reach;
         int[]? all = run.Conditional ? (labels.IsEmpty ? Enumerable.Range(0, n).Select(i => i % c.Classes).ToArray() : labels.ToArray()) : null;
-        using var labelTensor = run.LabelTensor(all, n);
-        var images = new byte[n * h * w];
-        var x = new float[n * h * w];
-        var logits = new float[n * PixelCnnConfig.Levels];
-        for (int r = 0; r < h; r++)
+        return new PixelCnnSampling(this, c, n, seed, all, run.LabelTensor(all, n));
+    }
+
+    /// <summary>Draws pixel (r, j) of every image of x (values v/255) into images, from the logits given the pixels before it.</summary>
+    internal void DrawPixel(float[] x, byte[] images, int n, int r, int j, ulong seed, Tensor? labels, float[] logits)
+    {
+        var c = run.Config;
+        int h = c.Height, w = c.Width, reach = c.Reach;
+        int r0 = Window ? Math.Max(0, r - reach) : 0, r1 = Window ? r : h - 1;
+        int c0 = Window ? Math.Max(0, j - reach) : 0, c1 = Window ? Math.Min(w - 1, j + reach) : w - 1;
+        Logits(x, n, r0, r1, c0, c1, r, j, labels, logits);
+        int pixel = r * w + j;
+        for (int i = 0; i < n; i++)
         {
-            for (int j = 0; j < w; j++)
-            {
-                int r0 = Window ? Math.Max(0, r - reach) : 0, r1 = Window ? r : h - 1;
-                int c0 = Window ? Math.Max(0, j - reach) : 0, c1 = Window ? Math.Min(w - 1, j + reach) : w - 1;
-                Logits(x, n, r0, r1, c0, c1, r, j, labelTensor, logits);
-                int pixel = r * w + j;
-                for (int i = 0; i < n; i++)
-                {
-                    float u = Philox.Uniform(Philox.Bits(seed, (ulong)i, (ulong)pixel));
-                    int v = Draw(logits.AsSpan(i * PixelCnnConfig.Levels, PixelCnnConfig.Levels), u);
-                    images[i * h * w + pixel] = (byte)v;
-                    x[i * h * w + pixel] = v / 255f;
-                }
-                observer?.Invoke(pixel, images);
-            }
+            float u = Philox.Uniform(Philox.Bits(seed, (ulong)i, (ulong)pixel));
+            int v = Draw(logits.AsSpan(i * PixelCnnConfig.Levels, PixelCnnConfig.Levels), u);
+            images[i * h * w + pixel] = (byte)v;
+            x[i * h * w + pixel] = v / 255f;
         }
-        return images;
     }
 
     /// <summary>The logits [n, 256] of pixel (r, j), running the network on rows r0…r1 and columns c0…c1 of x.</summary>

@@ -202,6 +202,21 @@ public sealed class Vae : IDisposable
         return Means(Network.Decode(Tensor.FromArray(Device, z, n, Config.Latent), onehot));
     }
 
+    /// <summary>
+    /// Images decoded from z = μ_y + ε for given ε [n, latent] (μ_y = 0 for a VAE): latent walks in the
+    /// prior's own coordinates, so one ε path shows the same style in every class of a CVAE.
+    /// </summary>
+    public float[] DecodePrior(float[] eps, int[]? labels)
+    {
+        int n = eps.Length / Config.Latent;
+        if (n < 1 || eps.Length != n * Config.Latent) throw new ArgumentException($"expected n × {Config.Latent} latents, got {eps.Length} values");
+        using var scope = Device.NoGrad();
+        var (onehot, labelTensor) = Labels(labels, n);
+        var z = Tensor.FromArray(Device, eps, n, Config.Latent);
+        if (labelTensor is not null) z = Ops.Add(z, Network.PriorMeansOf(labelTensor));
+        return Means(Network.Decode(z, onehot));
+    }
+
     /// <summary>The posterior means μ [n, latent] of images x [n, D].</summary>
     public float[] EncodeMeans(float[] x)
     {

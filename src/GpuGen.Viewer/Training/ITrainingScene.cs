@@ -1,0 +1,11 @@
+using GpuGen.Viewer.Rendering;
+
+namespace GpuGen.Viewer.Training;
+
+/// <summary>A training window: takes in what the training thread reported since the last frame, then draws.</summary>
+public interface ITrainingScene : IDisposable
+{
+    void Update();
+
+    void Draw(Renderer r, RectF area, double fps);
+}
