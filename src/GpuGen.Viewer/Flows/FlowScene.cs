@@ -98,7 +98,7 @@ public sealed class FlowScene : IChainScene<FlowFrame>, IDisposable
         return
         [
             string.Create(c, $"inverse layer {f.StepsDone} / {f.StepCount}   temperature T = {f.Temperature:0.##}   seed {f.Seed}"),
-            string.Create(c, $"{config.Kind}: {config.Layers} {(config.Kind == FlowConfig.Nice ? "additive" : "affine")} couplings, {what}"),
+            string.Create(c, $"{config.Kind}: {config.CouplingCount} {(config.Kind == FlowConfig.Nice ? "additive" : "affine")} couplings{(config.Arch == FlowConfig.Conv ? " (multi-scale conv, inverted in one step)" : "")}, {what}"),
             string.Create(c, $"speed {state?.SpeedText ?? "max"}"),
             "~space pause   → one layer   r new z   +/− speed   s save PNG   esc quit",
         ];

@@ -75,6 +75,49 @@ public sealed class FamilyViewerTests
         }
     }
 
+    [WindowFact]
+    public void KeysStepThePixelCnnOnePixelAtATime()
+    {
+        using var device = Device.Cpu();
+        using var model = PixelCnn.Create(device, new PixelCnnConfig { Data = "test", Height = 5, Width = 5, Channels = 8, ResidualLayers = 1 });
+        using var surface = ViewerSurface.Open(500, 320, "pixelcnn keys");
+        var controls = new ViewerControls(seed: 4, paused: true);
+        surface.Controls = controls;
+        var queue = new FrameQueue<PixelCnnFrame>();
+        using var scene = new PixelCnnScene("keys", 0);
+        using var worker = new PixelCnnWorker(model, 3, -1, controls, queue, Once);
+        worker.Start();
+        PixelCnnFrame Latest(Func<PixelCnnFrame, bool> until)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (DateTime.UtcNow < deadline)
+            {
+                surface.PollEvents();
+                if (queue.TryTake(out var f)) scene.Apply(f);
+                surface.Render((r, area) => scene.Draw(r, area, 0, controls.State));
+                if (scene.Frame is { } shown && until(shown)) return shown;
+                Thread.Sleep(5);
+            }
+            throw new TimeoutException("the viewer did not reach the expected state");
+        }
+
+        Assert.Equal(0, Latest(f => true).StepsDone);
+        Thread.Sleep(100);
+        Assert.Equal(0, Latest(f => true).StepsDone); // paused
+        surface.SimulateKey(ViewerKeys.GlfwRight);
+        surface.SimulateKey(ViewerKeys.GlfwRight);
+        Assert.Equal(2, Latest(f => f.StepsDone >= 2).StepsDone);
+        Thread.Sleep(100);
+        Assert.Equal(2, Latest(f => true).StepsDone); // exactly two pixels
+        surface.SimulateKey(ViewerKeys.GlfwR);
+        Assert.Equal((0, 5UL), Latest(f => f.Seed == 5) is var r ? (r.StepsDone, r.Seed) : default);
+        surface.SimulateKey(ViewerKeys.GlfwSpace);
+        var done = Latest(f => f.Done);
+        worker.Stop();
+        Assert.Equal(model.Sample(3, 5), done.Images);
+        PanelPixels.Check(surface.Screenshot(), scene.Grid.Tiles, done.Floats(), 1, 5, 5, 0, 1);
+    }
+
     [HeadlessFact]
     public void VaeLatentGridDecodesTheWalkAndShowsIt()
     {
