@@ -75,7 +75,8 @@ public static class ChainView
         long framesDrawn = 0, statesShown = 0, renderTicks = 0, keysSeen = controls.KeysHandled, drawnAtTick = 0;
         string? screenshot = null;
         var clock = Stopwatch.StartNew();
-        double minFrame = run.MaxFramesPerSecond > 0 ? 1 / run.MaxFramesPerSecond : 0, lastFrameAt = -1, fps = 0, tickAt = 0;
+        double minFrame = run.MaxFramesPerSecond > 0 ? 1 / run.MaxFramesPerSecond : 0, lastFrameAt = -1, fps = 0, tickAt = 0, rest = 0;
+        double restFactor = run.DisplayShare is > 0 and < 1 ? 1 / run.DisplayShare - 1 : 0;
         bool dirty = true, fresh = false;
         var size = surface.Size;
         worker.Start();
@@ -110,10 +111,10 @@ public static class ChainView
                 else
                 {
                     double now = clock.Elapsed.TotalSeconds;
-                    if (controls.KeysHandled != keysSeen || surface.Size != size || surface.TakeRefresh() || now >= tickAt + TickSeconds) dirty = true;
+                    if (run.Continuous || controls.KeysHandled != keysSeen || surface.Size != size || surface.TakeRefresh() || now >= tickAt + TickSeconds) dirty = true;
                     keysSeen = controls.KeysHandled;
                     size = surface.Size;
-                    double readyAt = lastFrameAt >= 0 ? lastFrameAt + minFrame : now;
+                    double readyAt = lastFrameAt >= 0 ? Math.Max(lastFrameAt + minFrame, lastFrameAt + rest) : now;
                     if (!(dirty || fresh) || now < readyAt)
                     {
                         // Nothing to show yet: wait for the sampler (a frame wakes this at once), the cap or the tick.
@@ -137,7 +138,9 @@ public static class ChainView
                 }
                 long t0 = Stopwatch.GetTimestamp();
                 surface.Render((r, area) => scene.Draw(r, area, recording ? 0 : fps, controls.State));
-                renderTicks += Stopwatch.GetTimestamp() - t0;
+                long took = Stopwatch.GetTimestamp() - t0;
+                renderTicks += took;
+                rest = (double)took / Stopwatch.Frequency * (1 + restFactor);
                 framesDrawn++;
                 if (fresh) statesShown++;
                 dirty = fresh = false;

@@ -83,9 +83,10 @@ public static class ViewerBenchmark
     /// state comes, capped at <paramref name="maxFps"/>): its steps per wall second, the frames/s
     /// presented, and how many states were drawn, dropped and how long drawing took.
     /// </summary>
-    public static ViewRunReport SamplingWithWindow(ViewerSurface surface, ImageDiffusion model, ImageChainOptions chain, ulong seed, double maxFps = 60) =>
+    public static ViewRunReport SamplingWithWindow(ViewerSurface surface, ImageDiffusion model, ImageChainOptions chain, ulong seed, double maxFps = 60,
+        bool continuous = false, double displayShare = 0.5) =>
         DiffusionViewer.Run(surface, model, new ViewerControls(seed, "ddim", model.Config.Classes), chain with { Loop = false },
-            new ViewRunOptions { ExitWhenDone = true, MaxFramesPerSecond = maxFps });
+            new ViewRunOptions { ExitWhenDone = true, MaxFramesPerSecond = maxFps, Continuous = continuous, DisplayShare = displayShare });
 
     private static float[] Noise(int count, int seed)
     {

@@ -44,8 +44,20 @@ public sealed class ViewerSurface : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         GlHost host = headless ? new EglHeadless(width, height) : new GlfwWindow(width, height, title, visible);
+        // Mesa llvmpipe rasterises on threads of its own, started with the context: on a machine
+        // with few cores they would take the CPU from the sampler as readily as the sampler takes it
+        // from them. Lowered, they draw with whatever the sampler leaves.
+        Native.LibC.LowerThreadPriority("llvmpipe-", RasterizerNice);
         return new ViewerSurface(host);
     }
+
+    /// <summary>
+    /// How much the nice value of a software renderer's threads (Mesa llvmpipe's "llvmpipe-N") is
+    /// raised when a surface opens, so the display yields the CPU to sampling (default 10;
+    /// GPUGEN_VIEW_RASTER_NICE overrides; 0 leaves them alone). No effect on hardware drivers.
+    /// </summary>
+    public static int RasterizerNice { get; set; } =
+        int.TryParse(Environment.GetEnvironmentVariable("GPUGEN_VIEW_RASTER_NICE"), out int nice) ? Math.Clamp(nice, 0, 19) : 10;
 
     /// <summary>Null when a window can be opened here, else why not (no GLFW, no X server).</summary>
     public static string? WindowUnavailable() => GlfwWindow.Unavailable();

@@ -34,7 +34,7 @@ internal static class DemoImage
         using (model)
         {
             string title = checkpoint is null ? $"demo: ddpm on {spec}, {model.Step} steps" : $"{Path.GetFileName(checkpoint)} (step {model.Step})";
-            return ViewCommand.Show(r, view, model, title, dev.Name, headlessWhenNoDisplay: true);
+            return ViewCommand.Show(r, view, model, title, dev.Name, headlessWhenNoDisplay: true, command: "demo");
         }
     }
 

@@ -19,9 +19,11 @@ internal static class ViewBenchCommand
         var repeats = new Option<int>("--repeats") { Description = "sampling measurements with the window on and off, alternating", DefaultValueFactory = _ => 2 };
         var n = new Option<int>("--n") { Description = "images per chain in the sampling measurement", DefaultValueFactory = _ => 64 };
         var maxFps = new Option<double>("--max-fps") { Description = "cap on the window's frames/s while sampling, as in `gpugen view` (0: none)", DefaultValueFactory = _ => 60 };
+        var continuous = new Option<bool>("--continuous") { Description = "while sampling, redraw every frame up to --max-fps even when nothing changed (the viewer draws on change only)" };
+        var share = new Option<double>("--display-share") { Description = "most of the render thread's time drawing may take while sampling, as in `gpugen view` (1: no limit)", DefaultValueFactory = _ => 0.5 };
         var device = CommonOptions.Device();
         var json = CommonOptions.Json();
-        var cmd = new Command("view-bench", "benchmark the viewer: panel frames/s and sampling steps/s with the window on vs off") { seconds, steps, repeats, n, maxFps, device, json };
+        var cmd = new Command("view-bench", "benchmark the viewer: panel frames/s and sampling steps/s with the window on vs off") { seconds, steps, repeats, n, maxFps, continuous, share, device, json };
         cmd.SetAction(r =>
         {
             double s = r.GetValue(seconds);
@@ -29,6 +31,7 @@ internal static class ViewBenchCommand
             CommonOptions.Positive(r.GetValue(steps), "--steps");
             CommonOptions.Positive(r.GetValue(repeats), "--repeats");
             CommonOptions.Positive(r.GetValue(n), "--n");
+            if (!(r.GetValue(share) is > 0 and <= 1)) throw new CliError($"--display-share must be in (0, 1], got {r.GetValue(share)}");
             var c = CultureInfo.InvariantCulture;
             var results = new JsonOut().Add("command", "view-bench");
             var schedule = NoiseSchedule.Cosine();
@@ -52,26 +55,40 @@ internal static class ViewBenchCommand
             var off = new List<double>();
             var on = new List<double>();
             var reports = new List<ViewRunReport>();
+            var cpuOff = new List<CpuUse>();
+            var cpuOn = new List<CpuUse>();
             using var view = window ? ViewerSurface.Open(1100, 640, "GpuGen — view-bench sampling") : ViewerSurface.Open(1100, 640, headless: true);
             ViewerBenchmark.SamplingWithoutWindow(model, chain with { DdimSteps = 2 }, 99); // warm-up (JIT)
             for (int i = 0; i < r.GetValue(repeats); i++)
             {
+                var c0 = CpuUse.Now();
                 off.Add(ViewerBenchmark.SamplingWithoutWindow(model, chain, (ulong)i));
-                var report = ViewerBenchmark.SamplingWithWindow(view, model, chain, (ulong)i, r.GetValue(maxFps));
+                var c1 = CpuUse.Now();
+                var report = ViewerBenchmark.SamplingWithWindow(view, model, chain, (ulong)i, r.GetValue(maxFps), r.GetValue(continuous), r.GetValue(share));
+                var c2 = CpuUse.Now();
                 on.Add(report.SamplingStepsPerWallSecond);
                 reports.Add(report);
+                cpuOff.Add(c1 - c0);
+                cpuOn.Add(c2 - c1);
             }
             double offBest = off.Max(), onBest = on.Max(), offMedian = Median(off), onMedian = Median(on);
             double presented = reports.Average(x => x.FramesPerSecond), capacity = reports.Average(x => x.RenderCapacity);
             long posted = reports.Sum(x => x.StatesPosted), shown = reports.Sum(x => x.StatesShown);
             string List(List<double> v) => string.Join(", ", v.Select(x => x.ToString("F2", c)));
             Console.WriteLine(string.Create(c, $"sampling {chain.N} images, {chain.DdimSteps} DDIM steps on {dev.Name}: {offBest:F2} steps/s without the {(window ? "window" : "offscreen view")}, {onBest:F2} with it ({onBest / offBest:P0} best of {off.Count}, {onMedian / offMedian:P0} median); all runs off [{List(off)}] on [{List(on)}]"));
-            Console.WriteLine(string.Create(c, $"meanwhile the {(window ? "window" : "offscreen view")} presented {presented:F1} frames/s (cap {r.GetValue(maxFps):0}), {shown} of the sampler's {posted} states, at {1000 / Math.Max(1e-9, capacity):F1} ms a frame (a render capacity of {capacity:F0} frames/s while sampling)"));
+            Console.WriteLine(string.Create(c, $"meanwhile the {(window ? "window" : "offscreen view")} presented {presented:F1} frames/s (cap {r.GetValue(maxFps):0}, {(r.GetValue(continuous) ? "redrawing continuously" : "drawn on change")}, display share {r.GetValue(share):0.##}), {shown} of the sampler's {posted} states, at {1000 / Math.Max(1e-9, capacity):F1} ms a frame (a render capacity of {capacity:F0} frames/s while sampling)"));
+            // CPU per sampling step (this process, plus the X server in a window): what the display costs
+            // the sampler, nearly independent of other jobs on the machine (unlike steps per wall second).
+            double perRun = chain.DdimSteps, offCpu = cpuOff.Average(x => x.Total) / perRun, onCpu = cpuOn.Average(x => x.Total) / perRun;
+            double onServer = cpuOn.Average(x => x.DisplayServer) / perRun;
+            Console.WriteLine(string.Create(c, $"CPU per sampling step: {1000 * offCpu:F1} ms without the {(window ? "window" : "offscreen view")}, {1000 * onCpu:F1} ms with it ({1000 * (onCpu - onServer):F1} this process + {1000 * onServer:F1} the X server{(CpuUse.CountsDisplayServer || !window ? "" : ", not found")}): CPU-cost ratio {offCpu / onCpu:P0}"));
+            results.Add("cpu_ms_per_step_off", 1000 * offCpu).Add("cpu_ms_per_step_on", 1000 * onCpu).Add("cpu_ms_per_step_on_x_server", 1000 * onServer)
+                .Add("cpu_cost_ratio", offCpu / onCpu).Add("x_server_counted", CpuUse.CountsDisplayServer);
             results.Add("sampling_steps_per_s_off", offBest).Add("sampling_steps_per_s_on", onBest).Add("sampling_on_off_ratio", onBest / offBest)
                 .Add("sampling_on_off_ratio_median", onMedian / offMedian).Add("sampling_runs_off", off.ToArray()).Add("sampling_runs_on", on.ToArray())
                 .Add("sampling_window_fps", presented).Add("sampling_window_render_capacity_fps", capacity)
                 .Add("sampling_states_posted", posted).Add("sampling_states_shown", shown)
-                .Add("sampling_max_fps", r.GetValue(maxFps)).Add("sampling_with_window", window).Add("device", dev.Name);
+                .Add("sampling_max_fps", r.GetValue(maxFps)).Add("sampling_continuous_redraw", r.GetValue(continuous)).Add("sampling_display_share", r.GetValue(share)).Add("sampling_with_window", window).Add("device", dev.Name);
             if (r.GetValue(json)) Console.WriteLine(results);
             return 0;
         });

@@ -37,7 +37,7 @@ internal static class ViewCommand
     }
 
     /// <summary>Opens the window (or the offscreen surface) on <paramref name="model"/> and runs it; shared with `gpugen demo`.</summary>
-    internal static int Show(ParseResult r, ViewOptions o, ImageDiffusion model, string title, string device, bool headlessWhenNoDisplay)
+    internal static int Show(ParseResult r, ViewOptions o, ImageDiffusion model, string title, string device, bool headlessWhenNoDisplay, string command = "view")
     {
         int n = r.GetValue(o.N), frames = r.GetValue(o.Frames) ?? 0;
         CommonOptions.Positive(n, "--n");
@@ -95,7 +95,7 @@ internal static class ViewCommand
             if (report.ContactSheet is not null) Console.WriteLine($"wrote {report.FramesWritten.Count} frames and {report.ContactSheet}");
             if (report.Screenshot is not null) Console.WriteLine($"wrote {report.Screenshot}");
             if (r.GetValue(o.Json))
-                Console.WriteLine(new JsonOut().Add("command", "view").Add("frames", report.Frames).Add("seconds", report.Seconds)
+                Console.WriteLine(new JsonOut().Add("command", command).Add("frames", report.Frames).Add("seconds", report.Seconds)
                     .Add("frames_per_s", report.FramesPerSecond).Add("sampling_steps", report.SamplingSteps)
                     .Add("sampling_steps_per_s", report.SamplingStepsPerSecond).Add("sampling_steps_per_wall_s", report.SamplingStepsPerWallSecond)
                     .Add("frames_dropped", report.FramesDropped).Add("headless", headless is not null).Add("frames_written", report.FramesWritten.Count)

@@ -46,6 +46,18 @@ public sealed record ViewRunOptions
 
     /// <summary>Display frame rate cap in a window (0: none).</summary>
     public double MaxFramesPerSecond { get; init; } = 60;
+
+    /// <summary>Window: redraw continuously up to the cap, even when nothing changed (for benchmarks; the default draws on change only).</summary>
+    public bool Continuous { get; init; }
+
+    /// <summary>
+    /// Window: the most of the render thread's time that drawing may take (0 … 1; 1: no limit). After a
+    /// frame that took t seconds the next waits t·(1/share − 1). With the default ½ it never binds on
+    /// a GPU (frames well under a millisecond) nor on a quiet machine with llvmpipe (≈ 8 ms frames,
+    /// 60 frames/s cap); when the CPU gets scarce frames slow down, fewer are shown and the sampler
+    /// keeps more of the CPU.
+    /// </summary>
+    public double DisplayShare { get; init; } = 0.5;
 }
 
 /// <summary>

@@ -3,14 +3,18 @@ using GpuGen.Viewer.Rendering;
 namespace GpuGen.Viewer.Panels;
 
 /// <summary>
-/// A batch of images [n, C, H, W] (C = 1 or 3) tiled into one float texture, drawn as a grid with a
-/// gap between tiles that keeps the images' aspect ratio (whole-number scale when they fit at least
-/// once). Values map from [lo, hi] to black…white.
+/// A batch of images [n, C, H, W] (C = 1 or 3) tiled into one texture, drawn as a grid with a gap
+/// between tiles that keeps the images' aspect ratio (whole-number scale when they fit at least
+/// once). Values map from [lo, hi] to black…white on the CPU, once per new batch, into an 8-bit
+/// texture (grey or RGBA): what the display shows is 8-bit anyway, and a software renderer (Mesa
+/// llvmpipe) samples 8-bit textures several times faster than float ones.
 /// </summary>
 internal sealed class ImageTiles : IDisposable
 {
     private Texture? texture;
     private float[] atlas = [];
+    private byte[] bytes = [];
+    private float mappedLo = float.NaN, mappedHi = float.NaN;
     private bool dirty;
     private RectF[] tiles = [];
 
@@ -63,10 +67,11 @@ internal sealed class ImageTiles : IDisposable
     {
         if (Count == 0) return default;
         texture ??= r.CreateTexture();
-        if (dirty)
+        if (dirty || lo != mappedLo || hi != mappedHi)
         {
-            texture.Upload(atlas, Columns * ImageWidth, Rows * ImageHeight, Channels);
-            dirty = false;
+            Quantize(lo, hi);
+            texture.Upload(bytes, Columns * ImageWidth, Rows * ImageHeight, Channels == 1 ? 1 : 4);
+            (mappedLo, mappedHi, dirty) = (lo, hi, false);
         }
         int cols = Columns, rows = Rows;
         float gap = Gap;
@@ -88,9 +93,27 @@ internal sealed class ImageTiles : IDisposable
                 continue;
             }
             var uv = new RectF((float)col / cols, (float)row / rows, 1f / cols, 1f / rows);
-            r.Image(texture, dst, uv, lo, hi);
+            r.RgbaImage(texture, dst, uv, opaque: true);
         }
         return new RectF(ox, oy, tw * cols + gap * (cols - 1), th * rows + gap * (rows - 1));
+    }
+
+    /// <summary>The atlas as bytes: round(255 · clamp((v − lo) / (hi − lo))), as the GPU would write it (NaN: 0); RGB gets A = 255.</summary>
+    private void Quantize(float lo, float hi)
+    {
+        int pixels = atlas.Length / Channels, outChannels = Channels == 1 ? 1 : 4;
+        if (bytes.Length != pixels * outChannels) bytes = new byte[pixels * outChannels];
+        float scale = 1 / (hi - lo);
+        for (int p = 0; p < pixels; p++)
+        {
+            int s = p * Channels, d = p * outChannels;
+            for (int c = 0; c < Channels; c++)
+            {
+                float f = (atlas[s + c] - lo) * scale;
+                bytes[d + c] = f >= 1 ? (byte)255 : f > 0 ? (byte)(f * 255 + 0.5f) : (byte)0;
+            }
+            if (outChannels == 4) bytes[d + 3] = 255;
+        }
     }
 
     public void Dispose() => texture?.Dispose();

@@ -84,8 +84,34 @@ public sealed unsafe class Renderer : IDisposable
 
     public void FillRect(RectF r, Color c)
     {
+        if (c.A >= 1 && r.W * r.H >= ClearArea)
+        {
+            Clear(r, c);
+            return;
+        }
         Use(Shaders.Solid, Gl.Triangles, 0, c.A >= 1);
         Quad(r.X, r.Y, r.Right, r.Bottom, 0, 0, 0, 0, c);
+    }
+
+    /// <summary>Opaque rectangles of at least this many pixels are cleared rather than drawn.</summary>
+    private const float ClearArea = 4096;
+
+    /// <summary>
+    /// An opaque rectangle as a scissored clear: a software renderer clears whole tiles at memory
+    /// speed, where a drawn rectangle runs the shader for every pixel. The pixels are those whose
+    /// centres the rectangle covers, as when it is drawn.
+    /// </summary>
+    private void Clear(RectF r, Color c)
+    {
+        Flush();
+        int x0 = (int)MathF.Ceiling(r.X - 0.5f), x1 = (int)MathF.Ceiling(r.Right - 0.5f);
+        int y0 = (int)MathF.Ceiling(r.Y - 0.5f), y1 = (int)MathF.Ceiling(r.Bottom - 0.5f);
+        if (x1 <= x0 || y1 <= y0) return;
+        Gl.Enable(Gl.ScissorTest);
+        Gl.Scissor(x0, Height - y1, x1 - x0, y1 - y0);
+        Gl.ClearColor(c.R, c.G, c.B, 1);
+        Gl.Clear(Gl.ColorBufferBit);
+        Gl.Disable(Gl.ScissorTest);
     }
 
     /// <summary>A one-pixel (or <paramref name="width"/>) outline inside the rectangle.</summary>
@@ -164,10 +190,17 @@ public sealed unsafe class Renderer : IDisposable
     }
 
     /// <summary>An 8-bit RGBA texture drawn into <paramref name="dst"/> as it is.</summary>
-    public void RgbaImage(Texture tex, RectF dst)
+    public void RgbaImage(Texture tex, RectF dst) => RgbaImage(tex, dst, new RectF(0, 0, 1, 1));
+
+    /// <summary>
+    /// The region <paramref name="uv"/> (0–1 coordinates) of an 8-bit texture (RGBA, or one channel
+    /// shown grey) drawn into <paramref name="dst"/> as it is; <paramref name="opaque"/>: its alpha is
+    /// 1 everywhere, so it replaces what is under it without blending.
+    /// </summary>
+    public void RgbaImage(Texture tex, RectF dst, RectF uv, bool opaque = false)
     {
-        Use(Shaders.RgbaImage, Gl.Triangles, tex.Id);
-        Quad(dst.X, dst.Y, dst.Right, dst.Bottom, 0, 0, 1, 1, Color.White);
+        Use(Shaders.RgbaImage, Gl.Triangles, tex.Id, opaque);
+        Quad(dst.X, dst.Y, dst.Right, dst.Bottom, uv.X, uv.Y, uv.Right, uv.Bottom, Color.White);
     }
 
     public void Image(Texture tex, RectF dst, float lo = -1, float hi = 1, Color? tint = null) => Image(tex, dst, new RectF(0, 0, 1, 1), lo, hi, tint);

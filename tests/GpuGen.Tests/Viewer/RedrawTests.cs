@@ -1,0 +1,76 @@
+using GpuGen.IO;
+using GpuGen.Models.Diffusion;
+using GpuGen.Tensors;
+using GpuGen.Tests.Models;
+using GpuGen.Viewer;
+using GpuGen.Viewer.Diffusion;
+using GpuGen.Viewer.Rendering;
+
+namespace GpuGen.Tests.Viewer;
+
+/// <summary>
+/// The render loop's economies: a window draws only when something changed (a paused chain is
+/// redrawn at the status tick, not 60 times a second), and an opaque rectangle cleared through the
+/// scissor covers exactly the pixels the same rectangle drawn as triangles covers.
+/// </summary>
+[Collection("OpenGL")]
+public sealed class RedrawTests
+{
+    [WindowFact]
+    public void APausedChainIsDrawnOnlyAtTheTick()
+    {
+        using var device = Device.Cpu();
+        using var model = ImageDiffusion.Create(device, ImageDiffusionTests.Tiny(classes: 0) with { Timesteps = 40 });
+        using var surface = ViewerSurface.Open(480, 320, "paused");
+        var controls = new ViewerControls(seed: 3, sampler: "ddim", paused: true);
+        const double seconds = 1.6;
+        var quit = new Thread(() =>
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(seconds));
+            controls.Press(ViewerKey.Escape);
+        });
+        quit.Start();
+        var report = DiffusionViewer.Run(surface, model, controls, new ImageChainOptions { N = 4, DdimSteps = 10 }, new ViewRunOptions { MaxFramesPerSecond = 60 });
+        quit.Join();
+        Assert.Equal(0, report.SamplingSteps);
+        Assert.Equal(1, report.StatesPosted); // x_T only: paused before the first step
+        Assert.Equal(1, report.StatesShown);
+        // The first frame, x_T, one per tick and the frame of the escape key: nowhere near 60 frames/s.
+        double ticks = report.Seconds / ChainView.TickSeconds;
+        Assert.InRange(report.Frames, 2, (long)Math.Ceiling(ticks) + 3);
+    }
+
+    [HeadlessFact]
+    public void ClearedRectanglesCoverTheSamePixelsAsDrawnOnes()
+    {
+        using var surface = ViewerSurface.Open(160, 120, headless: true);
+        var rng = new System.Random(System.Random.Shared.Next());
+        for (int k = 0; k < 20; k++)
+        {
+            // Fractional corners, large enough to be cleared (at least 4096 pixels), within the frame or
+            // past it; none within 0.05 px of a pixel centre, where the rasteriser's sub-pixel snapping
+            // (1/256 px) decides which side a centre falls on.
+            float x = Coordinate(rng, -20, 80), y = Coordinate(rng, -20, 50);
+            var rect = new RectF(x, y, Coordinate(rng, x + 64, x + 164) - x, Coordinate(rng, y + 64, y + 124) - y);
+            var cleared = Shot(surface, rect, new Color(1, 0, 0, 1));
+            var drawn = Shot(surface, rect, new Color(1, 0, 0, 0.9999f)); // not opaque: drawn as triangles and blended
+            for (int i = 0; i < cleared.Pixels.Length; i += 3)
+                Assert.True(cleared.Pixels[i] == drawn.Pixels[i] && cleared.Pixels[i + 1] == drawn.Pixels[i + 1],
+                    $"{rect}: pixel ({i / 3 % 160}, {i / 3 / 160}) is {cleared.Pixels[i]} cleared but {drawn.Pixels[i]} drawn");
+            Assert.Contains(cleared.Pixels, p => p == 255);
+        }
+    }
+
+    private static float Coordinate(System.Random rng, float lo, float hi)
+    {
+        float whole = MathF.Floor(lo + (float)rng.NextDouble() * (hi - lo));
+        float frac = (float)rng.NextDouble() * 0.9f;
+        return whole + (frac < 0.45f ? frac : frac + 0.1f);
+    }
+
+    private static Image Shot(ViewerSurface surface, RectF rect, Color c)
+    {
+        surface.Render((r, _) => r.FillRect(rect, c));
+        return surface.Screenshot();
+    }
+}
