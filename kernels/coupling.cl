@@ -45,7 +45,7 @@ GG_KERNEL void affine_coupling(int dim, GG_GLOBAL const float* x, GG_GLOBAL cons
 /// One work-item per (i, r); the has* flags say which gradients are wanted.
 GG_KERNEL void affine_coupling_backward(int rows, int dim, GG_GLOBAL const float* x, GG_GLOBAL const float* mask,
     GG_GLOBAL const float* sRaw, GG_GLOBAL const float* dy, GG_GLOBAL const float* dLogdet,
-    GG_GLOBAL float* dx, GG_GLOBAL float* dsRaw, GG_GLOBAL float* dt, int hasDLogdet, int hasDx, int hasDs, int hasDt)
+    GG_GLOBAL float* dx, GG_GLOBAL float* dsRaw, GG_GLOBAL float* dt, int hasDLogdet, int hasDx, int hasDs, int hasDt, int accumulate)
 {
     int i = GG_GLOBAL_ID(0), r = GG_GLOBAL_ID(1);
     if (i >= dim || r >= rows) return;
@@ -54,13 +54,15 @@ GG_KERNEL void affine_coupling_backward(int rows, int dim, GG_GLOBAL const float
     float th = coupling_tanh(sRaw[k]);
     float es = gg_exp(th * free);
     float g = dy[k];
-    if (hasDx) dx[k] = gg_fma(g, keep + free * es, dx[k]);
+    // Without accumulate the outputs are written, never read (a fresh gradient holds garbage).
+    if (hasDx) dx[k] = gg_fma(g, keep + free * es, accumulate ? dx[k] : 0.0f);
     if (hasDs)
     {
         float dl = hasDLogdet ? dLogdet[r] : 0.0f;
-        dsRaw[k] += free * gg_fma(g * x[k], es, dl) * (1.0f - th * th);
+        float ds = free * gg_fma(g * x[k], es, dl) * (1.0f - th * th);
+        dsRaw[k] = accumulate ? dsRaw[k] + ds : ds;
     }
-    if (hasDt) dt[k] = gg_fma(free, g, dt[k]);
+    if (hasDt) dt[k] = gg_fma(free, g, accumulate ? dt[k] : 0.0f);
 }
 
 /// y = x + sign·(1 − m)·t.

@@ -28,10 +28,16 @@ public static partial class Ops
             if (y.Grad is null && logdet.Grad is null) return;
             using var zeros = y.Grad is null ? Tensor.Zeros(x.Device, x.Dims) : null;
             var dy = y.Grad ?? zeros!;
+            // When no wanted gradient exists yet (the usual case: x, sRaw and t feed nothing later in the
+            // tape), the kernel writes them all and none needs a zero fill; otherwise it adds to zeroed ones.
+            bool fresh = !ReferenceEquals(x, sRaw) && !ReferenceEquals(x, t) && !ReferenceEquals(sRaw, t)
+                && (!x.RequiresGrad || x.Grad is null) && (!sRaw.RequiresGrad || sRaw.Grad is null) && (!t.RequiresGrad || t.Grad is null);
+            Tensor Grad(Tensor v) => fresh ? v.GradToWrite(out _) : v.EnsureGrad();
             k.AffineCouplingBackward(rows, dim, x.Buffer, mask.Buffer, sRaw.Buffer, dy.Buffer, logdet.Grad?.Buffer,
-                x.RequiresGrad ? x.EnsureGrad().Buffer : null,
-                sRaw.RequiresGrad ? sRaw.EnsureGrad().Buffer : null,
-                t.RequiresGrad ? t.EnsureGrad().Buffer : null);
+                x.RequiresGrad ? Grad(x).Buffer : null,
+                sRaw.RequiresGrad ? Grad(sRaw).Buffer : null,
+                t.RequiresGrad ? Grad(t).Buffer : null,
+                accumulate: !fresh);
         });
         return (y, logdet);
     }

@@ -27,10 +27,11 @@ public partial interface IKernels
     /// Backward of <see cref="AffineCouplingForward"/> from dy [rows, dim] and dLogdet [rows] (null: no
     /// gradient reaches the log-determinant): dx += dy·(m + (1 − m)·eˢ);
     /// dsRaw += (1 − m)·(dy·x·eˢ + dLogdet[r])·(1 − tanh²(sRaw)); dt += (1 − m)·dy.
-    /// Any of dx, dsRaw, dt may be null (not wanted).
+    /// Any of dx, dsRaw, dt may be null (not wanted). Without <paramref name="accumulate"/> each is written
+    /// (=, never read), so fresh gradients need no zero fill.
     /// </summary>
     void AffineCouplingBackward(int rows, int dim, DeviceBuffer x, DeviceBuffer mask, DeviceBuffer sRaw, DeviceBuffer dy,
-        DeviceBuffer? dLogdet, DeviceBuffer? dx, DeviceBuffer? dsRaw, DeviceBuffer? dt);
+        DeviceBuffer? dLogdet, DeviceBuffer? dx, DeviceBuffer? dsRaw, DeviceBuffer? dt, bool accumulate = true);
 
     /// <summary>
     /// Additive coupling (NICE, eq. 5 with the coupling law m(x₁) added): y = x + sign·(1 − m)·t; sign = +1

@@ -106,6 +106,13 @@ public class CouplingTests
                 eds2[k] = ds0[k] + free * dy[k] * x[k] * Math.Exp(th * free) * (1 - th * th);
             }
         Approx.Close(eds2, h.Read(ds2), 1e-5, 1e-5, "dsRaw without dLogdet");
+
+        // Written, not added to: the poisoned outputs must not leak through.
+        var (px, pds, pdt) = (h.Poisoned(n), h.Poisoned(n), h.Poisoned(n));
+        h.K.AffineCouplingBackward(rows, dim, h.Upload(x), h.Upload(m), h.Upload(sRaw), h.Upload(dy), h.Upload(dl), px, pds, pdt, accumulate: false);
+        Approx.Close(edx.Select((v, k) => v - dx0[k]).ToArray(), h.Read(px), 2e-6, 2e-6, "dx written");
+        Approx.Close(eds.Select((v, k) => v - ds0[k]).ToArray(), h.Read(pds), 1e-5, 1e-5, "dsRaw written");
+        Approx.Close(edt.Select((v, k) => v - dt0[k]).ToArray(), h.Read(pdt), 1e-6, 1e-7, "dt written");
     }
 
     [Theory]

@@ -26,12 +26,12 @@ public sealed unsafe partial class CpuKernels
     }
 
     public void AffineCouplingBackward(int rows, int dim, DeviceBuffer x, DeviceBuffer mask, DeviceBuffer sRaw, DeviceBuffer dy,
-        DeviceBuffer? dLogdet, DeviceBuffer? dx, DeviceBuffer? dsRaw, DeviceBuffer? dt)
+        DeviceBuffer? dLogdet, DeviceBuffer? dx, DeviceBuffer? dsRaw, DeviceBuffer? dt, bool accumulate = true)
     {
         long n = CouplingSize(rows, dim);
         var job = new AffineBackwardJob(F(x, n, nameof(x)), F(mask, dim, nameof(mask)), F(sRaw, n, nameof(sRaw)), F(dy, n, nameof(dy)),
             dLogdet is null ? null : F(dLogdet, rows, nameof(dLogdet)),
-            dx is null ? null : F(dx, n, nameof(dx)), dsRaw is null ? null : F(dsRaw, n, nameof(dsRaw)), dt is null ? null : F(dt, n, nameof(dt)), dim);
+            dx is null ? null : F(dx, n, nameof(dx)), dsRaw is null ? null : F(dsRaw, n, nameof(dsRaw)), dt is null ? null : F(dt, n, nameof(dt)), dim, accumulate);
         CpuParallel.For(rows, job, RowThreshold(dim));
     }
 
@@ -118,7 +118,7 @@ public sealed unsafe partial class CpuKernels
         }
     }
 
-    private readonly struct AffineBackwardJob(float* x, float* m, float* sRaw, float* dy, float* dLogdet, float* dx, float* dsRaw, float* dt, int dim) : IRangeKernel
+    private readonly struct AffineBackwardJob(float* x, float* m, float* sRaw, float* dy, float* dLogdet, float* dx, float* dsRaw, float* dt, int dim, bool accumulate) : IRangeKernel
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(long start, long end)
@@ -136,6 +136,9 @@ public sealed unsafe partial class CpuKernels
         private int Row<TV>(long o, int i, float dl) where TV : unmanaged, IVec<TV>
         {
             TV dlv = TV.Splat(dl);
+            // Without accumulate the outputs are written, never read (a fresh gradient holds garbage).
+            bool acc = accumulate;
+            static TV Old(float* p, long k, bool acc) => acc ? TV.Load(p + k) : TV.Splat(0f);
             for (; i <= dim - TV.Count; i += TV.Count)
             {
                 long k = o + i;
@@ -143,13 +146,13 @@ public sealed unsafe partial class CpuKernels
                 TV th = TanhOf(TV.Load(sRaw + k));
                 TV es = TV.Exp(th * free);
                 TV g = TV.Load(dy + k);
-                if (dx != null) TV.MulAdd(g, keep + free * es, TV.Load(dx + k)).Store(dx + k);
+                if (dx != null) TV.MulAdd(g, keep + free * es, Old(dx, k, acc)).Store(dx + k);
                 if (dsRaw != null)
                 {
                     TV ds = free * TV.MulAdd(g * TV.Load(x + k), es, dlv) * (TV.Splat(1f) - th * th);
-                    (TV.Load(dsRaw + k) + ds).Store(dsRaw + k);
+                    (Old(dsRaw, k, acc) + ds).Store(dsRaw + k);
                 }
-                if (dt != null) TV.MulAdd(free, g, TV.Load(dt + k)).Store(dt + k);
+                if (dt != null) TV.MulAdd(free, g, Old(dt, k, acc)).Store(dt + k);
             }
             return i;
         }

@@ -15,7 +15,7 @@ internal sealed partial class GpuKernels
         Affine(rows, dim, y, nameof(y), mask, sRaw, t, x, nameof(x), logdet, accumulateLogdet, inverse: true);
 
     public void AffineCouplingBackward(int rows, int dim, DeviceBuffer x, DeviceBuffer mask, DeviceBuffer sRaw, DeviceBuffer dy,
-        DeviceBuffer? dLogdet, DeviceBuffer? dx, DeviceBuffer? dsRaw, DeviceBuffer? dt)
+        DeviceBuffer? dLogdet, DeviceBuffer? dx, DeviceBuffer? dsRaw, DeviceBuffer? dt, bool accumulate = true)
     {
         int n = CouplingSize(rows, dim);
         Need(x, n, nameof(x));
@@ -42,6 +42,7 @@ internal sealed partial class GpuKernels
         a.Bool(dx is not null);
         a.Bool(dsRaw is not null);
         a.Bool(dt is not null);
+        a.Bool(accumulate);
         Launch(Coupling, "affine_coupling_backward", LaunchGrid.Planar(dim, rows, Cols2d, Rows2d), a);
     }
 
