@@ -73,35 +73,18 @@ public static partial class Ops
     /// channels, then y = x̂·γ[c] + β[c] (γ, β [C], optional). Backward: see
     /// <see cref="IKernels.GroupNormBackward"/>; mean and rstd [N, groups] are kept for it.
     /// </summary>
-    public static Tensor GroupNorm(Tensor x, int groups, Tensor? gamma, Tensor? beta, float eps = 1e-5f)
-    {
-        var (batch, channels, spatial) = Channels(x, gamma, beta, "GroupNorm");
-        if (groups <= 0 || channels % groups != 0)
-            throw ShapeError("GroupNorm", $"{groups} groups do not divide the {channels} channels of {x.Describe()}");
-        var y = Tensor.Empty(x.Device, x.Dims);
-        var mean = Tensor.Empty(x.Device, [batch, groups]);
-        var rstd = Tensor.Empty(x.Device, [batch, groups]);
-        var k = K(x);
-        k.GroupNormForward(batch, channels, spatial, groups, eps, x.Buffer, gamma?.Buffer, beta?.Buffer, y.Buffer, mean.Buffer, rstd.Buffer);
-        var scope = Recording(x, gamma, beta);
-        if (scope is null) return Discard(y, mean, rstd);
-        return Record(scope, y, dy =>
-        {
-            bool overwrite = false;
-            var dx = x.RequiresGrad ? x.GradToWrite(out overwrite) : null;
-            k.GroupNormBackward(batch, channels, spatial, groups, x.Buffer, gamma?.Buffer, mean.Buffer, rstd.Buffer,
-                dy.Buffer, dx?.Buffer,
-                gamma is { RequiresGrad: true } ? gamma.EnsureGrad().Buffer : null,
-                beta is { RequiresGrad: true } ? beta.EnsureGrad().Buffer : null, accumulateDx: !overwrite);
-        });
-    }
+    public static Tensor GroupNorm(Tensor x, int groups, Tensor? gamma, Tensor? beta, float eps = 1e-5f) =>
+        GroupNorm(x, groups, gamma, beta, eps, silu: false);
 
     /// <summary>
     /// SiLU(GroupNorm(x)), the norm–activation pair of a diffusion ResBlock, as one kernel pass that never
     /// writes the normalised x. Backward: GroupNorm's, with dy·SiLU′(y) for dy (y recomputed in the same
     /// pass), so neither SiLU's input nor its gradient is ever stored.
     /// </summary>
-    public static Tensor GroupNormSilu(Tensor x, int groups, Tensor? gamma, Tensor? beta, float eps = 1e-5f)
+    public static Tensor GroupNormSilu(Tensor x, int groups, Tensor? gamma, Tensor? beta, float eps = 1e-5f) =>
+        GroupNorm(x, groups, gamma, beta, eps, silu: true);
+
+    private static Tensor GroupNorm(Tensor x, int groups, Tensor? gamma, Tensor? beta, float eps, bool silu)
     {
         var (batch, channels, spatial) = Channels(x, gamma, beta, "GroupNorm");
         if (groups <= 0 || channels % groups != 0)
@@ -110,7 +93,7 @@ public static partial class Ops
         var mean = Tensor.Empty(x.Device, [batch, groups]);
         var rstd = Tensor.Empty(x.Device, [batch, groups]);
         var k = K(x);
-        k.GroupNormForward(batch, channels, spatial, groups, eps, x.Buffer, gamma?.Buffer, beta?.Buffer, y.Buffer, mean.Buffer, rstd.Buffer, silu: true);
+        k.GroupNormForward(batch, channels, spatial, groups, eps, x.Buffer, gamma?.Buffer, beta?.Buffer, y.Buffer, mean.Buffer, rstd.Buffer, silu);
         var scope = Recording(x, gamma, beta);
         if (scope is null) return Discard(y, mean, rstd);
         return Record(scope, y, dy =>
@@ -120,7 +103,8 @@ public static partial class Ops
             k.GroupNormBackward(batch, channels, spatial, groups, x.Buffer, gamma?.Buffer, mean.Buffer, rstd.Buffer,
                 dy.Buffer, dx?.Buffer,
                 gamma is { RequiresGrad: true } ? gamma.EnsureGrad().Buffer : null,
-                beta is { RequiresGrad: true } ? beta.EnsureGrad().Buffer : null, accumulateDx: !overwrite, silu: true, beta: beta?.Buffer);
+                beta is { RequiresGrad: true } ? beta.EnsureGrad().Buffer : null,
+                accumulateDx: !overwrite, silu: silu, beta: silu ? beta?.Buffer : null);
         });
     }
 
