@@ -160,36 +160,13 @@ internal static class FamilyViewCommand
     private static int Run(ParseResult r, ViewOptions o, string title, string device, JsonOut json, string keys,
         Func<ViewerSurface, ViewerControls, ViewRunOptions, ViewRunReport> view)
     {
-        int frames = r.GetValue(o.Frames) ?? 0;
         if (r.GetValue(o.Frames) is { } f) CommonOptions.Positive(f, "--frames");
         string? headless = r.GetValue(o.Headless);
         string? screenshot = r.GetValue(o.Screenshot) is { } shot ? CommonOptions.OutputPath(shot, "--screenshot") : null;
-        int width = r.GetValue(o.Width), height = r.GetValue(o.Height);
-        CommonOptions.Positive(width, "--width");
-        CommonOptions.Positive(height, "--height");
-        if (headless is null && ViewerSurface.WindowUnavailable() is { } why) throw new CliError($"no window: {why}");
-        ViewerSurface surface;
-        try
-        {
-            surface = ViewerSurface.Open(width, height, $"GpuGen — {title}", headless is not null);
-        }
-        catch (NotSupportedException e)
-        {
-            throw new CliError(headless is null ? e.Message : $"--headless: {e.Message}");
-        }
-        using (surface)
+        using (var surface = o.OpenSurface(r, title, headless))
         {
             var controls = new ViewerControls(r.GetValue(o.Seed));
-            var run = new ViewRunOptions
-            {
-                Title = title,
-                HeadlessDir = headless,
-                RecordFrames = headless is not null && frames > 0 ? frames : 16,
-                MaxFrames = headless is null && frames > 0 ? frames : null,
-                Screenshot = screenshot,
-                MaxFramesPerSecond = r.GetValue(o.MaxFps),
-            };
-            Console.WriteLine($"{(headless is null ? "window" : "offscreen")}: {surface.GlDescription}; font {surface.Renderer.Font.Source}");
+            var run = o.RunOptions(r, title, headless, screenshot);
             if (headless is null) Console.WriteLine(keys);
             var report = view(surface, controls, run);
             if (r.GetValue(o.Json))

@@ -19,45 +19,22 @@ internal static class ToyViewCommand
     public static int Show(ParseResult r, ViewOptions o, string path)
     {
         int n = r.GetResult(o.N) is { Implicit: false } ? r.GetValue(o.N) : DefaultPoints;
-        int frames = r.GetValue(o.Frames) ?? 0;
         CommonOptions.Positive(n, "--n");
         if (r.GetValue(o.Frames) is { } f) CommonOptions.Positive(f, "--frames");
         if (r.GetValue(o.Class) is not null || r.GetValue(o.Guidance) is not null)
             throw new CliError($"{ToyDiffusion.Family} models are unconditional: --class and --guidance do not apply");
         string? headless = r.GetValue(o.Headless);
         string? screenshot = r.GetValue(o.Screenshot) is { } shot ? CommonOptions.OutputPath(shot, "--screenshot") : null;
-        int width = r.GetValue(o.Width), height = r.GetValue(o.Height);
-        CommonOptions.Positive(width, "--width");
-        CommonOptions.Positive(height, "--height");
         using var dev = CommonOptions.OpenDevice(r.GetValue(o.Device)!);
         using var model = ToyDiffusion.Load(dev, path);
         int? steps = r.GetValue(o.Steps);
         if (steps is { } s && (s < 1 || s > model.Schedule.Steps)) throw new CliError($"--steps must be between 1 and T = {model.Schedule.Steps}, got {s}");
         string title = $"{Path.GetFileName(path)} ({model.Config.Data}, step {model.Step})";
-        if (headless is null && ViewerSurface.WindowUnavailable() is { } why) throw new CliError($"no window: {why}");
-        ViewerSurface surface;
-        try
-        {
-            surface = ViewerSurface.Open(width, height, $"GpuGen — {title}", headless is not null);
-        }
-        catch (NotSupportedException e)
-        {
-            throw new CliError(headless is null ? e.Message : $"--headless: {e.Message}");
-        }
-        using (surface)
+        using (var surface = o.OpenSurface(r, title, headless))
         {
             var controls = new ViewerControls(r.GetValue(o.Seed), r.GetValue(o.Sampler)!);
             var chain = new ToyChainOptions { N = n, DdpmSteps = steps ?? 0, DdimSteps = steps ?? 0, Eta = r.GetValue(o.Eta) };
-            var run = new ViewRunOptions
-            {
-                Title = title,
-                HeadlessDir = headless,
-                RecordFrames = headless is not null && frames > 0 ? frames : 16,
-                MaxFrames = headless is null && frames > 0 ? frames : null,
-                Screenshot = screenshot,
-                MaxFramesPerSecond = r.GetValue(o.MaxFps),
-            };
-            Console.WriteLine($"{(headless is null ? "window" : "offscreen")}: {surface.GlDescription}; font {surface.Renderer.Font.Source}");
+            var run = o.RunOptions(r, title, headless, screenshot);
             if (headless is null) Console.WriteLine("keys: space pause, → step, r new seed, d DDPM/DDIM, +/− speed, s save, esc quit");
             ToyFrame? last = null;
             var report = ToyViewer.Run(surface, model, controls, chain, run, Console.WriteLine, x => last = x);

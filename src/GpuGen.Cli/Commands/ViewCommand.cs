@@ -39,7 +39,7 @@ internal static class ViewCommand
     /// <summary>Opens the window (or the offscreen surface) on <paramref name="model"/> and runs it; shared with `gpugen demo`.</summary>
     internal static int Show(ParseResult r, ViewOptions o, ImageDiffusion model, string title, string device, bool headlessWhenNoDisplay, string command = "view")
     {
-        int n = r.GetValue(o.N), frames = r.GetValue(o.Frames) ?? 0;
+        int n = r.GetValue(o.N);
         CommonOptions.Positive(n, "--n");
         if (r.GetValue(o.Frames) is { } f) CommonOptions.Positive(f, "--frames");
         int? steps = r.GetValue(o.Steps);
@@ -55,9 +55,6 @@ internal static class ViewCommand
         if (!model.Conditional && r.GetValue(o.Guidance) is not null) throw new CliError("--guidance: this model is unconditional");
         string? headless = r.GetValue(o.Headless);
         string? screenshot = r.GetValue(o.Screenshot) is { } shot ? CommonOptions.OutputPath(shot, "--screenshot") : null;
-        int width = r.GetValue(o.Width), height = r.GetValue(o.Height);
-        CommonOptions.Positive(width, "--width");
-        CommonOptions.Positive(height, "--height");
 
         if (headless is null && ViewerSurface.WindowUnavailable() is { } why)
         {
@@ -65,29 +62,11 @@ internal static class ViewCommand
             headless = Path.Combine(r.GetValue(o.Output) ?? "runs/demo", "frames");
             Console.WriteLine($"no display ({why.Split(';')[0]}): writing the frames to {headless} instead");
         }
-        ViewerSurface surface;
-        try
-        {
-            surface = ViewerSurface.Open(width, height, $"GpuGen — {title}", headless is not null);
-        }
-        catch (NotSupportedException e)
-        {
-            throw new CliError(headless is null ? e.Message : $"--headless: {e.Message}");
-        }
-        using (surface)
+        using (var surface = o.OpenSurface(r, title, headless))
         {
             var controls = new ViewerControls(r.GetValue(o.Seed), r.GetValue(o.Sampler)!, model.Config.Classes, classIndex, guidance);
             var chain = new ImageChainOptions { N = n, DdpmSteps = steps ?? 0, DdimSteps = steps ?? 0, Eta = r.GetValue(o.Eta) };
-            var run = new ViewRunOptions
-            {
-                Title = title,
-                HeadlessDir = headless,
-                RecordFrames = headless is not null && frames > 0 ? frames : 16,
-                MaxFrames = headless is null && frames > 0 ? frames : null,
-                Screenshot = screenshot,
-                MaxFramesPerSecond = r.GetValue(o.MaxFps),
-            };
-            Console.WriteLine($"{(headless is null ? "window" : "offscreen")}: {surface.GlDescription}; font {surface.Renderer.Font.Source}");
+            var run = o.RunOptions(r, title, headless, screenshot);
             if (headless is null) Console.WriteLine("keys: space pause, → step, r new seed, d DDPM/DDIM, c class, g/G guidance, +/− speed, s save, esc quit");
             var report = DiffusionViewer.Run(surface, model, controls, chain, run, Console.WriteLine);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -128,6 +107,44 @@ internal sealed class ViewOptions
 
     /// <summary>Only `gpugen demo` has a run folder; view leaves it null.</summary>
     public Option<string> Output { get; init; } = new("--view-out") { Hidden = true, DefaultValueFactory = _ => "runs/demo" };
+
+    /// <summary>
+    /// Opens the window, or the offscreen surface when <paramref name="headless"/> is set, at --width ×
+    /// --height, and says which GL it got; errors name the option (or say why there is no window).
+    /// </summary>
+    public ViewerSurface OpenSurface(ParseResult r, string title, string? headless)
+    {
+        int width = r.GetValue(Width), height = r.GetValue(Height);
+        CommonOptions.Positive(width, "--width");
+        CommonOptions.Positive(height, "--height");
+        if (headless is null && ViewerSurface.WindowUnavailable() is { } why) throw new CliError($"no window: {why}");
+        ViewerSurface surface;
+        try
+        {
+            surface = ViewerSurface.Open(width, height, $"GpuGen — {title}", headless is not null);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new CliError(headless is null ? e.Message : $"--headless: {e.Message}");
+        }
+        Console.WriteLine($"{(headless is null ? "window" : "offscreen")}: {surface.GlDescription}; font {surface.Renderer.Font.Source}");
+        return surface;
+    }
+
+    /// <summary>The render loop's options from --frames (a window: draw N and exit; headless: record N), --screenshot and --max-fps.</summary>
+    public ViewRunOptions RunOptions(ParseResult r, string title, string? headless, string? screenshot)
+    {
+        int frames = r.GetValue(Frames) ?? 0;
+        return new ViewRunOptions
+        {
+            Title = title,
+            HeadlessDir = headless,
+            RecordFrames = headless is not null && frames > 0 ? frames : 16,
+            MaxFrames = headless is null && frames > 0 ? frames : null,
+            Screenshot = screenshot,
+            MaxFramesPerSecond = r.GetValue(MaxFps),
+        };
+    }
 
     public IEnumerable<Option> Options() => [Sampler, Steps, Eta, N, Class, Guidance, Seed, Headless, Frames, Screenshot, Width, Height, MaxFps, Device, Json];
 
