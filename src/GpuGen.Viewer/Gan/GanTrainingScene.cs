@@ -1,6 +1,7 @@
 using System.Globalization;
 using GpuGen.Viewer.Panels;
 using GpuGen.Viewer.Rendering;
+using GpuGen.Viewer.Stepping;
 using GpuGen.Viewer.Training;
 
 namespace GpuGen.Viewer.Gan;
@@ -12,9 +13,7 @@ namespace GpuGen.Viewer.Gan;
 public sealed class GanTrainingScene : ITrainingScene
 {
     private readonly GanTrainingMonitor monitor;
-    private readonly List<float>[] raw = [new(), new(), new(), new()];
-    private readonly List<float>[] smooth = [new(), new(), new(), new()];
-    private readonly double[] ema = [double.NaN, double.NaN, double.NaN, double.NaN];
+    private readonly CurveHistory history = new(GanTrainingMonitor.Names.Length);
     private long samplesStep = -1;
     private bool points;
 
@@ -43,20 +42,9 @@ public sealed class GanTrainingScene : ITrainingScene
 
     public void Update()
     {
-        bool changed = false;
-        for (int k = 0; k < 4; k++)
+        if (history.TakeIn(monitor))
         {
-            int before = raw[k].Count;
-            monitor.CopyCurve(k, before, raw[k]);
-            for (int i = before; i < raw[k].Count; i++)
-            {
-                ema[k] = double.IsNaN(ema[k]) ? raw[k][i] : 0.98 * ema[k] + 0.02 * raw[k][i];
-                smooth[k].Add((float)ema[k]);
-            }
-            changed |= raw[k].Count != before;
-        }
-        if (changed)
-        {
+            var (raw, smooth) = (history.Raw, history.Smooth);
             Losses.Clear();
             Losses.Add(raw[0].ToArray(), Color.Orange.WithAlpha(0.3f), 1);
             Losses.Add(raw[1].ToArray(), Color.LightBlue.WithAlpha(0.3f), 1);
@@ -78,11 +66,7 @@ public sealed class GanTrainingScene : ITrainingScene
 
     public void Draw(Renderer r, RectF area, double fps)
     {
-        var (top, body) = area.SplitTop(28);
-        r.Text(monitor.Title, top.X + 8, top.Y + 6, Color.Text);
-        string status = string.Create(CultureInfo.InvariantCulture, $"{monitor.StepsPerSecond:F2} steps/s  {fps:F0} frames/s");
-        r.Text(status, top.Right - 8 - r.Font.Measure(status), top.Y + 6, Color.DimText);
-        body = body.Inset(4);
+        var body = SceneHeader.Draw(r, area, monitor.Title, monitor.StepsPerSecond, "steps", fps, null);
         var (left, right) = body.SplitLeft(0.5f);
         var l = new RectF(left.X, left.Y, left.W - 4, left.H);
         if (points) Cloud.Draw(r, l);
@@ -92,12 +76,10 @@ public sealed class GanTrainingScene : ITrainingScene
         Losses.Draw(r, new RectF(lossArea.X, lossArea.Y, lossArea.W, lossArea.H - 4));
         Outputs.Draw(r, new RectF(outArea.X, outArea.Y, outArea.W, outArea.H - 4));
         var c = CultureInfo.InvariantCulture;
-        long step = monitor.LastStep;
-        double sps = monitor.StepsPerSecond;
-        string eta = sps > 0 ? TimeSpan.FromSeconds((monitor.TotalSteps - step) / sps).ToString(@"hh\:mm\:ss", c) : "…";
+        var smooth = history.Smooth;
         Info.Update(
-            string.Create(c, $"step {step} / {monitor.TotalSteps}   ETA {eta}   {monitor.Seconds:F0} s elapsed"),
-            raw[0].Count > 0
+            string.Create(c, $"step {monitor.LastStep} / {monitor.TotalSteps}   ETA {monitor.Eta}   {monitor.Seconds:F0} s elapsed"),
+            history.Count > 0
                 ? string.Create(c, $"D {smooth[0][^1]:F3}  G {smooth[1][^1]:F3}  D(real) {smooth[2][^1]:F2}  D(fake) {smooth[3][^1]:F2}")
                 : "waiting for the first step …",
             samplesStep >= 0 ? $"~samples from step {samplesStep}" : "~the first samples come after K steps (--view-every)",

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace GpuGen.Viewer.Training;
 
@@ -75,4 +76,14 @@ public abstract class CurveMonitor<TFrame> where TFrame : class
     }
 
     public double Seconds => clock.Elapsed.TotalSeconds;
+
+    /// <summary>Time left at the current rate as hh:mm:ss ("…" until the rate is known).</summary>
+    public string Eta
+    {
+        get
+        {
+            double sps = StepsPerSecond;
+            return sps > 0 ? TimeSpan.FromSeconds((TotalSteps - LastStep) / sps).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "…";
+        }
+    }
 }
