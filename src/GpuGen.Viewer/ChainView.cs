@@ -42,7 +42,7 @@ public interface IChainScene<TFrame>
 /// <summary>
 /// The render loop every chain view shares (images, 2-D point clouds): frames from the sampling
 /// thread through a newest-wins queue; in a window until esc or the window closes (or
-/// <see cref="ViewRunOptions.MaxFrames"/>); offscreen, frames evenly spread over one chain recorded as
+/// <see cref="ViewRunOptions.MaxFrames"/>, <see cref="ViewRunOptions.MaxSeconds"/>); offscreen, frames evenly spread over one chain recorded as
 /// PNGs plus a contact sheet.
 /// </summary>
 /// <remarks>
@@ -85,6 +85,7 @@ public static class ChainView
             while (!surface.ShouldClose)
             {
                 if (!recording && run.ExitWhenDone && worker.Finished && !fresh && scene.Frame?.Done == true && queue.Count == 0) break;
+                if (!recording && run.MaxSeconds is { } limit && clock.Elapsed.TotalSeconds >= limit) break;
                 surface.PollEvents();
                 bool got = queue.TryTake(out var f);
                 if (got)

@@ -6,21 +6,27 @@ using GpuGen.Viewer.Panels;
 namespace GpuGen.Viewer;
 
 /// <summary>
-/// The viewer's benchmark: the render capacity (frames/s drawing continuously, nothing else running)
-/// of the sample-grid panel (64 images of 28×28, new pixels every frame), of a 20,000-point cloud
-/// over its data picture (points moving every frame) and of the whole diffusion window; and sampling
-/// steps/s with the window on and off, with the frames/s the window presented meanwhile.
+/// The viewer's benchmark: the render capacity (frames/s drawing continuously, nothing else running,
+/// and the CPU each frame costs) of a bare texture upload and draw (the floor), of the sample-grid
+/// panel (64 images of 28×28, new pixels every frame), of a 20,000-point cloud over its data picture
+/// (points moving every frame) and of the whole diffusion window; and sampling steps/s with the
+/// window on and off, with the frames/s the window presented meanwhile.
 /// </summary>
 public static class ViewerBenchmark
 {
-    /// <summary>Frames/s of updating and drawing (and showing) a frame for about <paramref name="seconds"/>.</summary>
-    public static double FramesPerSecond(ViewerSurface surface, Action<int> update, Action<Rendering.Renderer, Rendering.RectF> draw, double seconds)
+    /// <summary>
+    /// Frames/s of updating, drawing and showing a frame for about <paramref name="seconds"/>, and the
+    /// CPU milliseconds each took (this process, the software renderer's threads included, plus the X
+    /// server's: on a machine whose cores the sampler keeps busy, that is what a frame costs it).
+    /// </summary>
+    public static RenderRate FramesPerSecond(ViewerSurface surface, Action<int> update, Action<Rendering.Renderer, Rendering.RectF> draw, double seconds)
     {
         for (int i = 0; i < 5; i++)
         {
             update(i);
             surface.Render(draw);
         }
+        var cpu = CpuUse.Now();
         var clock = Stopwatch.StartNew();
         int frames = 0;
         while (clock.Elapsed.TotalSeconds < seconds)
@@ -30,17 +36,35 @@ public static class ViewerBenchmark
             surface.Render(draw);
             frames++;
         }
-        return frames / clock.Elapsed.TotalSeconds;
+        double wall = clock.Elapsed.TotalSeconds;
+        return new RenderRate(frames / wall, 1000 * (CpuUse.Now() - cpu).Total / frames);
     }
 
-    public static double GridPanel(ViewerSurface surface, double seconds, int n = 64, int size = 28)
+    /// <summary>
+    /// The floor under every panel: one 224×224 grey texture (the 64 images' atlas) uploaded and drawn
+    /// as one 560×560 rectangle per frame, nothing else.
+    /// </summary>
+    public static RenderRate BareUploadAndDraw(ViewerSurface surface, double seconds)
+    {
+        using var texture = surface.Renderer.CreateTexture();
+        var atlases = Enumerable.Range(0, 8).Select(b =>
+        {
+            var bytes = new byte[224 * 224];
+            new System.Random(b).NextBytes(bytes);
+            return bytes;
+        }).ToArray();
+        return FramesPerSecond(surface, i => texture.Upload(atlases[i % atlases.Length], 224, 224, 1),
+            (r, a) => r.RgbaImage(texture, new Rendering.RectF(a.X + 20, a.Y + 20, 560, 560), new Rendering.RectF(0, 0, 1, 1), opaque: true), seconds);
+    }
+
+    public static RenderRate GridPanel(ViewerSurface surface, double seconds, int n = 64, int size = 28)
     {
         using var grid = new SampleGridPanel { Title = "samples" };
         var batches = Enumerable.Range(0, 8).Select(b => Noise(n * size * size, b)).ToArray();
         return FramesPerSecond(surface, i => grid.Update(batches[i % batches.Length], n, 1, size, size), (r, a) => grid.Draw(r, a), seconds);
     }
 
-    public static double PointCloud(ViewerSurface surface, double seconds, int points = 20_000)
+    public static RenderRate PointCloud(ViewerSurface surface, double seconds, int points = 20_000)
     {
         using var cloud = new PointCloudPanel { Title = "points" };
         var data = Noise(points * 2, 99);
@@ -51,7 +75,7 @@ public static class ViewerBenchmark
     }
 
     /// <summary>Frames/s of the full diffusion window fed fresh frames (64 images, chain strip, ᾱ curve, text).</summary>
-    public static double DiffusionWindow(ViewerSurface surface, NoiseSchedule schedule, double seconds)
+    public static RenderRate DiffusionWindow(ViewerSurface surface, NoiseSchedule schedule, double seconds)
     {
         using var scene = new DiffusionScene(schedule, 10, "benchmark");
         var batches = Enumerable.Range(0, 8).Select(b => Noise(64 * 28 * 28, b)).ToArray();
@@ -65,28 +89,30 @@ public static class ViewerBenchmark
         }), (r, a) => scene.Draw(r, a, 60, null), seconds);
     }
 
-    /// <summary>Sampling steps per second of one chain with no display: the sampler alone, its frames consumed and dropped.</summary>
-    public static double SamplingWithoutWindow(ImageDiffusion model, ImageChainOptions chain, ulong seed)
+    /// <summary>
+    /// Sampling steps per second with no display, chains looping for <paramref name="seconds"/>: the
+    /// sampler alone, its frames consumed and dropped.
+    /// </summary>
+    public static (double StepsPerSecond, long Steps) SamplingWithoutWindow(ImageDiffusion model, ImageChainOptions chain, ulong seed, double seconds)
     {
         var queue = new FrameQueue<DiffusionFrame>();
-        using var worker = new ImageChainWorker(model, new ViewerControls(seed, "ddim", model.Config.Classes), queue, chain with { Loop = false });
+        using var worker = new ImageChainWorker(model, new ViewerControls(seed, "ddim", model.Config.Classes), queue, chain with { Loop = true, HoldSeconds = 0 });
         var clock = Stopwatch.StartNew();
         worker.Start();
-        while (!worker.Finished) queue.TryTake(out _, TimeSpan.FromMilliseconds(20));
-        double seconds = clock.Elapsed.TotalSeconds;
+        while (clock.Elapsed.TotalSeconds < seconds) queue.TryTake(out _, TimeSpan.FromMilliseconds(20));
         worker.Stop();
-        return worker.StepsTaken / seconds;
+        return (worker.StepsTaken / clock.Elapsed.TotalSeconds, worker.StepsTaken);
     }
 
     /// <summary>
-    /// One chain sampled while the window shows it, run as `gpugen view` runs (frames drawn when a
-    /// state comes, capped at <paramref name="maxFps"/>): its steps per wall second, the frames/s
-    /// presented, and how many states were drawn, dropped and how long drawing took.
+    /// Chains sampled for <paramref name="seconds"/> while the window shows them, run as `gpugen view`
+    /// runs (frames drawn when a state comes, capped at <paramref name="maxFps"/>): steps per wall
+    /// second, the frames/s presented, how many states were drawn and dropped, how long drawing took.
     /// </summary>
-    public static ViewRunReport SamplingWithWindow(ViewerSurface surface, ImageDiffusion model, ImageChainOptions chain, ulong seed, double maxFps = 60,
-        bool continuous = false, double displayShare = 0.5) =>
-        DiffusionViewer.Run(surface, model, new ViewerControls(seed, "ddim", model.Config.Classes), chain with { Loop = false },
-            new ViewRunOptions { ExitWhenDone = true, MaxFramesPerSecond = maxFps, Continuous = continuous, DisplayShare = displayShare });
+    public static ViewRunReport SamplingWithWindow(ViewerSurface surface, ImageDiffusion model, ImageChainOptions chain, ulong seed, double seconds,
+        double maxFps = 60, bool continuous = false, double displayShare = 0.5) =>
+        DiffusionViewer.Run(surface, model, new ViewerControls(seed, "ddim", model.Config.Classes), chain with { Loop = true, HoldSeconds = 0 },
+            new ViewRunOptions { MaxSeconds = seconds, MaxFramesPerSecond = maxFps, Continuous = continuous, DisplayShare = displayShare });
 
     private static float[] Noise(int count, int seed)
     {
@@ -96,3 +122,6 @@ public static class ViewerBenchmark
         return v;
     }
 }
+
+/// <summary>A render capacity: frames/s drawing continuously, and CPU milliseconds per frame (process plus X server).</summary>
+public readonly record struct RenderRate(double FramesPerSecond, double CpuMsPerFrame);

@@ -14,8 +14,8 @@ internal static class ViewBenchCommand
 {
     public static Command Create()
     {
-        var seconds = new Option<double>("--seconds") { Description = "time per frames/s measurement", DefaultValueFactory = _ => 3 };
-        var steps = new Option<int>("--steps") { Description = "DDIM steps per sampling measurement", DefaultValueFactory = _ => 20 };
+        var seconds = new Option<double>("--seconds") { Description = "time per measurement (each panel's frames/s, each sampling run)", DefaultValueFactory = _ => 3 };
+        var steps = new Option<int>("--steps") { Description = "DDIM steps per chain in the sampling measurements (chains loop for --seconds)", DefaultValueFactory = _ => 20 };
         var repeats = new Option<int>("--repeats") { Description = "sampling measurements with the window on and off, alternating", DefaultValueFactory = _ => 2 };
         var n = new Option<int>("--n") { Description = "images per chain in the sampling measurement", DefaultValueFactory = _ => 64 };
         var maxFps = new Option<double>("--max-fps") { Description = "cap on the window's frames/s while sampling, as in `gpugen view` (0: none)", DefaultValueFactory = _ => 60 };
@@ -41,11 +41,15 @@ internal static class ViewBenchCommand
             {
                 using var surface = ViewerSurface.Open(1100, 640, "GpuGen — view-bench", headless);
                 string where = headless ? "offscreen" : "window";
-                double grid = ViewerBenchmark.GridPanel(surface, s);
-                double cloud = ViewerBenchmark.PointCloud(surface, s);
-                double full = ViewerBenchmark.DiffusionWindow(surface, schedule, s);
-                Console.WriteLine(string.Create(c, $"{where} 1100×640 ({surface.GlDescription}), render capacity (redrawing continuously, no sampling): grid 64×28×28 {grid:F0} frames/s, 20,000-point cloud {cloud:F0} frames/s, diffusion window {full:F0} frames/s"));
-                results.Add($"{where}_grid_fps", grid).Add($"{where}_cloud_fps", cloud).Add($"{where}_diffusion_window_fps", full).Add($"{where}_gl", surface.GlDescription);
+                var bare = ViewerBenchmark.BareUploadAndDraw(surface, s);
+                var grid = ViewerBenchmark.GridPanel(surface, s);
+                var cloud = ViewerBenchmark.PointCloud(surface, s);
+                var full = ViewerBenchmark.DiffusionWindow(surface, schedule, s);
+                string Rate(RenderRate x) => string.Create(c, $"{x.FramesPerSecond:F0} frames/s ({x.CpuMsPerFrame:F2} ms CPU a frame)");
+                Console.WriteLine(string.Create(c, $"{where} 1100×640 ({surface.GlDescription}), render capacity (redrawing continuously, no sampling): bare 224×224 upload + 560×560 draw {Rate(bare)}, grid 64×28×28 {Rate(grid)}, 20,000-point cloud {Rate(cloud)}, diffusion window {Rate(full)}"));
+                foreach (var (name, x) in new[] { ("bare", bare), ("grid", grid), ("cloud", cloud), ("diffusion_window", full) })
+                    results.Add($"{where}_{name}_fps", x.FramesPerSecond).Add($"{where}_{name}_cpu_ms", x.CpuMsPerFrame);
+                results.Add($"{where}_gl", surface.GlDescription);
             }
 
             using var dev = CommonOptions.OpenDevice(r.GetValue(device)!);
@@ -57,16 +61,20 @@ internal static class ViewBenchCommand
             var reports = new List<ViewRunReport>();
             var cpuOff = new List<CpuUse>();
             var cpuOn = new List<CpuUse>();
+            long stepsOff = 0, stepsOn = 0;
             using var view = window ? ViewerSurface.Open(1100, 640, "GpuGen — view-bench sampling") : ViewerSurface.Open(1100, 640, headless: true);
-            ViewerBenchmark.SamplingWithoutWindow(model, chain with { DdimSteps = 2 }, 99); // warm-up (JIT)
+            ViewerBenchmark.SamplingWithoutWindow(model, chain, 99, Math.Min(s, 1)); // warm-up (JIT)
             for (int i = 0; i < r.GetValue(repeats); i++)
             {
                 var c0 = CpuUse.Now();
-                off.Add(ViewerBenchmark.SamplingWithoutWindow(model, chain, (ulong)i));
+                var alone = ViewerBenchmark.SamplingWithoutWindow(model, chain, (ulong)i, s);
+                off.Add(alone.StepsPerSecond);
+                stepsOff += alone.Steps;
                 var c1 = CpuUse.Now();
-                var report = ViewerBenchmark.SamplingWithWindow(view, model, chain, (ulong)i, r.GetValue(maxFps), r.GetValue(continuous), r.GetValue(share));
+                var report = ViewerBenchmark.SamplingWithWindow(view, model, chain, (ulong)i, s, r.GetValue(maxFps), r.GetValue(continuous), r.GetValue(share));
                 var c2 = CpuUse.Now();
                 on.Add(report.SamplingStepsPerWallSecond);
+                stepsOn += report.SamplingSteps;
                 reports.Add(report);
                 cpuOff.Add(c1 - c0);
                 cpuOn.Add(c2 - c1);
@@ -75,12 +83,12 @@ internal static class ViewBenchCommand
             double presented = reports.Average(x => x.FramesPerSecond), capacity = reports.Average(x => x.RenderCapacity);
             long posted = reports.Sum(x => x.StatesPosted), shown = reports.Sum(x => x.StatesShown);
             string List(List<double> v) => string.Join(", ", v.Select(x => x.ToString("F2", c)));
-            Console.WriteLine(string.Create(c, $"sampling {chain.N} images, {chain.DdimSteps} DDIM steps on {dev.Name}: {offBest:F2} steps/s without the {(window ? "window" : "offscreen view")}, {onBest:F2} with it ({onBest / offBest:P0} best of {off.Count}, {onMedian / offMedian:P0} median); all runs off [{List(off)}] on [{List(on)}]"));
+            Console.WriteLine(string.Create(c, $"sampling {chain.N} images, chains of {chain.DdimSteps} DDIM steps for {s:0.#} s a run on {dev.Name}: {offBest:F2} steps/s without the {(window ? "window" : "offscreen view")}, {onBest:F2} with it ({onBest / offBest:P0} best of {off.Count}, {onMedian / offMedian:P0} median); all runs off [{List(off)}] on [{List(on)}]"));
             Console.WriteLine(string.Create(c, $"meanwhile the {(window ? "window" : "offscreen view")} presented {presented:F1} frames/s (cap {r.GetValue(maxFps):0}, {(r.GetValue(continuous) ? "redrawing continuously" : "drawn on change")}, display share {r.GetValue(share):0.##}), {shown} of the sampler's {posted} states, at {1000 / Math.Max(1e-9, capacity):F1} ms a frame (a render capacity of {capacity:F0} frames/s while sampling)"));
             // CPU per sampling step (this process, plus the X server in a window): what the display costs
             // the sampler, nearly independent of other jobs on the machine (unlike steps per wall second).
-            double perRun = chain.DdimSteps, offCpu = cpuOff.Average(x => x.Total) / perRun, onCpu = cpuOn.Average(x => x.Total) / perRun;
-            double onServer = cpuOn.Average(x => x.DisplayServer) / perRun;
+            double offCpu = cpuOff.Sum(x => x.Total) / Math.Max(1, stepsOff), onCpu = cpuOn.Sum(x => x.Total) / Math.Max(1, stepsOn);
+            double onServer = cpuOn.Sum(x => x.DisplayServer) / Math.Max(1, stepsOn);
             Console.WriteLine(string.Create(c, $"CPU per sampling step: {1000 * offCpu:F1} ms without the {(window ? "window" : "offscreen view")}, {1000 * onCpu:F1} ms with it ({1000 * (onCpu - onServer):F1} this process + {1000 * onServer:F1} the X server{(CpuUse.CountsDisplayServer || !window ? "" : ", not found")}): CPU-cost ratio {offCpu / onCpu:P0}"));
             results.Add("cpu_ms_per_step_off", 1000 * offCpu).Add("cpu_ms_per_step_on", 1000 * onCpu).Add("cpu_ms_per_step_on_x_server", 1000 * onServer)
                 .Add("cpu_cost_ratio", offCpu / onCpu).Add("x_server_counted", CpuUse.CountsDisplayServer);

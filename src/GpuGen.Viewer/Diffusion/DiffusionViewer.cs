@@ -29,6 +29,9 @@ public sealed record ViewRunOptions
     /// <summary>Stop after this many frames (scripted runs); null: until esc or the window closes.</summary>
     public int? MaxFrames { get; init; }
 
+    /// <summary>Window: stop after this many seconds (benchmarks); null: no limit.</summary>
+    public double? MaxSeconds { get; init; }
+
     /// <summary>Offscreen: write frames here (frame-NNN.png and contact-sheet.png).</summary>
     public string? HeadlessDir { get; init; }
 

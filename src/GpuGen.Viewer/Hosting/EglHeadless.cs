@@ -74,7 +74,7 @@ internal sealed unsafe class EglHeadless : GlHost
     {
     }
 
-    public override void Present(uint fbo, int w, int h) => gl.Finish();
+    public override void Present() => gl.Finish();
 
     public override void Dispose()
     {

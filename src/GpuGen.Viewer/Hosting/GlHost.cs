@@ -26,8 +26,8 @@ internal abstract class GlHost : IDisposable
     /// <summary>True once after the window system asked for the contents again (exposed, resized).</summary>
     public virtual bool TakeRefresh() => false;
 
-    /// <summary>Shows the frame drawn into <paramref name="fbo"/> (window: blit and swap; offscreen: nothing).</summary>
-    public abstract void Present(uint fbo, int width, int height);
+    /// <summary>Shows the frame just drawn (window: swaps its buffers; offscreen: waits for the drawing to finish).</summary>
+    public abstract void Present();
 
     public virtual void SetTitle(string title)
     {

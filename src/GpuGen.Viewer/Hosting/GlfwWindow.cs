@@ -78,15 +78,7 @@ internal sealed unsafe class GlfwWindow : GlHost
 
     public override void PollEvents() => Glfw.PollEvents();
 
-    public override void Present(uint fbo, int width, int height)
-    {
-        var (w, h) = Size;
-        gl.BindFramebuffer(Gl.ReadFramebuffer, fbo);
-        gl.BindFramebuffer(Gl.DrawFramebuffer, 0);
-        gl.BlitFramebuffer(0, 0, width, height, 0, 0, w, h, Gl.ColorBufferBit, Gl.Nearest);
-        gl.BindFramebuffer(Gl.Framebuffer, 0);
-        Glfw.SwapBuffers(handle);
-    }
+    public override void Present() => Glfw.SwapBuffers(handle);
 
     public override void SetTitle(string title) => Glfw.SetWindowTitle(handle, title);
 

@@ -46,6 +46,7 @@ internal sealed unsafe class Gl
     public const uint LinkStatus = 0x8B82;
     public const uint Framebuffer = 0x8D40;
     public const uint ReadFramebuffer = 0x8CA8;
+    public const uint Back = 0x0405;
     public const uint DrawFramebuffer = 0x8CA9;
     public const uint ColorAttachment0 = 0x8CE0;
     public const uint FramebufferComplete = 0x8CD5;
@@ -77,6 +78,7 @@ internal sealed unsafe class Gl
     public readonly delegate* unmanaged<uint, uint, int, void> TexParameteri;
     public readonly delegate* unmanaged<uint, int, void> PixelStorei;
     public readonly delegate* unmanaged<int, int, int, int, uint, uint, void*, void> ReadPixels;
+    public readonly delegate* unmanaged<uint, void> ReadBuffer;
     public readonly delegate* unmanaged<int, uint*, void> GenBuffers;
     public readonly delegate* unmanaged<int, uint*, void> DeleteBuffers;
     public readonly delegate* unmanaged<uint, uint, void> BindBuffer;
@@ -109,7 +111,6 @@ internal sealed unsafe class Gl
     public readonly delegate* unmanaged<uint, uint, void> BindFramebuffer;
     public readonly delegate* unmanaged<uint, uint, uint, uint, int, void> FramebufferTexture2D;
     public readonly delegate* unmanaged<uint, uint> CheckFramebufferStatus;
-    public readonly delegate* unmanaged<int, int, int, int, int, int, int, int, uint, uint, void> BlitFramebuffer;
 
     /// <summary>Loads every function through <paramref name="loader"/>; names the first one missing.</summary>
     public Gl(Func<string, nint> loader)
@@ -140,6 +141,7 @@ internal sealed unsafe class Gl
         TexParameteri = (delegate* unmanaged<uint, uint, int, void>)Load("glTexParameteri");
         PixelStorei = (delegate* unmanaged<uint, int, void>)Load("glPixelStorei");
         ReadPixels = (delegate* unmanaged<int, int, int, int, uint, uint, void*, void>)Load("glReadPixels");
+        ReadBuffer = (delegate* unmanaged<uint, void>)Load("glReadBuffer");
         GenBuffers = (delegate* unmanaged<int, uint*, void>)Load("glGenBuffers");
         DeleteBuffers = (delegate* unmanaged<int, uint*, void>)Load("glDeleteBuffers");
         BindBuffer = (delegate* unmanaged<uint, uint, void>)Load("glBindBuffer");
@@ -172,7 +174,6 @@ internal sealed unsafe class Gl
         BindFramebuffer = (delegate* unmanaged<uint, uint, void>)Load("glBindFramebuffer");
         FramebufferTexture2D = (delegate* unmanaged<uint, uint, uint, uint, int, void>)Load("glFramebufferTexture2D");
         CheckFramebufferStatus = (delegate* unmanaged<uint, uint>)Load("glCheckFramebufferStatus");
-        BlitFramebuffer = (delegate* unmanaged<int, int, int, int, int, int, int, int, uint, uint, void>)Load("glBlitFramebuffer");
     }
 
     public string String(uint name)

@@ -11,14 +11,21 @@ public sealed class ChainStripPanel : Panel
     private readonly ImageTiles tiles = new();
     private string[] labels = [];
     private int columns;
+    private float[][] shown = [];
+    private (int Rows, int Channels, int Height, int Width, int Slots) shownShape;
 
     /// <summary>
     /// Sets the strip: <paramref name="snapshots"/>[k] holds <paramref name="rows"/> images of C×H×W at
     /// the k-th snapshot, labelled <paramref name="columnLabels"/>[k]; <paramref name="slots"/> columns
-    /// are reserved so the strip does not jump while it fills.
+    /// are reserved so the strip does not jump while it fills. Snapshots are taken as immutable: the
+    /// same arrays (by reference), labels and shape as last time leave the strip as it is, so a
+    /// sampler may send its whole chain with every step at no cost.
     /// </summary>
     public void Update(IReadOnlyList<float[]> snapshots, IReadOnlyList<string> columnLabels, int rows, int channels, int height, int width, int slots)
     {
+        if (Unchanged(snapshots, columnLabels, (rows, channels, height, width, slots))) return;
+        shown = snapshots.ToArray();
+        shownShape = (rows, channels, height, width, slots);
         columns = Math.Max(slots, snapshots.Count);
         if (columns == 0 || rows == 0) return;
         int per = channels * height * width;
@@ -29,8 +36,20 @@ public sealed class ChainStripPanel : Panel
                 snapshots[k].AsSpan(row * per, per).CopyTo(all.AsSpan((row * columns + k) * per, per));
         tiles.Set(all, rows * columns, channels, height, width, columns);
         tiles.FilledColumns = snapshots.Count;
-        labels = columnLabels.Select(l => l.StartsWith("t=", StringComparison.Ordinal) ? l[2..] : l).ToArray();
+        labels = columnLabels.Select(l => Short(l).ToString()).ToArray();
     }
+
+    private bool Unchanged(IReadOnlyList<float[]> snapshots, IReadOnlyList<string> columnLabels, (int, int, int, int, int) shape)
+    {
+        if (shape != shownShape || snapshots.Count != shown.Length || columnLabels.Count != labels.Length) return false;
+        for (int k = 0; k < shown.Length; k++)
+            if (!ReferenceEquals(snapshots[k], shown[k])) return false;
+        for (int k = 0; k < labels.Length; k++)
+            if (!Short(columnLabels[k]).SequenceEqual(labels[k])) return false;
+        return true;
+    }
+
+    private static ReadOnlySpan<char> Short(string label) => label.StartsWith("t=", StringComparison.Ordinal) ? label.AsSpan(2) : label;
 
     protected override void DrawContent(Renderer r, RectF area)
     {

@@ -4,8 +4,8 @@ using GpuGen.Viewer.Native;
 namespace GpuGen.Viewer.Rendering;
 
 /// <summary>
-/// The framebuffer object every frame is drawn into (RGBA8), in a window and offscreen alike; a
-/// screenshot reads it back rather than the window (reading a covered window is undefined).
+/// A framebuffer object (RGBA8) to draw offscreen frames into: every frame of an offscreen surface,
+/// and a window's frame drawn again when a screenshot asks for it after the frame was shown.
 /// </summary>
 internal sealed unsafe class RenderTarget : IDisposable
 {
@@ -45,20 +45,27 @@ internal sealed unsafe class RenderTarget : IDisposable
         gl.Viewport(0, 0, width, height);
     }
 
-    /// <summary>The frame as an RGB image, top row first (glReadPixels gives rows bottom-up).</summary>
-    public Image Read()
+    /// <summary>The frame as an RGB image, top row first.</summary>
+    public Image Read() => ReadFrame(gl, fbo, Width, Height);
+
+    /// <summary>
+    /// Reads <paramref name="framebuffer"/> (0: the window's back buffer, where a frame is drawn before
+    /// it is shown) as an RGB image, top row first (glReadPixels gives rows bottom-up).
+    /// </summary>
+    public static Image ReadFrame(Gl gl, uint framebuffer, int width, int height)
     {
-        var rgba = new byte[Width * Height * 4];
-        gl.BindFramebuffer(Gl.Framebuffer, fbo);
+        var rgba = new byte[width * height * 4];
+        gl.BindFramebuffer(Gl.ReadFramebuffer, framebuffer);
+        if (framebuffer == 0) gl.ReadBuffer(Gl.Back);
         gl.PixelStorei(Gl.PackAlignment, 1);
-        fixed (byte* p = rgba) gl.ReadPixels(0, 0, Width, Height, Gl.Rgba, Gl.UnsignedByte, p);
+        fixed (byte* p = rgba) gl.ReadPixels(0, 0, width, height, Gl.Rgba, Gl.UnsignedByte, p);
         gl.Check("glReadPixels");
-        var image = new Image(Width, Height, 3);
+        var image = new Image(width, height, 3);
         var dst = image.Pixels;
-        for (int y = 0; y < Height; y++)
+        for (int y = 0; y < height; y++)
         {
-            int src = (Height - 1 - y) * Width * 4, d = y * Width * 3;
-            for (int x = 0; x < Width; x++, src += 4, d += 3)
+            int src = (height - 1 - y) * width * 4, d = y * width * 3;
+            for (int x = 0; x < width; x++, src += 4, d += 3)
             {
                 dst[d] = rgba[src];
                 dst[d + 1] = rgba[src + 1];

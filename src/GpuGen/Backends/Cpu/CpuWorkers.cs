@@ -100,17 +100,29 @@ internal static unsafe class CpuWorkers
     private static readonly long MaxBackoffTicks = Stopwatch.Frequency;         // 1 s
     private static long inlineUntil, backoff;
 
+    /// <summary>Share of recent launches that stalled, in 1/65536, smoothed over about 16 launches.</summary>
+    private static int stallRate;
+
+    /// <summary>Back off only while more than this share of recent launches stalled (¼).</summary>
+    private const int StallRateLimit = 65536 / 4;
+
     /// <summary>
     /// Falls back to one thread while the machine is oversubscribed. When another process keeps the
     /// cores busy, the OS preempts a worker for a whole time slice (milliseconds) and a launch whose
-    /// chunk it holds waits that long, far more than the launch gains from a second core. So a wait
-    /// far longer than the caller's own chunks took turns the workers off for a while (10 ms,
-    /// doubling while stalls repeat, up to 1 s); the first launch after that period that does not
-    /// stall resets the back-off. On a quiet machine no wait comes near the threshold.
+    /// chunk it holds waits that long, far more than the launch gains from a second core. So while
+    /// more than a quarter of recent launches waited far longer than the caller's own chunks took,
+    /// the workers turn off for a while (10 ms, doubling while stalls repeat, up to 1 s); the first
+    /// launch after that period that does not stall resets the back-off. On a quiet machine no wait
+    /// comes near the threshold. An occasional stall is not oversubscription: a thread of this
+    /// process that draws a frame now and then (the viewer on a software renderer) preempts a worker
+    /// once a frame, and running on one core for up to a second after each would cost the sampler
+    /// a third of its speed instead of the few percent the frame takes.
     /// </summary>
     private static void NoteWait(long waited, long perChunk)
     {
-        if (waited > StallTicks && waited > 4 * perChunk)
+        bool stalled = waited > StallTicks && waited > 4 * perChunk;
+        stallRate += ((stalled ? 65536 : 0) - stallRate) >> 4;
+        if (stalled && stallRate > StallRateLimit)
         {
             backoff = Math.Min(MaxBackoffTicks, Math.Max(BaseBackoffTicks, 2 * backoff));
             Volatile.Write(ref inlineUntil, Stopwatch.GetTimestamp() + backoff);
