@@ -67,8 +67,7 @@ public sealed class FamilyViewerTests
                 for (int p = 0; p < 56; p++)
                     Assert.Equal(p < k ? expected[i * 56 + p] : 0, f.Images[i * 56 + p]);
             scene.Apply(f);
-            surface.Render((r, area) => scene.Draw(r, area, 0, controls.State));
-            var shot = surface.Screenshot();
+            var shot = surface.RenderCaptured((r, area) => scene.Draw(r, area, 0, controls.State));
             PanelPixels.Check(shot, scene.Grid.Tiles, f.Floats(), 1, 8, 7, 0, 1, filled: k, pending: scene.Grid.PendingColor);
             PanelPixels.Check(shot, scene.Zoom.Tiles, f.Floats().AsSpan(0, 56).ToArray(), 1, 8, 7, 0, 1, filled: k, pending: scene.Zoom.PendingColor);
             Assert.Equal(k < 56 ? (k / 7, k % 7) : null, scene.Grid.Next);
@@ -146,8 +145,7 @@ public sealed class FamilyViewerTests
             }
             Assert.Equal(model.DecodePrior(z, null), f.Images);
             scene.Apply(f);
-            surface.Render((r, area) => scene.Draw(r, area, 0, null));
-            PanelPixels.Check(surface.Screenshot(), scene.Grid.Tiles, f.Images, 1, 6, 5, 0, 1);
+            PanelPixels.Check(surface.RenderCaptured((r, area) => scene.Draw(r, area, 0, null)), scene.Grid.Tiles, f.Images, 1, 6, 5, 0, 1);
         }
         Assert.Equal(frames[0].Z, frames[^1].Z, new FloatTolerance(1e-5f)); // one whole turn
     }
@@ -196,8 +194,7 @@ public sealed class FamilyViewerTests
         using var surface = ViewerSurface.Open(500, 360, headless: true);
         using var scene = new LatentScene(spec, "cvae");
         scene.Apply(new LatentFrame { Images = images, Z = z, N = 15, StepsDone = 1, StepCount = 4, Theta = 0.3, Seed = 1, Labels = labels, Generation = 0, StepsPerSecond = 0 });
-        surface.Render((r, area) => scene.Draw(r, area, 0, null));
-        PanelPixels.Check(surface.Screenshot(), scene.Grid.Tiles, images, 1, 4, 4, 0, 1);
+        PanelPixels.Check(surface.RenderCaptured((r, area) => scene.Draw(r, area, 0, null)), scene.Grid.Tiles, images, 1, 4, 4, 0, 1);
         var t = scene.Grid.Tiles;
         Assert.True(t[4].Y == t[0].Y && t[5].Y > t[0].Y, "five images per row, one row per class");
     }
@@ -221,8 +218,7 @@ public sealed class FamilyViewerTests
         using var surface = ViewerSurface.Open(600, 380, headless: true);
         using var scene = new LatentScene(spec, "gan");
         scene.Apply(f);
-        surface.Render((r, area) => scene.Draw(r, area, 0, null));
-        RenderTests.CheckPixels(surface.Screenshot(), scene.Grid, f.Images, 1, 8, 8);
+        RenderTests.CheckPixels(surface.RenderCaptured((r, area) => scene.Draw(r, area, 0, null)), scene.Grid, f.Images, 1, 8, 8);
     }
 
     [HeadlessFact]
@@ -235,8 +231,7 @@ public sealed class FamilyViewerTests
         using var scene = new GanTrainingScene(monitor);
         scene.Update();
         using var surface = ViewerSurface.Open(800, 480, headless: true);
-        surface.Render((r, area) => scene.Draw(r, area, 0));
-        RenderTests.CheckPixels(surface.Screenshot(), scene.Grid, images, 1, 8, 8);
+        RenderTests.CheckPixels(surface.RenderCaptured((r, area) => scene.Draw(r, area, 0)), scene.Grid, images, 1, 8, 8);
         Assert.Equal("G(z) at step 25, fixed z", scene.Grid.Title);
     }
 
@@ -262,8 +257,7 @@ public sealed class FamilyViewerTests
         foreach (var f in new[] { frames[1], frames[^1] })
         {
             scene.Apply(f);
-            surface.Render((r, area) => scene.Draw(r, area, 0, null));
-            var shot = surface.Screenshot();
+            var shot = surface.RenderCaptured((r, area) => scene.Draw(r, area, 0, null));
             PanelPixels.Check(shot, scene.ZGrid!.Tiles, f.Z, 1, 6, 6, -2.5f, 2.5f);
             PanelPixels.Check(shot, scene.XGrid!.Tiles, f.X, 1, 6, 6, 0, 1);
         }

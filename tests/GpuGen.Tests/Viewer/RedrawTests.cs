@@ -70,7 +70,6 @@ public sealed class RedrawTests
 
     private static Image Shot(ViewerSurface surface, RectF rect, Color c)
     {
-        surface.Render((r, _) => r.FillRect(rect, c));
-        return surface.Screenshot();
+        return surface.RenderCaptured((r, _) => r.FillRect(rect, c));
     }
 }

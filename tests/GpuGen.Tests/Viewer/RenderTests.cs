@@ -32,6 +32,23 @@ public sealed class RenderTests
     }
 
     [WindowFact]
+    public void WindowScreenshotAfterTheSwapMatchesTheBackBuffer()
+    {
+        // A window draws straight into its back buffer; a screenshot asked for after the swap draws
+        // the frame again offscreen. Both must give the same pixels.
+        using var surface = ViewerSurface.Open(520, 360, "screenshot");
+        using var grid = new SampleGridPanel { Title = "samples" };
+        var data = RandomImages(9, 3, 8, 8, System.Random.Shared.Next());
+        grid.Update(data, 9, 3, 8, 8);
+        var captured = surface.RenderCaptured((r, area) => grid.Draw(r, area));
+        surface.Render((r, area) => grid.Draw(r, area));
+        var redrawn = surface.Screenshot();
+        Assert.Equal((captured.Width, captured.Height), (redrawn.Width, redrawn.Height));
+        Assert.Equal(captured.Pixels, redrawn.Pixels);
+        CheckPixels(redrawn, grid, data, 3, 8, 8);
+    }
+
+    [WindowFact]
     public void ResizeKeepsTheImagesAspect()
     {
         using var surface = ViewerSurface.Open(400, 300, "resize");
@@ -47,13 +64,13 @@ public sealed class RenderTests
                 Thread.Sleep(10);
             }
             Assert.Equal((w, h), surface.Size);
-            surface.Render((r, area) => grid.Draw(r, area));
+            var shot = surface.RenderCaptured((r, area) => grid.Draw(r, area));
             foreach (var tile in grid.Tiles)
             {
                 Assert.InRange(tile.W / tile.H, 2 - 0.05, 2 + 0.05); // 20 wide, 10 high
                 Assert.True(tile.X >= 0 && tile.Y >= 0 && tile.Right <= w && tile.Bottom <= h, $"tile {tile} outside {w}x{h}");
             }
-            CheckPixels(surface.Screenshot(), grid, data, 1, 10, 20);
+            CheckPixels(shot, grid, data, 1, 10, 20);
         }
     }
 
@@ -69,8 +86,7 @@ public sealed class RenderTests
             for (int j = 0; j < 6; j++)
                 if (rng.NextDouble() < 0.6) xy.AddRange([-0.8f + 0.3f * i + (float)rng.NextDouble() * 0.1f, -0.8f + 0.3f * j + (float)rng.NextDouble() * 0.1f]);
         cloud.Update(xy.ToArray());
-        surface.Render((r, area) => cloud.Draw(r, area));
-        var shot = surface.Screenshot();
+        var shot = surface.RenderCaptured((r, area) => cloud.Draw(r, area));
         var view = cloud.View;
         Assert.Equal(view.W, view.H);
         float scale = view.W / 2;
@@ -110,8 +126,7 @@ public sealed class RenderTests
         using var grid = new SampleGridPanel();
         var data = RandomImages(n, channels, h, w, seed);
         grid.Update(data, n, channels, h, w);
-        surface.Render((r, area) => grid.Draw(r, area));
-        var shot = surface.Screenshot();
+        var shot = surface.RenderCaptured((r, area) => grid.Draw(r, area));
         Assert.Equal(surface.Size, (shot.Width, shot.Height));
         CheckPixels(shot, grid, data, channels, h, w);
     }

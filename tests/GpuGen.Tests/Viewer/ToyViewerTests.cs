@@ -75,8 +75,7 @@ public sealed class ToyViewerTests
         var rng = new System.Random(7);
         var points = Enumerable.Range(0, 40).SelectMany(_ => new[] { (float)(rng.NextDouble() * 6 - 3), (float)(rng.NextDouble() * 6 - 3) }).ToArray();
         scene.Apply(new ToyFrame { Points = points, N = 40, StepsDone = 3, StepCount = 10, Timestep = 20, AlphaBar = 0.5, Sampler = "ddim", Seed = 1, Generation = 0, StepsPerSecond = 0 });
-        surface.Render((r, area) => scene.Draw(r, area, 0, null));
-        var shot = surface.Screenshot();
+        var shot = surface.RenderCaptured((r, area) => scene.Draw(r, area, 0, null));
         var view = scene.Cloud.View;
         var (lo, hi) = scene.Cloud.Bounds;
         for (int i = 0; i < points.Length; i += 2)
