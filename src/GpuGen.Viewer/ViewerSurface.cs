@@ -153,7 +153,7 @@ public sealed class ViewerSurface : IDisposable
 
     private void Draw(Action<Renderer, RectF> draw, int w, int h)
     {
-        Renderer.Begin(w, h, Color.Background);
+        Renderer.Begin(w, h, Color.PanelBackground, Color.Background);
         draw(Renderer, new RectF(0, 0, w, h));
         Renderer.End();
     }

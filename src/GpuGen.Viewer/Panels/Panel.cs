@@ -18,7 +18,7 @@ public abstract class Panel : IDisposable
 
     public void Draw(Renderer r, RectF area)
     {
-        r.FillRect(area, Color.PanelBackground);
+        if (!r.Claim(area, Color.PanelBackground)) r.FillRect(area, Color.PanelBackground);
         var content = area.Inset(6);
         if (Title.Length > 0)
         {

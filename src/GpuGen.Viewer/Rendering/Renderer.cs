@@ -19,6 +19,8 @@ public sealed unsafe class Renderer : IDisposable
     private bool opaque, blending;
     private uint primitive, texture;
     private float lo, hi, pointSize = 1;
+    private Color clearColor, gutterColor;
+    private readonly List<(int X0, int Y0, int X1, int Y1)> claims = [];
 
     internal Renderer(Gl gl)
     {
@@ -59,12 +61,25 @@ public sealed unsafe class Renderer : IDisposable
 
     public Texture CreateTexture(bool smooth = false) => new(this, smooth);
 
-    /// <summary>Starts a frame of <paramref name="width"/>×<paramref name="height"/> pixels on the bound framebuffer.</summary>
-    internal void Begin(int width, int height, Color clear)
+    /// <summary>
+    /// Starts a frame of <paramref name="width"/>×<paramref name="height"/> pixels on the bound
+    /// framebuffer, cleared to <paramref name="clear"/>; <paramref name="gutter"/>: the colour
+    /// <see cref="End"/> gives every pixel no <see cref="Claim"/> covers, when anything was claimed.
+    /// </summary>
+    /// <remarks>
+    /// A frame cleared to the panels' colour with the gutters painted at the end costs a software
+    /// renderer far less than one cleared to the window's colour with every panel filled: the full
+    /// clear is a memset of whole tiles, while a filled or scissor-cleared rectangle is shaded pixel
+    /// by pixel (on llvmpipe ~2 ns a pixel: 1.5 ms of a 4.9 ms frame of the diffusion window).
+    /// </remarks>
+    internal void Begin(int width, int height, Color clear, Color gutter)
     {
         Width = width;
         Height = height;
         DrawCalls = 0;
+        clearColor = clear;
+        gutterColor = gutter;
+        claims.Clear();
         Gl.ClearColor(clear.R, clear.G, clear.B, 1);
         Gl.Clear(Gl.ColorBufferBit);
         Gl.Enable(Gl.Blend);
@@ -78,9 +93,67 @@ public sealed unsafe class Renderer : IDisposable
 
     internal void End()
     {
+        PaintGutters();
         Flush();
         Gl.Check("drawing a frame");
     }
+
+    /// <summary>
+    /// Claims <paramref name="area"/> for something drawn on a background of its own (a panel, the
+    /// header line): when the frame ends, every pixel outside the areas claimed in it is painted the
+    /// gutter colour, over whatever was drawn there. Returns whether the area already shows
+    /// <paramref name="background"/> (the frame was cleared to it and nothing claimed there before),
+    /// so the caller need not fill it.
+    /// </summary>
+    public bool Claim(RectF area, Color background)
+    {
+        var (x0, y0, x1, y1) = PixelBounds(area);
+        if (x1 <= x0 || y1 <= y0) return true;
+        bool clean = background == clearColor;
+        foreach (var c in claims)
+            if (c.X0 < x1 && x0 < c.X1 && c.Y0 < y1 && y0 < c.Y1) clean = false;
+        claims.Add((x0, y0, x1, y1));
+        return clean;
+    }
+
+    /// <summary>The gutter colour over every pixel no claim covers (nothing when nothing was claimed).</summary>
+    private void PaintGutters()
+    {
+        if (claims.Count == 0) return;
+        // Bands between consecutive claim edges; in each band, the runs of x no claim spans.
+        var ys = new SortedSet<int> { 0, Height };
+        foreach (var c in claims)
+        {
+            ys.Add(c.Y0);
+            ys.Add(c.Y1);
+        }
+        var spans = new List<(int X0, int X1)>();
+        int ya = -1;
+        foreach (int yb in ys)
+        {
+            if (ya >= 0 && yb > ya)
+            {
+                spans.Clear();
+                foreach (var c in claims)
+                    if (c.Y0 <= ya && c.Y1 >= yb) spans.Add((c.X0, c.X1));
+                spans.Sort();
+                int x = 0;
+                foreach (var (s0, s1) in spans)
+                {
+                    if (s0 > x) FillRect(new RectF(x, ya, s0 - x, yb - ya), gutterColor);
+                    x = Math.Max(x, s1);
+                }
+                if (x < Width) FillRect(new RectF(x, ya, Width - x, yb - ya), gutterColor);
+            }
+            ya = yb;
+        }
+        claims.Clear();
+    }
+
+    /// <summary>The pixels whose centres <paramref name="r"/> covers, clipped to the frame: [x0, x1) × [y0, y1).</summary>
+    private (int X0, int Y0, int X1, int Y1) PixelBounds(RectF r) =>
+        (Math.Clamp((int)MathF.Ceiling(r.X - 0.5f), 0, Width), Math.Clamp((int)MathF.Ceiling(r.Y - 0.5f), 0, Height),
+         Math.Clamp((int)MathF.Ceiling(r.Right - 0.5f), 0, Width), Math.Clamp((int)MathF.Ceiling(r.Bottom - 0.5f), 0, Height));
 
     public void FillRect(RectF r, Color c)
     {
@@ -104,8 +177,7 @@ public sealed unsafe class Renderer : IDisposable
     private void Clear(RectF r, Color c)
     {
         Flush();
-        int x0 = (int)MathF.Ceiling(r.X - 0.5f), x1 = (int)MathF.Ceiling(r.Right - 0.5f);
-        int y0 = (int)MathF.Ceiling(r.Y - 0.5f), y1 = (int)MathF.Ceiling(r.Bottom - 0.5f);
+        var (x0, y0, x1, y1) = PixelBounds(r);
         if (x1 <= x0 || y1 <= y0) return;
         Gl.Enable(Gl.ScissorTest);
         Gl.Scissor(x0, Height - y1, x1 - x0, y1 - y0);

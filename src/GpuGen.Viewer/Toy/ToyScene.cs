@@ -2,6 +2,7 @@ using System.Globalization;
 using GpuGen.Models.Diffusion;
 using GpuGen.Viewer.Panels;
 using GpuGen.Viewer.Rendering;
+using GpuGen.Viewer.Stepping;
 
 namespace GpuGen.Viewer.Toy;
 
@@ -51,25 +52,13 @@ public sealed class ToyScene : IChainScene<ToyFrame>, IDisposable
     /// <summary>Draws the whole window; <paramref name="fps"/> is the display's frames/s.</summary>
     public void Draw(Renderer r, RectF area, double fps, ViewerState? state)
     {
-        var (top, body) = area.SplitTop(28);
-        r.Text(Title, top.X + 8, top.Y + 6, Color.Text);
-        string status = Status(fps, state);
-        r.Text(status, top.Right - 8 - r.Font.Measure(status), top.Y + 6, Color.DimText);
-        body = body.Inset(4);
+        var body = SceneHeader.Draw(r, area, Title, frame?.StepsPerSecond ?? double.NaN, "steps", fps, state);
         var (left, right) = body.SplitLeft(0.58f);
         Cloud.Draw(r, new RectF(left.X, left.Y, left.W - 4, left.H));
         var (alphaArea, infoArea) = right.SplitTopFraction(0.5f);
         Alpha.Draw(r, new RectF(alphaArea.X, alphaArea.Y, alphaArea.W, alphaArea.H - 4));
         Info.Update(Lines(state));
         Info.Draw(r, infoArea);
-    }
-
-    private string Status(double fps, ViewerState? state)
-    {
-        string paused = state?.Paused == true ? "PAUSED  " : "";
-        var f = frame;
-        string steps = f is null ? "" : string.Create(CultureInfo.InvariantCulture, $"{f.StepsPerSecond:F1} steps/s  ");
-        return fps > 0 ? string.Create(CultureInfo.InvariantCulture, $"{paused}{steps}{fps:F0} frames/s") : paused + steps;
     }
 
     private string[] Lines(ViewerState? state)

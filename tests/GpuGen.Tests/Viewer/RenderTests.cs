@@ -75,6 +75,47 @@ public sealed class RenderTests
     }
 
     [HeadlessFact]
+    public void GuttersTakeTheWindowColourAndPanelsTheirOwn()
+    {
+        // A frame starts in the panels' colour; the header line and every pixel no panel claims are
+        // painted the window's colour when it ends. Random layouts, every pixel checked.
+        using var surface = ViewerSurface.Open(310, 205, headless: true);
+        var rng = new System.Random(System.Random.Shared.Next());
+        for (int trial = 0; trial < 4; trial++)
+        {
+            var panels = new List<RectF>();
+            var shot = surface.RenderCaptured((r, area) =>
+            {
+                var body = GpuGen.Viewer.Stepping.SceneHeader.Draw(r, area, "", double.NaN, "steps", 0, null);
+                float split = (float)(body.W * (0.2 + 0.6 * rng.NextDouble())), gap = rng.Next(1, 9) + 0.5f * rng.Next(2);
+                panels.Add(new RectF(body.X, body.Y, split, body.H));
+                panels.Add(new RectF(body.X + split + gap, body.Y, body.W - split - gap, body.H * (float)(0.3 + 0.6 * rng.NextDouble())));
+                panels.Add(panels[1] with { Y = panels[1].Y + panels[1].H / 2 }); // overlaps the one above: must fill itself
+                foreach (var p in panels) new BlankPanel().Draw(r, p);
+            });
+            byte[] window = Bytes(Color.Background), panel = Bytes(Color.PanelBackground);
+            for (int y = 0; y < shot.Height; y++)
+                for (int x = 0; x < shot.Width; x++)
+                {
+                    bool inPanel = panels.Any(p => p.X <= x + 0.5f && x + 0.5f < p.Right && p.Y <= y + 0.5f && y + 0.5f < p.Bottom);
+                    var expected = inPanel ? panel : window;
+                    int k = (y * shot.Width + x) * 3;
+                    Assert.True(shot.Pixels.AsSpan(k, 3).SequenceEqual(expected),
+                        $"trial {trial}: pixel ({x}, {y}) is ({shot.Pixels[k]}, {shot.Pixels[k + 1]}, {shot.Pixels[k + 2]}), expected the {(inPanel ? "panel" : "window")} colour");
+                }
+        }
+    }
+
+    private static byte[] Bytes(Color c) => [(byte)Math.Round(c.R * 255), (byte)Math.Round(c.G * 255), (byte)Math.Round(c.B * 255)];
+
+    private sealed class BlankPanel : Panel
+    {
+        protected override void DrawContent(Renderer r, RectF area)
+        {
+        }
+    }
+
+    [HeadlessFact]
     public void PointCloudPutsPointsWhereTheyBelong()
     {
         using var surface = ViewerSurface.Open(400, 330, headless: true);
