@@ -40,9 +40,10 @@ public sealed class GanTrainingScene : ITrainingScene
 
     public TextPanel Info { get; } = new() { Title = "status" };
 
-    public void Update()
+    public bool Update()
     {
-        if (history.TakeIn(monitor))
+        bool changed = history.TakeIn(monitor);
+        if (changed)
         {
             var (raw, smooth) = (history.Raw, history.Smooth);
             Losses.Clear();
@@ -56,13 +57,16 @@ public sealed class GanTrainingScene : ITrainingScene
         }
         if (monitor.Samples.TryTake(out var s))
         {
+            changed = true;
             points = s.Points;
             if (s.Points) Cloud.Update(s.Values);
             else Grid.Update(s.Values, s.N, 1, s.Height, s.Width, s.Columns);
             (s.Points ? (Panel)Cloud : Grid).Title = $"G(z) at step {s.Step}, fixed z{(s.Points ? ", over the data" : "")}";
             samplesStep = s.Step;
         }
+        return changed;
     }
+
 
     public void Draw(Renderer r, RectF area, double fps)
     {

@@ -21,9 +21,10 @@ public sealed class TrainingScene : ITrainingScene
     public TextPanel Info { get; } = new() { Title = "status" };
 
     /// <summary>Takes in what the training thread reported since the last frame.</summary>
-    public void Update()
+    public bool Update()
     {
-        if (history.TakeIn(monitor))
+        bool changed = history.TakeIn(monitor);
+        if (changed)
         {
             Loss.Clear();
             Loss.Add(history.Raw[0].ToArray(), Color.LightBlue.WithAlpha(0.35f), 1);
@@ -31,11 +32,14 @@ public sealed class TrainingScene : ITrainingScene
         }
         if (monitor.Grids.TryTake(out var g))
         {
+            changed = true;
             Grid.Update(g.Images, g.N, g.Channels, g.Height, g.Width, g.Columns);
             Grid.Title = $"samples at step {g.Step} (EMA weights)";
             gridStep = g.Step;
         }
+        return changed;
     }
+
 
     public void Draw(Renderer r, RectF area, double fps)
     {

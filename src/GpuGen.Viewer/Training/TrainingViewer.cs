@@ -15,8 +15,14 @@ public static class TrainingViewer
         return Run(surface, scene, train, maxFramesPerSecond);
     }
 
-    /// <summary>As above with any training window (the GAN's has two losses).</summary>
-    public static T Run<T>(ViewerSurface surface, ITrainingScene scene, Func<T> train, double maxFramesPerSecond = 30)
+    /// <summary>
+    /// As above with any training window (the GAN's has two losses). A frame is drawn when the
+    /// training thread reported something new, a key was pressed, the window changed or the status
+    /// line is due (twice a second), at most <paramref name="maxFramesPerSecond"/>; and, as the
+    /// sampling window does, a frame that took t seconds is followed by t·(1/share − 1) of rest
+    /// (<paramref name="displayShare"/>), so the window gives way to training when the CPU is scarce.
+    /// </summary>
+    public static T Run<T>(ViewerSurface surface, ITrainingScene scene, Func<T> train, double maxFramesPerSecond = 30, double displayShare = 0.5)
     {
         T result = default!;
         Exception? failure = null;
@@ -34,21 +40,48 @@ public static class TrainingViewer
         var controls = new ViewerControls();
         surface.Controls = controls;
         var clock = Stopwatch.StartNew();
-        double fps = 0, last = -1;
+        double minFrame = maxFramesPerSecond > 0 ? 1 / maxFramesPerSecond : 0, restFactor = displayShare is > 0 and < 1 ? 1 / displayShare - 1 : 0;
+        double fps = 0, lastFrameAt = -1, rest = 0, tickAt = 0;
+        long frames = 0, framesAtTick = 0;
+        int keysSeen = controls.KeysHandled;
+        var size = surface.Size;
+        bool dirty = true;
         thread.Start();
         while (thread.IsAlive && !surface.ShouldClose)
         {
             surface.PollEvents();
-            scene.Update();
             double now = clock.Elapsed.TotalSeconds;
-            if (last >= 0) fps = 0.9 * fps + 0.1 / Math.Max(1e-6, now - last);
-            last = now;
+            if (controls.KeysHandled != keysSeen || surface.Size != size || surface.TakeRefresh() || now >= tickAt + ChainView.TickSeconds) dirty = true;
+            keysSeen = controls.KeysHandled;
+            size = surface.Size;
+            double readyAt = lastFrameAt < 0 ? now : lastFrameAt + Math.Max(minFrame, rest);
+            // Take in the training thread's news only when a frame may be drawn: the newest then.
+            if (now < readyAt || !(scene.Update() | dirty))
+            {
+                // Resting: sleep it out; idle: look for news every PollSeconds.
+                double wait = now < readyAt ? Math.Min(readyAt - now, 0.1) : Math.Min(tickAt + ChainView.TickSeconds - now, PollSeconds);
+                thread.Join(TimeSpan.FromSeconds(Math.Max(wait, 0.001)));
+                continue;
+            }
+            if (now >= tickAt + ChainView.TickSeconds)
+            {
+                // Frames/s as shown: frames presented over the last tick.
+                if (frames > 0) fps = (frames - framesAtTick) / Math.Max(1e-6, now - tickAt);
+                tickAt = now;
+                framesAtTick = frames;
+            }
+            lastFrameAt = now;
+            long t0 = Stopwatch.GetTimestamp();
             surface.Render((r, area) => scene.Draw(r, area, fps));
-            double wait = 1 / maxFramesPerSecond - (clock.Elapsed.TotalSeconds - now);
-            if (wait > 0) thread.Join(TimeSpan.FromSeconds(wait));
+            rest = Stopwatch.GetElapsedTime(t0).TotalSeconds * (1 + restFactor);
+            frames++;
+            dirty = false;
         }
         thread.Join();
         if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         return result;
     }
+
+    /// <summary>Longest wait before the loop looks at the window's events again.</summary>
+    private const double PollSeconds = 0.01;
 }
