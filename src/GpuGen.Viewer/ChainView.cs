@@ -87,24 +87,15 @@ public static class ChainView
                 if (!recording && run.ExitWhenDone && worker.Finished && !fresh && scene.Frame?.Done == true && queue.Count == 0) break;
                 if (!recording && run.MaxSeconds is { } limit && clock.Elapsed.TotalSeconds >= limit) break;
                 surface.PollEvents();
-                bool got = queue.TryTake(out var f);
-                if (got)
-                {
-                    scene.Apply(f);
-                    fresh = true;
-                }
+                TFrame? f = null;
                 if (recording)
                 {
-                    if (!got && queue.TryTake(out f, TimeSpan.FromMilliseconds(100)))
-                    {
-                        scene.Apply(f);
-                        got = true;
-                    }
-                    if (!got)
+                    if (!queue.TryTake(out f, TimeSpan.FromMilliseconds(100)))
                     {
                         if (worker.Finished) break;
                         continue;
                     }
+                    Apply(scene, f);
                     thresholds ??= Thresholds(f.StepCount, run.RecordFrames);
                     if (nextRecord >= thresholds.Length || f.StepsDone < thresholds[nextRecord]) continue;
                     while (nextRecord < thresholds.Length && thresholds[nextRecord] <= f.StepsDone) nextRecord++;
@@ -116,14 +107,24 @@ public static class ChainView
                     keysSeen = controls.KeysHandled;
                     size = surface.Size;
                     double readyAt = lastFrameAt >= 0 ? Math.Max(lastFrameAt + minFrame, lastFrameAt + rest) : now;
-                    if (!(dirty || fresh) || now < readyAt)
+                    if (now < readyAt)
                     {
-                        // Nothing to show yet: wait for the sampler (a frame wakes this at once), the cap or the tick.
-                        double wait = Math.Clamp((dirty || fresh ? readyAt : tickAt + TickSeconds) - now, 0, PollSeconds);
-                        if (dirty || fresh) Thread.Sleep(TimeSpan.FromSeconds(wait));
-                        else if (queue.TryTake(out f, TimeSpan.FromSeconds(wait)))
+                        // Resting after the last frame (the cap, the display share); states wait in the queue.
+                        Thread.Sleep(TimeSpan.FromSeconds(Math.Min(readyAt - now, PollSeconds)));
+                        continue;
+                    }
+                    // Taken only when it can be drawn: the newest state, applied once.
+                    if (queue.TryTake(out f))
+                    {
+                        Apply(scene, f);
+                        fresh = true;
+                    }
+                    else if (!(dirty || fresh))
+                    {
+                        // Nothing to show yet: wait for the sampler (a state wakes this at once) or the tick.
+                        if (queue.TryTake(out f, TimeSpan.FromSeconds(Math.Clamp(tickAt + TickSeconds - now, 0, PollSeconds))))
                         {
-                            scene.Apply(f);
+                            Apply(scene, f);
                             fresh = true;
                         }
                         continue;
@@ -138,7 +139,9 @@ public static class ChainView
                     lastFrameAt = now;
                 }
                 long t0 = Stopwatch.GetTimestamp();
-                surface.Render((r, area) => scene.Draw(r, area, recording ? 0 : fps, controls.State));
+                // On a core lent by the CPU backend: the frame does not preempt a worker mid-launch.
+                using (GpuGen.Backends.Cpu.CpuWorkers.LendCore())
+                    surface.Render((r, area) => scene.Draw(r, area, recording ? 0 : fps, controls.State));
                 long took = Stopwatch.GetTimestamp() - t0;
                 renderTicks += took;
                 rest = (double)took / Stopwatch.Frequency * (1 + restFactor);
@@ -152,7 +155,7 @@ public static class ChainView
                     image.SavePng(path);
                     written.Add(path);
                     frames.Add(image);
-                    if (f.Done || nextRecord >= thresholds!.Length) break;
+                    if (f!.Done || nextRecord >= thresholds!.Length) break;
                 }
                 if (controls.TryTakeSave())
                 {
@@ -187,6 +190,15 @@ public static class ChainView
             StatesShown = statesShown,
             RenderSeconds = (double)renderTicks / Stopwatch.Frequency,
         };
+    }
+
+    /// <summary>
+    /// A sampler state taken in on a core the CPU backend lends (mapping a batch to 8 bits takes a
+    /// while, and done on a worker's core it would stall a launch).
+    /// </summary>
+    private static void Apply<TFrame>(IChainScene<TFrame> scene, TFrame frame) where TFrame : class, IChainFrame
+    {
+        using (GpuGen.Backends.Cpu.CpuWorkers.LendCore()) scene.Apply(frame);
     }
 
     /// <summary>Step counts at which to record <paramref name="count"/> frames, x_T (0) and x₀ (steps) included.</summary>

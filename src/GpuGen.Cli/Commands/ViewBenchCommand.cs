@@ -20,7 +20,7 @@ internal static class ViewBenchCommand
         var n = new Option<int>("--n") { Description = "images per chain in the sampling measurement", DefaultValueFactory = _ => 64 };
         var maxFps = new Option<double>("--max-fps") { Description = "cap on the window's frames/s while sampling, as in `gpugen view` (0: none)", DefaultValueFactory = _ => 60 };
         var continuous = new Option<bool>("--continuous") { Description = "while sampling, redraw every frame up to --max-fps even when nothing changed (the viewer draws on change only)" };
-        var share = new Option<double>("--display-share") { Description = "most of the render thread's time drawing may take while sampling, as in `gpugen view` (1: no limit)", DefaultValueFactory = _ => 0.5 };
+        var share = new Option<double>("--display-share") { Description = "most of the wall time drawing may take while sampling, as in `gpugen view` (1: no limit; default 4% per core, at most ½)", DefaultValueFactory = _ => GpuGen.Viewer.Diffusion.ViewRunOptions.DefaultDisplayShare };
         var device = CommonOptions.Device();
         var json = CommonOptions.Json();
         var cmd = new Command("view-bench", "benchmark the viewer: panel frames/s and sampling steps/s with the window on vs off") { seconds, steps, repeats, n, maxFps, continuous, share, device, json };

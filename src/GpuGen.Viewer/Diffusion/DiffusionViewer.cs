@@ -54,13 +54,18 @@ public sealed record ViewRunOptions
     public bool Continuous { get; init; }
 
     /// <summary>
-    /// Window: the most of the render thread's time that drawing may take (0 … 1; 1: no limit). After a
-    /// frame that took t seconds the next waits t·(1/share − 1). With the default ½ it never binds on
-    /// a GPU (frames well under a millisecond) nor on a quiet machine with llvmpipe (≈ 8 ms frames,
-    /// 60 frames/s cap); when the CPU gets scarce frames slow down, fewer are shown and the sampler
-    /// keeps more of the CPU.
+    /// Window: the most of the wall time that drawing may take (0 … 1; 1: no limit). After a frame
+    /// that took t seconds the next waits at least t·(1/share − 1). Frames are drawn on a core the
+    /// CPU backend lends (see <c>CpuWorkers.LendCore</c>), so with the sampler on the CPU a frame
+    /// costs it about its own length: on two cores, the share is about the fraction of the sampling
+    /// speed the window costs. The default, 4% per core (8% on two, at most ½), holds a 2-core
+    /// machine drawing with llvmpipe (≈ 3.5 ms a frame) to about 20 frames/s while sampling and
+    /// never binds where frames take well under a millisecond (a GPU) below the frame cap.
     /// </summary>
-    public double DisplayShare { get; init; } = 0.5;
+    public double DisplayShare { get; init; } = DefaultDisplayShare;
+
+    /// <summary>The default <see cref="DisplayShare"/>: 4% per core, at most ½.</summary>
+    public static double DefaultDisplayShare => Math.Min(0.5, 0.04 * Environment.ProcessorCount);
 }
 
 /// <summary>

@@ -20,9 +20,9 @@ public static class TrainingViewer
     /// training thread reported something new, a key was pressed, the window changed or the status
     /// line is due (twice a second), at most <paramref name="maxFramesPerSecond"/>; and, as the
     /// sampling window does, a frame that took t seconds is followed by t·(1/share − 1) of rest
-    /// (<paramref name="displayShare"/>), so the window gives way to training when the CPU is scarce.
+    /// (<paramref name="displayShare"/>, by default <see cref="Diffusion.ViewRunOptions.DefaultDisplayShare"/>), so the window gives way to training when the CPU is scarce.
     /// </summary>
-    public static T Run<T>(ViewerSurface surface, ITrainingScene scene, Func<T> train, double maxFramesPerSecond = 30, double displayShare = 0.5)
+    public static T Run<T>(ViewerSurface surface, ITrainingScene scene, Func<T> train, double maxFramesPerSecond = 30, double? displayShare = null)
     {
         T result = default!;
         Exception? failure = null;
@@ -40,7 +40,8 @@ public static class TrainingViewer
         var controls = new ViewerControls();
         surface.Controls = controls;
         var clock = Stopwatch.StartNew();
-        double minFrame = maxFramesPerSecond > 0 ? 1 / maxFramesPerSecond : 0, restFactor = displayShare is > 0 and < 1 ? 1 / displayShare - 1 : 0;
+        double minFrame = maxFramesPerSecond > 0 ? 1 / maxFramesPerSecond : 0, share = displayShare ?? Diffusion.ViewRunOptions.DefaultDisplayShare;
+        double restFactor = share is > 0 and < 1 ? 1 / share - 1 : 0;
         double fps = 0, lastFrameAt = -1, rest = 0, tickAt = 0;
         long frames = 0, framesAtTick = 0;
         int keysSeen = controls.KeysHandled;
@@ -72,7 +73,9 @@ public static class TrainingViewer
             }
             lastFrameAt = now;
             long t0 = Stopwatch.GetTimestamp();
-            surface.Render((r, area) => scene.Draw(r, area, fps));
+            // On a core lent by the CPU backend: the frame does not preempt a worker mid-launch.
+            using (GpuGen.Backends.Cpu.CpuWorkers.LendCore())
+                surface.Render((r, area) => scene.Draw(r, area, fps));
             rest = Stopwatch.GetElapsedTime(t0).TotalSeconds * (1 + restFactor);
             frames++;
             dirty = false;

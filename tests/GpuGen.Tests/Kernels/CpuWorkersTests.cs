@@ -56,6 +56,38 @@ public sealed unsafe class CpuWorkersTests
         }
     }
 
+    [Fact]
+    public void WhileACoreIsLentTheFirstWorkerSitsLaunchesOut()
+    {
+        // Chunks slow enough (~100 µs) that an awake worker always takes some from the back.
+        for (int rep = 0; rep < 20; rep++)
+        {
+            var onWorker1 = new int[32];
+            var loan = CpuWorkers.LendCore();
+            try
+            {
+                fixed (int* p = onWorker1) CpuWorkers.Run(&MarkWorker1, p, onWorker1.Length);
+            }
+            finally
+            {
+                loan.Dispose();
+                loan.Dispose(); // a second dispose returns nothing more
+            }
+            Assert.All(onWorker1, w => Assert.Equal(0, w));
+        }
+        // The loan is over: every chunk still runs exactly once.
+        var counts = new int[64];
+        fixed (int* p = counts) CpuWorkers.Run(&Count, p, counts.Length);
+        Assert.All(counts, c => Assert.Equal(1, c));
+    }
+
+    private static void MarkWorker1(void* context, int chunk)
+    {
+        long until = System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency / 10_000;
+        while (System.Diagnostics.Stopwatch.GetTimestamp() < until) Thread.SpinWait(10);
+        ((int*)context)[chunk] = Thread.CurrentThread.Name == "GpuGen CPU worker 1" ? 1 : 0;
+    }
+
     private static void Count(void* context, int chunk) => Interlocked.Increment(ref ((int*)context)[chunk]);
 
     /// <summary>Each outer chunk launches 8 inner chunks (which run inline: the pool is taken).</summary>

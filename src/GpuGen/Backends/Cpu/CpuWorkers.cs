@@ -53,7 +53,7 @@ internal static unsafe class CpuWorkers
     {
         if (chunks <= 0) return;
         if (chunks > MaxChunks) throw new ArgumentOutOfRangeException(nameof(chunks), chunks, $"at most {MaxChunks} chunks");
-        if (chunks == 1 || Count == 0 || Stopwatch.GetTimestamp() < Volatile.Read(ref inlineUntil) ||
+        if (chunks == 1 || Count <= Volatile.Read(ref lent) || Stopwatch.GetTimestamp() < Volatile.Read(ref inlineUntil) ||
             Interlocked.CompareExchange(ref busy, 1, 0) != 0)
         {
             for (int c = 0; c < chunks; c++) body(context, c);
@@ -91,6 +91,33 @@ internal static unsafe class CpuWorkers
             var error = Interlocked.Exchange(ref workerError, null);
             Volatile.Write(ref busy, 0);
             if (error is not null) ExceptionDispatchInfo.Throw(error);
+        }
+    }
+
+    /// <summary>Cores lent to other work of this process (see <see cref="LendCore"/>): workers 1 … lent sit launches out.</summary>
+    private static int lent;
+
+    /// <summary>
+    /// Lends a core to other work of this process until the loan is disposed: one worker sits out
+    /// the launches meanwhile (on two cores, launches run on the caller alone). The viewer draws
+    /// its frames on a loan: a thread that takes a core the workers use preempts one of them mid-
+    /// chunk and the whole launch waits for that chunk; on a lent core a frame is short (llvmpipe:
+    /// 3.5 ms rather than ~26 ms while sampling) and the sampler runs on the cores it keeps.
+    /// </summary>
+    public static CoreLoan LendCore()
+    {
+        Interlocked.Increment(ref lent);
+        return new CoreLoan();
+    }
+
+    /// <summary>A core lent by <see cref="LendCore"/>; disposing returns it (once).</summary>
+    public sealed class CoreLoan : IDisposable
+    {
+        private int returned;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref returned, 1) == 0) Interlocked.Decrement(ref lent);
         }
     }
 
@@ -159,15 +186,17 @@ internal static unsafe class CpuWorkers
             var started = new Thread[Count];
             for (int i = 0; i < Count; i++)
             {
-                started[i] = new Thread(Loop) { IsBackground = true, Name = $"GpuGen CPU worker {i + 1}" };
+                int index = i + 1;
+                started[i] = new Thread(() => Loop(index)) { IsBackground = true, Name = $"GpuGen CPU worker {index}" };
                 started[i].Start();
             }
             threads = started;
         }
     }
 
+    /// <summary>Worker <paramref name="index"/> (1 … Count): sits launches out while a loan covers it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Loop()
+    private static void Loop(int index)
     {
         uint seen = Ticket(Volatile.Read(ref state));
         while (true)
@@ -175,7 +204,7 @@ internal static unsafe class CpuWorkers
             long start = Stopwatch.GetTimestamp();
             while (Ticket(Volatile.Read(ref state)) == seen)
             {
-                if (Stopwatch.GetTimestamp() - start < SpinTicks)
+                if (Stopwatch.GetTimestamp() - start < SpinTicks && Volatile.Read(ref lent) < index)
                 {
                     Thread.SpinWait(20);
                     continue;
@@ -191,7 +220,7 @@ internal static unsafe class CpuWorkers
                 }
             }
             seen = Ticket(Volatile.Read(ref state));
-            while (true)
+            while (Volatile.Read(ref lent) < index)
             {
                 // Read the launch before claiming: a successful claim proves the launch (ticket) was
                 // still current, and a launch's body and context do not change while it has chunks left.
