@@ -40,6 +40,9 @@ public abstract class SteppedWorker<TFrame> : IChainWorker, IDisposable where TF
     /// <summary>True once the thread ended by itself (the run finished and options say not to loop) or failed.</summary>
     public bool Finished => thread is { IsAlive: false };
 
+    /// <summary>The sampling thread's name.</summary>
+    protected virtual string ThreadName => "gpugen-stepper";
+
     /// <summary>Begins a run for <paramref name="state"/> (seed, class); returns its number of steps.</summary>
     protected abstract int Begin(ViewerState state);
 
@@ -57,7 +60,7 @@ public abstract class SteppedWorker<TFrame> : IChainWorker, IDisposable where TF
     public void Start()
     {
         if (thread is not null) throw new InvalidOperationException("the sampling thread is already running");
-        thread = new Thread(Run) { IsBackground = true, Name = "gpugen-stepper" };
+        thread = new Thread(Run) { IsBackground = true, Name = ThreadName };
         thread.Start();
     }
 
