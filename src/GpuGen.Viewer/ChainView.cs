@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GpuGen.IO;
 using GpuGen.Viewer.Diffusion;
 using GpuGen.Viewer.Rendering;
@@ -56,7 +55,7 @@ public interface IChainScene<TFrame>
 public static class ChainView
 {
     /// <summary>Seconds between redraws when nothing else changed (the status line's frames/s, a paused chain).</summary>
-    public const double TickSeconds = 0.5;
+    public const double TickSeconds = FramePacer.TickSeconds;
 
     /// <summary>Longest wait for a frame before the loop looks at the window's events again.</summary>
     private const double PollSeconds = 0.01;
@@ -72,11 +71,9 @@ public static class ChainView
         var frames = new List<Image>();
         int[]? thresholds = null;
         int nextRecord = 0;
-        long framesDrawn = 0, statesShown = 0, renderTicks = 0, keysSeen = controls.KeysHandled, drawnAtTick = 0;
+        long statesShown = 0, keysSeen = controls.KeysHandled;
         string? screenshot = null;
-        var clock = Stopwatch.StartNew();
-        double minFrame = run.MaxFramesPerSecond > 0 ? 1 / run.MaxFramesPerSecond : 0, lastFrameAt = -1, fps = 0, tickAt = 0, rest = 0;
-        double restFactor = run.DisplayShare is > 0 and < 1 ? 1 / run.DisplayShare - 1 : 0;
+        var pacer = new FramePacer(run.MaxFramesPerSecond, run.DisplayShare);
         bool dirty = true, fresh = false;
         var size = surface.Size;
         worker.Start();
@@ -85,7 +82,7 @@ public static class ChainView
             while (!surface.ShouldClose)
             {
                 if (!recording && run.ExitWhenDone && worker.Finished && !fresh && scene.Frame?.Done == true && queue.Count == 0) break;
-                if (!recording && run.MaxSeconds is { } limit && clock.Elapsed.TotalSeconds >= limit) break;
+                if (!recording && run.MaxSeconds is { } limit && pacer.Now >= limit) break;
                 surface.PollEvents();
                 TFrame? f = null;
                 if (recording)
@@ -102,11 +99,11 @@ public static class ChainView
                 }
                 else
                 {
-                    double now = clock.Elapsed.TotalSeconds;
-                    if (run.Continuous || controls.KeysHandled != keysSeen || surface.Size != size || surface.TakeRefresh() || now >= tickAt + TickSeconds) dirty = true;
+                    double now = pacer.Now;
+                    if (run.Continuous || controls.KeysHandled != keysSeen || surface.Size != size || surface.TakeRefresh() || now >= pacer.TickDueAt) dirty = true;
                     keysSeen = controls.KeysHandled;
                     size = surface.Size;
-                    double readyAt = lastFrameAt >= 0 ? Math.Max(lastFrameAt + minFrame, lastFrameAt + rest) : now;
+                    double readyAt = pacer.ReadyAt(now);
                     if (now < readyAt)
                     {
                         // Resting after the last frame (the cap, the display share); states wait in the queue.
@@ -122,30 +119,15 @@ public static class ChainView
                     else if (!(dirty || fresh))
                     {
                         // Nothing to show yet: wait for the sampler (a state wakes this at once) or the tick.
-                        if (queue.TryTake(out f, TimeSpan.FromSeconds(Math.Clamp(tickAt + TickSeconds - now, 0, PollSeconds))))
+                        if (queue.TryTake(out f, TimeSpan.FromSeconds(Math.Clamp(pacer.TickDueAt - now, 0, PollSeconds))))
                         {
                             Apply(scene, f);
                             fresh = true;
                         }
                         continue;
                     }
-                    if (now >= tickAt + TickSeconds)
-                    {
-                        // Frames/s as shown: frames presented over the last tick (not a redraw rate).
-                        if (framesDrawn > 0) fps = (framesDrawn - drawnAtTick) / Math.Max(1e-6, now - tickAt);
-                        tickAt = now;
-                        drawnAtTick = framesDrawn;
-                    }
-                    lastFrameAt = now;
                 }
-                long t0 = Stopwatch.GetTimestamp();
-                // On a core lent by the CPU backend: the frame does not preempt a worker mid-launch.
-                using (GpuGen.Backends.Cpu.CpuWorkers.LendCore())
-                    surface.Render((r, area) => scene.Draw(r, area, recording ? 0 : fps, controls.State));
-                long took = Stopwatch.GetTimestamp() - t0;
-                renderTicks += took;
-                rest = (double)took / Stopwatch.Frequency * (1 + restFactor);
-                framesDrawn++;
+                pacer.Draw(pacer.Now, () => surface.Render((r, area) => scene.Draw(r, area, recording ? 0 : pacer.FramesPerSecond, controls.State)));
                 if (fresh) statesShown++;
                 dirty = fresh = false;
                 if (recording)
@@ -159,13 +141,13 @@ public static class ChainView
                 }
                 if (controls.TryTakeSave())
                 {
-                    string path = Path.Combine(run.SaveDir, $"gpugen-view-{DateTime.Now:yyyyMMdd-HHmmss}-{framesDrawn}.png");
+                    string path = Path.Combine(run.SaveDir, $"gpugen-view-{DateTime.Now:yyyyMMdd-HHmmss}-{pacer.Frames}.png");
                     surface.Screenshot().SavePng(path);
                     log?.Invoke($"saved {path}");
                 }
-                if (run.MaxFrames is { } max && framesDrawn >= max) break;
+                if (run.MaxFrames is { } max && pacer.Frames >= max) break;
             }
-            if (run.Screenshot is not null && framesDrawn > 0)
+            if (run.Screenshot is not null && pacer.Frames > 0)
             {
                 surface.Screenshot().SavePng(run.Screenshot);
                 screenshot = run.Screenshot;
@@ -181,14 +163,14 @@ public static class ChainView
             sheet = Path.Combine(run.HeadlessDir!, "contact-sheet.png");
             ContactSheet.Build(frames).SavePng(sheet);
         }
-        double seconds = clock.Elapsed.TotalSeconds;
-        return new ViewRunReport(framesDrawn, seconds, framesDrawn / Math.Max(1e-9, seconds), worker.StepsTaken,
+        double seconds = pacer.Now;
+        return new ViewRunReport(pacer.Frames, seconds, pacer.Frames / Math.Max(1e-9, seconds), worker.StepsTaken,
             worker.StepsTaken / Math.Max(1e-9, worker.BusySeconds), worker.StepsTaken / Math.Max(1e-9, seconds),
             written, sheet, screenshot, surface.GlDescription, queue.Dropped)
         {
             StatesPosted = queue.Posted,
             StatesShown = statesShown,
-            RenderSeconds = (double)renderTicks / Stopwatch.Frequency,
+            RenderSeconds = pacer.RenderSeconds,
         };
     }
 

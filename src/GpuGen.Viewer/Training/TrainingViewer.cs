@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace GpuGen.Viewer.Training;
 
 /// <summary>
@@ -39,11 +37,7 @@ public static class TrainingViewer
         }) { IsBackground = true, Name = "gpugen-train" };
         var controls = new ViewerControls();
         surface.Controls = controls;
-        var clock = Stopwatch.StartNew();
-        double minFrame = maxFramesPerSecond > 0 ? 1 / maxFramesPerSecond : 0, share = displayShare ?? Diffusion.ViewRunOptions.DefaultDisplayShare;
-        double restFactor = share is > 0 and < 1 ? 1 / share - 1 : 0;
-        double fps = 0, lastFrameAt = -1, rest = 0, tickAt = 0;
-        long frames = 0, framesAtTick = 0;
+        var pacer = new FramePacer(maxFramesPerSecond, displayShare ?? Diffusion.ViewRunOptions.DefaultDisplayShare);
         int keysSeen = controls.KeysHandled;
         var size = surface.Size;
         bool dirty = true;
@@ -51,33 +45,20 @@ public static class TrainingViewer
         while (thread.IsAlive && !surface.ShouldClose)
         {
             surface.PollEvents();
-            double now = clock.Elapsed.TotalSeconds;
-            if (controls.KeysHandled != keysSeen || surface.Size != size || surface.TakeRefresh() || now >= tickAt + ChainView.TickSeconds) dirty = true;
+            double now = pacer.Now;
+            if (controls.KeysHandled != keysSeen || surface.Size != size || surface.TakeRefresh() || now >= pacer.TickDueAt) dirty = true;
             keysSeen = controls.KeysHandled;
             size = surface.Size;
-            double readyAt = lastFrameAt < 0 ? now : lastFrameAt + Math.Max(minFrame, rest);
+            double readyAt = pacer.ReadyAt(now);
             // Take in the training thread's news only when a frame may be drawn: the newest then.
             if (now < readyAt || !(scene.Update() | dirty))
             {
                 // Resting: sleep it out; idle: look for news every PollSeconds.
-                double wait = now < readyAt ? Math.Min(readyAt - now, 0.1) : Math.Min(tickAt + ChainView.TickSeconds - now, PollSeconds);
+                double wait = now < readyAt ? Math.Min(readyAt - now, 0.1) : Math.Min(pacer.TickDueAt - now, PollSeconds);
                 thread.Join(TimeSpan.FromSeconds(Math.Max(wait, 0.001)));
                 continue;
             }
-            if (now >= tickAt + ChainView.TickSeconds)
-            {
-                // Frames/s as shown: frames presented over the last tick.
-                if (frames > 0) fps = (frames - framesAtTick) / Math.Max(1e-6, now - tickAt);
-                tickAt = now;
-                framesAtTick = frames;
-            }
-            lastFrameAt = now;
-            long t0 = Stopwatch.GetTimestamp();
-            // On a core lent by the CPU backend: the frame does not preempt a worker mid-launch.
-            using (GpuGen.Backends.Cpu.CpuWorkers.LendCore())
-                surface.Render((r, area) => scene.Draw(r, area, fps));
-            rest = Stopwatch.GetElapsedTime(t0).TotalSeconds * (1 + restFactor);
-            frames++;
+            pacer.Draw(now, () => surface.Render((r, area) => scene.Draw(r, area, pacer.FramesPerSecond)));
             dirty = false;
         }
         thread.Join();
