@@ -102,6 +102,11 @@ internal sealed class ViewOptions
     public Option<int> Width { get; } = new("--width") { Description = "window width in pixels", DefaultValueFactory = _ => 1100 };
     public Option<int> Height { get; } = new("--height") { Description = "window height in pixels", DefaultValueFactory = _ => 640 };
     public Option<double> MaxFps { get; } = new("--max-fps") { Description = "cap on the display's frames/s (0: none), so drawing leaves the CPU to sampling", DefaultValueFactory = _ => 60 };
+    public Option<double> DisplayShare { get; } = new("--display-share")
+    {
+        Description = "most of the wall time drawing may take (0–1; 1: every state up to --max-fps). With the sampler on the CPU, about the share of its speed the window costs on two cores; default 4% a core",
+        DefaultValueFactory = _ => ViewRunOptions.DefaultDisplayShare,
+    };
     public Option<string> Device { get; } = CommonOptions.Device();
     public Option<bool> Json { get; } = CommonOptions.Json();
 
@@ -117,6 +122,7 @@ internal sealed class ViewOptions
         int width = r.GetValue(Width), height = r.GetValue(Height);
         CommonOptions.Positive(width, "--width");
         CommonOptions.Positive(height, "--height");
+        CheckedShare(r);
         if (headless is null && ViewerSurface.WindowUnavailable() is { } why) throw new CliError($"no window: {why}");
         ViewerSurface surface;
         try
@@ -131,10 +137,11 @@ internal sealed class ViewOptions
         return surface;
     }
 
-    /// <summary>The render loop's options from --frames (a window: draw N and exit; headless: record N), --screenshot and --max-fps.</summary>
+    /// <summary>The render loop's options from --frames (a window: draw N and exit; headless: record N), --screenshot, --max-fps and --display-share.</summary>
     public ViewRunOptions RunOptions(ParseResult r, string title, string? headless, string? screenshot)
     {
         int frames = r.GetValue(Frames) ?? 0;
+        double share = CheckedShare(r);
         return new ViewRunOptions
         {
             Title = title,
@@ -143,10 +150,18 @@ internal sealed class ViewOptions
             MaxFrames = headless is null && frames > 0 ? frames : null,
             Screenshot = screenshot,
             MaxFramesPerSecond = r.GetValue(MaxFps),
+            DisplayShare = share,
         };
     }
 
-    public IEnumerable<Option> Options() => [Sampler, Steps, Eta, N, Class, Guidance, Seed, Headless, Frames, Screenshot, Width, Height, MaxFps, Device, Json];
+    private double CheckedShare(ParseResult r)
+    {
+        double share = r.GetValue(DisplayShare);
+        if (!(share is > 0 and <= 1)) throw new CliError($"--display-share must be in (0, 1], got {share.ToString(CultureInfo.InvariantCulture)}");
+        return share;
+    }
+
+    public IEnumerable<Option> Options() => [Sampler, Steps, Eta, N, Class, Guidance, Seed, Headless, Frames, Screenshot, Width, Height, MaxFps, DisplayShare, Device, Json];
 
     private static Option<string> MakeSampler()
     {

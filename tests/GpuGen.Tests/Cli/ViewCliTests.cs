@@ -67,5 +67,9 @@ public sealed class ViewCliTests : IDisposable
         var unconditional = CliRunner.Run(dir, "view", ckpt, "--class", "7", "--headless", "x");
         Assert.Equal(2, unconditional.ExitCode);
         Assert.Contains("--class must be between 0 and 1", unconditional.Stderr);
+        var share = CliRunner.Run(dir, "view", ckpt, "--display-share", "0", "--headless", "x");
+        Assert.Equal(2, share.ExitCode);
+        Assert.Contains("--display-share must be in (0, 1], got 0", share.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(dir, "x")), "nothing is written before the options are checked");
     }
 }
