@@ -2,6 +2,7 @@ using System.Diagnostics;
 using GpuGen.Models.Diffusion;
 using GpuGen.Viewer.Diffusion;
 using GpuGen.Viewer.Panels;
+using GpuGen.Viewer.Toy;
 
 namespace GpuGen.Viewer;
 
@@ -113,6 +114,27 @@ public static class ViewerBenchmark
         double maxFps = 60, bool continuous = false, double displayShare = 0.5) =>
         DiffusionViewer.Run(surface, model, new ViewerControls(seed, "ddim", model.Config.Classes), chain with { Loop = true, HoldSeconds = 0 },
             new ViewRunOptions { MaxSeconds = seconds, MaxFramesPerSecond = maxFps, Continuous = continuous, DisplayShare = displayShare });
+
+    /// <summary>
+    /// Toy chains (a point cloud) sampled for <paramref name="seconds"/> with no display: the sampler
+    /// alone, its frames consumed and dropped.
+    /// </summary>
+    public static (double StepsPerSecond, long Steps) ToySamplingWithoutWindow(ToyDiffusion model, ToyChainOptions chain, ulong seed, double seconds)
+    {
+        var queue = new FrameQueue<ToyFrame>();
+        using var worker = new ToyChainWorker(model, new ViewerControls(seed, "ddim"), queue, chain with { Loop = true, HoldSeconds = 0 });
+        var clock = Stopwatch.StartNew();
+        worker.Start();
+        while (clock.Elapsed.TotalSeconds < seconds) queue.TryTake(out _, TimeSpan.FromMilliseconds(20));
+        worker.Stop();
+        return (worker.StepsTaken / clock.Elapsed.TotalSeconds, worker.StepsTaken);
+    }
+
+    /// <summary>Toy chains sampled for <paramref name="seconds"/> while the window shows the cloud over the data, run as `gpugen view` runs.</summary>
+    public static ViewRunReport ToySamplingWithWindow(ViewerSurface surface, ToyDiffusion model, ToyChainOptions chain, ulong seed, double seconds,
+        double maxFps = 60, double? displayShare = null) =>
+        ToyViewer.Run(surface, model, new ViewerControls(seed, "ddim"), chain with { Loop = true, HoldSeconds = 0 },
+            new ViewRunOptions { MaxSeconds = seconds, MaxFramesPerSecond = maxFps, DisplayShare = displayShare ?? ViewRunOptions.DefaultDisplayShare });
 
     private static float[] Noise(int count, int seed)
     {

@@ -3,12 +3,14 @@ using System.Globalization;
 using GpuGen.Models.Diffusion;
 using GpuGen.Viewer;
 using GpuGen.Viewer.Diffusion;
+using GpuGen.Viewer.Toy;
 
 namespace GpuGen.Cli.Commands;
 
 /// <summary>
 /// `gpugen view-bench`: frames/s of the viewer's panels (64-image grid, 20,000-point cloud, the whole
-/// diffusion window) in a window and offscreen, and sampling steps/s with the window on and off.
+/// diffusion window) in a window and offscreen, and sampling steps/s with the window on and off, for
+/// image chains and for a 20,000-point toy cloud.
 /// </summary>
 internal static class ViewBenchCommand
 {
@@ -97,6 +99,23 @@ internal static class ViewBenchCommand
                 .Add("sampling_window_fps", presented).Add("sampling_window_render_capacity_fps", capacity)
                 .Add("sampling_states_posted", posted).Add("sampling_states_shown", shown)
                 .Add("sampling_max_fps", r.GetValue(maxFps)).Add("sampling_continuous_redraw", r.GetValue(continuous)).Add("sampling_display_share", r.GetValue(share)).Add("sampling_with_window", window).Add("device", dev.Name);
+
+            // The toy viewer: 20,000 points through the default ε-MLP (untrained: a step costs the same).
+            using var toy = ToyDiffusion.Create(dev, new ToyDiffusionConfig());
+            var toyChain = new ToyChainOptions { DdimSteps = r.GetValue(steps) };
+            var toyOff = new List<double>();
+            var toyOn = new List<ViewRunReport>();
+            ViewerBenchmark.ToySamplingWithoutWindow(toy, toyChain, 99, Math.Min(s, 1)); // warm-up (JIT)
+            for (int i = 0; i < r.GetValue(repeats); i++)
+            {
+                toyOff.Add(ViewerBenchmark.ToySamplingWithoutWindow(toy, toyChain, (ulong)i, s).StepsPerSecond);
+                toyOn.Add(ViewerBenchmark.ToySamplingWithWindow(view, toy, toyChain, (ulong)i, s, r.GetValue(maxFps), r.GetValue(share)));
+            }
+            double toyOffBest = toyOff.Max(), toyOnBest = toyOn.Max(x => x.SamplingStepsPerWallSecond);
+            double toyPresented = toyOn.Average(x => x.FramesPerSecond), toyCapacity = toyOn.Average(x => x.RenderCapacity);
+            Console.WriteLine(string.Create(c, $"toy: {toyChain.N:N0} points, chains of {toyChain.DdimSteps} DDIM steps: {toyOffBest:F1} steps/s without the {(window ? "window" : "offscreen view")}, {toyOnBest:F1} with it ({toyOnBest / toyOffBest:P0} best of {toyOff.Count}); the cloud presented {toyPresented:F1} frames/s, a render capacity of {toyCapacity:F0} frames/s while sampling"));
+            results.Add("toy_steps_per_s_off", toyOffBest).Add("toy_steps_per_s_on", toyOnBest).Add("toy_on_off_ratio", toyOnBest / toyOffBest)
+                .Add("toy_window_fps", toyPresented).Add("toy_window_render_capacity_fps", toyCapacity);
             if (r.GetValue(json)) Console.WriteLine(results);
             return 0;
         });

@@ -56,6 +56,26 @@ public sealed class ViewCliTests : IDisposable
         Assert.Equal((500, 300), (shot.Width, shot.Height));
     }
 
+    [HeadlessFact]
+    public void ViewBenchPrintsEveryMeasurementInOneJsonObject()
+    {
+        var result = CliRunner.Run(dir, "view-bench", "--seconds", "0.2", "--repeats", "1", "--steps", "2", "--n", "4", "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(result.LastLine);
+        var root = json.RootElement;
+        foreach (string key in new[]
+                 {
+                     "offscreen_bare_fps", "offscreen_grid_fps", "offscreen_cloud_fps", "offscreen_diffusion_window_fps", "offscreen_diffusion_window_cpu_ms",
+                     "sampling_steps_per_s_off", "sampling_steps_per_s_on", "sampling_window_fps", "sampling_window_render_capacity_fps", "cpu_cost_ratio",
+                     "toy_steps_per_s_off", "toy_steps_per_s_on", "toy_window_fps", "toy_window_render_capacity_fps",
+                 })
+        {
+            double v = root.GetProperty(key).GetDouble();
+            Assert.True(double.IsFinite(v) && v > 0, $"{key} = {v}");
+        }
+        Assert.Equal(GpuGen.Viewer.Diffusion.ViewRunOptions.DefaultDisplayShare, root.GetProperty("sampling_display_share").GetDouble());
+    }
+
     [Fact]
     public void NoDisplayIsAClearErrorSuggestingHeadless()
     {
