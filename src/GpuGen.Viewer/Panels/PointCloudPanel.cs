@@ -77,7 +77,7 @@ public sealed class PointCloudPanel : Panel
         Splat();
         texture ??= r.CreateTexture();
         texture.Upload(pixels, s, s, 4);
-        r.RgbaImage(texture, view);
+        r.RgbaImage(texture, view, new RectF(0, 0, 1, 1), opaque: true); // every pixel has alpha 255
         r.StrokeRect(view, Color.Grid);
     }
 
