@@ -71,7 +71,8 @@ public sealed class CurvePanel : Panel
                 px[j] = plot.X + ((xs?[i] ?? i) - xMin) * sx;
                 py[j] = float.IsFinite(y) ? plot.Bottom - (Math.Clamp(y, yMin, yMax) - yMin) * sy : float.NaN;
             }
-            r.Polyline(px, py, width, color);
+            var (sxs, sys) = PolylineSimplifier.Simplify(px, py, 0.3f);
+            r.Polyline(sxs, sys, width, color);
         }
         if (float.IsFinite(Marker))
         {
