@@ -2,6 +2,7 @@ using System.Diagnostics;
 using GpuGen.Models.Diffusion;
 using GpuGen.Viewer.Diffusion;
 using GpuGen.Viewer.Panels;
+using GpuGen.Viewer.Stepping;
 using GpuGen.Viewer.Toy;
 
 namespace GpuGen.Viewer;
@@ -97,12 +98,7 @@ public static class ViewerBenchmark
     public static (double StepsPerSecond, long Steps) SamplingWithoutWindow(ImageDiffusion model, ImageChainOptions chain, ulong seed, double seconds)
     {
         var queue = new FrameQueue<DiffusionFrame>();
-        using var worker = new ImageChainWorker(model, new ViewerControls(seed, "ddim", model.Config.Classes), queue, chain with { Loop = true, HoldSeconds = 0 });
-        var clock = Stopwatch.StartNew();
-        worker.Start();
-        while (clock.Elapsed.TotalSeconds < seconds) queue.TryTake(out _, TimeSpan.FromMilliseconds(20));
-        worker.Stop();
-        return (worker.StepsTaken / clock.Elapsed.TotalSeconds, worker.StepsTaken);
+        return Alone(new ImageChainWorker(model, new ViewerControls(seed, "ddim", model.Config.Classes), queue, chain with { Loop = true, HoldSeconds = 0 }), queue, seconds);
     }
 
     /// <summary>
@@ -111,9 +107,9 @@ public static class ViewerBenchmark
     /// second, the frames/s presented, how many states were drawn and dropped, how long drawing took.
     /// </summary>
     public static ViewRunReport SamplingWithWindow(ViewerSurface surface, ImageDiffusion model, ImageChainOptions chain, ulong seed, double seconds,
-        double maxFps = 60, bool continuous = false, double displayShare = 0.5) =>
+        double maxFps = 60, bool continuous = false, double? displayShare = null) =>
         DiffusionViewer.Run(surface, model, new ViewerControls(seed, "ddim", model.Config.Classes), chain with { Loop = true, HoldSeconds = 0 },
-            new ViewRunOptions { MaxSeconds = seconds, MaxFramesPerSecond = maxFps, Continuous = continuous, DisplayShare = displayShare });
+            new ViewRunOptions { MaxSeconds = seconds, MaxFramesPerSecond = maxFps, Continuous = continuous, DisplayShare = displayShare ?? ViewRunOptions.DefaultDisplayShare });
 
     /// <summary>
     /// Toy chains (a point cloud) sampled for <paramref name="seconds"/> with no display: the sampler
@@ -122,12 +118,20 @@ public static class ViewerBenchmark
     public static (double StepsPerSecond, long Steps) ToySamplingWithoutWindow(ToyDiffusion model, ToyChainOptions chain, ulong seed, double seconds)
     {
         var queue = new FrameQueue<ToyFrame>();
-        using var worker = new ToyChainWorker(model, new ViewerControls(seed, "ddim"), queue, chain with { Loop = true, HoldSeconds = 0 });
-        var clock = Stopwatch.StartNew();
-        worker.Start();
-        while (clock.Elapsed.TotalSeconds < seconds) queue.TryTake(out _, TimeSpan.FromMilliseconds(20));
-        worker.Stop();
-        return (worker.StepsTaken / clock.Elapsed.TotalSeconds, worker.StepsTaken);
+        return Alone(new ToyChainWorker(model, new ViewerControls(seed, "ddim"), queue, chain with { Loop = true, HoldSeconds = 0 }), queue, seconds);
+    }
+
+    /// <summary>Runs <paramref name="worker"/> for <paramref name="seconds"/>, taking and dropping its frames; steps per second and steps.</summary>
+    private static (double StepsPerSecond, long Steps) Alone<TFrame>(SteppedWorker<TFrame> worker, FrameQueue<TFrame> queue, double seconds) where TFrame : class
+    {
+        using (worker)
+        {
+            var clock = Stopwatch.StartNew();
+            worker.Start();
+            while (clock.Elapsed.TotalSeconds < seconds) queue.TryTake(out _, TimeSpan.FromMilliseconds(20));
+            worker.Stop();
+            return (worker.StepsTaken / clock.Elapsed.TotalSeconds, worker.StepsTaken);
+        }
     }
 
     /// <summary>Toy chains sampled for <paramref name="seconds"/> while the window shows the cloud over the data, run as `gpugen view` runs.</summary>
