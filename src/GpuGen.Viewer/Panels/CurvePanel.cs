@@ -59,17 +59,21 @@ public sealed class CurvePanel : Panel
         float sx = plot.W / (xMax - xMin), sy = plot.H / (yMax - yMin);
         foreach (var (xs, ys, color, width) in series)
         {
-            // Thin very long series to about two points per pixel column.
-            int stride = Math.Max(1, ys.Length / Math.Max(1, (int)(plot.W * 2)));
-            int m = (ys.Length + stride - 1) / stride;
-            var px = new float[m];
-            var py = new float[m];
-            for (int j = 0; j < m; j++)
+            var px = new float[ys.Length];
+            var py = new float[ys.Length];
+            for (int i = 0; i < ys.Length; i++)
             {
-                int i = j * stride;
                 float y = Y(ys[i]);
-                px[j] = plot.X + ((xs?[i] ?? i) - xMin) * sx;
-                py[j] = float.IsFinite(y) ? plot.Bottom - (Math.Clamp(y, yMin, yMax) - yMin) * sy : float.NaN;
+                px[i] = plot.X + ((xs?[i] ?? i) - xMin) * sx;
+                py[i] = float.IsFinite(y) ? plot.Bottom - (Math.Clamp(y, yMin, yMax) - yMin) * sy : float.NaN;
+            }
+            if (ys.Length > 2 * plot.W)
+            {
+                // Denser than the pixels: a bar a column spanning what the line covers there.
+                float h = width / 2;
+                foreach (var (column, lo, hi) in PolylineSimplifier.ColumnSpans(px, py))
+                    r.FillRect(new RectF(column, lo - h, 1, hi - lo + width), color);
+                continue;
             }
             var (sxs, sys) = PolylineSimplifier.Simplify(px, py, 0.3f);
             r.Polyline(sxs, sys, width, color);

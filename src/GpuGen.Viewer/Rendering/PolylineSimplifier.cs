@@ -66,6 +66,40 @@ internal static class PolylineSimplifier
         return (ox.ToArray(), oy.ToArray());
     }
 
+    /// <summary>
+    /// For a series far denser than the pixels (a raw loss curve: many points a column), the span of
+    /// y that the line through every point covers in each pixel column: the lowest and highest of
+    /// the column's points and of the point before them (the segment into the column spans both),
+    /// so drawing each span as a one-pixel bar covers what the full line covers, every spike
+    /// included, with one rectangle a column instead of a segment a point. Non-finite points break
+    /// the line: the span after a break starts afresh.
+    /// </summary>
+    public static List<(float Column, float Lo, float Hi)> ColumnSpans(ReadOnlySpan<float> xs, ReadOnlySpan<float> ys)
+    {
+        if (xs.Length != ys.Length) throw new ArgumentException($"{xs.Length} x values for {ys.Length} y values");
+        var spans = new List<(float, float, float)>();
+        float prevY = float.NaN;
+        for (int i = 0; i < xs.Length;)
+        {
+            if (!Finite(xs, ys, i))
+            {
+                prevY = float.NaN;
+                i++;
+                continue;
+            }
+            float column = MathF.Floor(xs[i]);
+            float lo = float.IsNaN(prevY) ? ys[i] : MathF.Min(prevY, ys[i]), hi = float.IsNaN(prevY) ? ys[i] : MathF.Max(prevY, ys[i]);
+            for (; i < xs.Length && Finite(xs, ys, i) && MathF.Floor(xs[i]) == column; i++)
+            {
+                lo = MathF.Min(lo, ys[i]);
+                hi = MathF.Max(hi, ys[i]);
+                prevY = ys[i];
+            }
+            spans.Add((column, lo, hi));
+        }
+        return spans;
+    }
+
     /// <summary>Squared distance from (px, py) to the segment (ax, ay)–(bx, by), in float64.</summary>
     internal static double SegmentDistance2(double px, double py, double ax, double ay, double bx, double by)
     {

@@ -71,6 +71,43 @@ public sealed class PolylineSimplifierTests
         Assert.InRange(cx.Length, 3, 60);
     }
 
+    [Fact]
+    public void ColumnSpansCoverWhatTheLineThroughEveryPointCovers()
+    {
+        var rng = new System.Random(System.Random.Shared.Next());
+        for (int trial = 0; trial < 10; trial++)
+        {
+            // Spans are for series denser than the pixels (the panel uses them past two points a column).
+            int width = rng.Next(1, 500), n = rng.Next(2 * width, 20_000);
+            var xs = new float[n];
+            var ys = new float[n];
+            for (int i = 0; i < n; i++)
+            {
+                xs[i] = 10.5f + (float)i * width / n;
+                ys[i] = rng.NextDouble() < 0.002 ? float.NaN : (float)(200 + 50 * Math.Sin(i * 0.001) + 40 * (rng.NextDouble() - 0.5) + (rng.NextDouble() < 0.001 ? 150 : 0));
+            }
+            var spans = PolylineSimplifier.ColumnSpans(xs, ys);
+            // Reference, in float64: every segment between consecutive finite points, sampled finely,
+            // must fall inside the span of the column it passes through.
+            for (int i = 0; i < n; i++)
+            {
+                if (float.IsNaN(ys[i])) continue;
+                bool joined = i > 0 && !float.IsNaN(ys[i - 1]);
+                int steps = joined ? 16 : 0;
+                for (int k = 0; k <= steps; k++)
+                {
+                    double t = steps == 0 ? 1 : (double)k / steps;
+                    double x = joined ? xs[i - 1] + t * (xs[i] - xs[i - 1]) : xs[i];
+                    double y = joined ? ys[i - 1] + t * (ys[i] - ys[i - 1]) : ys[i];
+                    // Within a pixel: the part of a segment left of a column boundary may be drawn in the bar right of it.
+                    bool covered = spans.Any(s => (s.Column == Math.Floor(x) || s.Column == Math.Floor(x) + 1) && s.Lo - 1e-3 <= y && y <= s.Hi + 1e-3);
+                    Assert.True(covered, $"trial {trial}: ({x:F3}, {y:F3}) on the segment into point {i} lies outside the span of its column");
+                }
+            }
+            Assert.True(spans.Count <= width + 2 + n / 100, $"trial {trial}: {spans.Count} spans for {width} columns");
+        }
+    }
+
     /// <summary>(first, last) index of each run of finite points.</summary>
     private static List<(int, int)> Runs(float[] xs, float[] ys)
     {
