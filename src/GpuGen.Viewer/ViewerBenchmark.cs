@@ -4,6 +4,7 @@ using GpuGen.Viewer.Diffusion;
 using GpuGen.Viewer.Panels;
 using GpuGen.Viewer.Stepping;
 using GpuGen.Viewer.Toy;
+using GpuGen.Viewer.Training;
 
 namespace GpuGen.Viewer;
 
@@ -89,6 +90,26 @@ public static class ViewerBenchmark
             AlphaBar = schedule.AlphaBars[999 - 20 * (i % 50)], Sampler = "ddim", Seed = 0, ClassIndex = -1, Guidance = 2, Generation = 0,
             Chain = chain, ChainLabels = labels, ChainRows = 4, StepsPerSecond = 0,
         }), (r, a) => scene.Draw(r, a, 60, null), seconds);
+    }
+
+    /// <summary>
+    /// Frames/s of the training window: a loss curve of 4,000 noisy steps (raw and smoothed), a new
+    /// step reported every frame, and a 16-image grid.
+    /// </summary>
+    public static RenderRate TrainingWindow(ViewerSurface surface, double seconds)
+    {
+        var monitor = new TrainingMonitor(1_000_000, "benchmark");
+        var rng = new System.Random(7);
+        int step = 0;
+        void Report() => monitor.Report(++step, (float)(0.08 + 0.5 * Math.Exp(-step / 300.0) + 0.03 * rng.NextDouble() + (rng.NextDouble() < 0.003 ? 0.2 : 0)));
+        for (int i = 0; i < 4000; i++) Report();
+        monitor.Grids.Post(new SampleGridFrame(Noise(16 * 28 * 28, 5), 16, 1, 28, 28, step));
+        using var scene = new TrainingScene(monitor);
+        return FramesPerSecond(surface, i =>
+        {
+            Report();
+            scene.Update();
+        }, (r, a) => scene.Draw(r, a, 30), seconds);
     }
 
     /// <summary>

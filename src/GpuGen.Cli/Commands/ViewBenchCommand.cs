@@ -47,9 +47,10 @@ internal static class ViewBenchCommand
                 var grid = ViewerBenchmark.GridPanel(surface, s);
                 var cloud = ViewerBenchmark.PointCloud(surface, s);
                 var full = ViewerBenchmark.DiffusionWindow(surface, schedule, s);
+                var training = ViewerBenchmark.TrainingWindow(surface, s);
                 string Rate(RenderRate x) => string.Create(c, $"{x.FramesPerSecond:F0} frames/s ({x.CpuMsPerFrame:F2} ms CPU a frame)");
-                Console.WriteLine(string.Create(c, $"{where} 1100×640 ({surface.GlDescription}), render capacity (redrawing continuously, no sampling): bare 224×224 upload + 560×560 draw {Rate(bare)}, grid 64×28×28 {Rate(grid)}, 20,000-point cloud {Rate(cloud)}, diffusion window {Rate(full)}"));
-                foreach (var (name, x) in new[] { ("bare", bare), ("grid", grid), ("cloud", cloud), ("diffusion_window", full) })
+                Console.WriteLine(string.Create(c, $"{where} 1100×640 ({surface.GlDescription}), render capacity (redrawing continuously, no sampling): bare 224×224 upload + 560×560 draw {Rate(bare)}, grid 64×28×28 {Rate(grid)}, 20,000-point cloud {Rate(cloud)}, diffusion window {Rate(full)}, training window (4,000-step loss curve) {Rate(training)}"));
+                foreach (var (name, x) in new[] { ("bare", bare), ("grid", grid), ("cloud", cloud), ("diffusion_window", full), ("training_window", training) })
                     results.Add($"{where}_{name}_fps", x.FramesPerSecond).Add($"{where}_{name}_cpu_ms", x.CpuMsPerFrame);
                 results.Add($"{where}_gl", surface.GlDescription);
             }

@@ -65,7 +65,7 @@ public sealed class ViewCliTests : IDisposable
         var root = json.RootElement;
         foreach (string key in new[]
                  {
-                     "offscreen_bare_fps", "offscreen_grid_fps", "offscreen_cloud_fps", "offscreen_diffusion_window_fps", "offscreen_diffusion_window_cpu_ms",
+                     "offscreen_bare_fps", "offscreen_grid_fps", "offscreen_cloud_fps", "offscreen_diffusion_window_fps", "offscreen_diffusion_window_cpu_ms", "offscreen_training_window_fps",
                      "sampling_steps_per_s_off", "sampling_steps_per_s_on", "sampling_window_fps", "sampling_window_render_capacity_fps", "cpu_cost_ratio",
                      "toy_steps_per_s_off", "toy_steps_per_s_on", "toy_window_fps", "toy_window_render_capacity_fps",
                  })
