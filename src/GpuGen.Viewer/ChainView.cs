@@ -47,10 +47,12 @@ public interface IChainScene<TFrame>
 /// <remarks>
 /// In a window a frame is drawn only when something changed: a new state from the sampler, a key,
 /// a resize or expose, or the status tick (twice a second, for the frames/s and a paused chain), at
-/// most <see cref="ViewRunOptions.MaxFramesPerSecond"/>. In between the loop waits on the queue
-/// (waking at once for a frame, every 10 ms for keys), so on a software renderer (Mesa llvmpipe) the
-/// display costs the sampler only the frames it shows, not a redraw of the same picture 60 times a
-/// second.
+/// most <see cref="ViewRunOptions.MaxFramesPerSecond"/>, and after a frame that took t seconds not
+/// before t·(1/share − 1) more (<see cref="ViewRunOptions.DisplayShare"/>; see <see cref="FramePacer"/>).
+/// While resting the loop sleeps (10 ms at a time, for keys) and leaves states in the queue; when
+/// it may draw it takes the newest state, or waits on the queue for one (waking at once) until the
+/// tick. States are applied and frames drawn on a core the CPU backend lends, so on a software
+/// renderer (Mesa llvmpipe) the display costs the sampler about the frames it shows and no more.
 /// </remarks>
 public static class ChainView
 {
