@@ -20,7 +20,8 @@ namespace GpuGen.Backends.Cpu;
 /// Between launches the workers spin for a while (a training step issues kernels back to back, and
 /// waking a sleeping thread costs tens of microseconds), then sleep on a monitor. While the machine
 /// is oversubscribed (a worker keeps being preempted mid-chunk) launches run on the caller alone for
-/// a while; see <see cref="NoteWait"/>.
+/// a while; see <see cref="NoteWait"/>. Other work of the process can borrow a core for a moment
+/// (<see cref="LendCore"/>: the viewer drawing a frame), and a worker sits launches out meanwhile.
 /// </remarks>
 internal static unsafe class CpuWorkers
 {
