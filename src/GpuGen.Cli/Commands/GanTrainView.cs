@@ -16,6 +16,7 @@ internal static class GanTrainView
     public static int Run(ParseResult r, TrainGanOptions o, bool conditional, Func<GanTrainingMonitor, int> train)
     {
         CommonOptions.Positive(r.GetValue(o.ViewEvery), "--view-every");
+        string? shot = r.GetValue(o.ViewScreenshot) is { } s ? CommonOptions.OutputPath(s, "--view-screenshot") : null;
         string spec = r.GetValue(o.Data)!;
         string what = $"{(conditional ? "cgan" : "gan")} on {spec}";
         if (ViewerSurface.WindowUnavailable() is { } why)
@@ -34,7 +35,9 @@ internal static class GanTrainView
             var monitor = new GanTrainingMonitor(r.GetValue(o.Steps), $"training {what}");
             float[] data = ToyData.IsToy(spec) ? ToyData.Sample(spec, DataPoints, r.GetValue(o.Seed), 0x5649_4557UL) : [];
             using var scene = new GanTrainingScene(monitor, data);
-            return TrainingViewer.Run(surface, scene, () => train(monitor));
+            int code = TrainingViewer.Run(surface, scene, () => train(monitor), screenshot: shot);
+            if (shot is not null) Console.Error.WriteLine($"wrote {shot}"); // stdout's last line stays the JSON
+            return code;
         }
     }
 

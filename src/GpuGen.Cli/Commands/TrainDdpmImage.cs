@@ -12,6 +12,7 @@ namespace GpuGen.Cli.Commands;
 internal static class TrainDdpmImage
 {
     public static int Run(ParseResult r, TrainDdpmOptions o) =>
+        !r.GetValue(o.View) && r.GetValue(o.ViewScreenshot) is not null ? throw new CliError("--view-screenshot needs --view") :
         r.GetValue(o.View) ? TrainView.Run(r, o, monitor => Train(r, o, monitor)) : Train(r, o, null);
 
     private static int Train(ParseResult r, TrainDdpmOptions o, Viewer.Training.TrainingMonitor? monitor)

@@ -33,20 +33,21 @@ internal sealed class TrainDdpmOptions
     public Option<double> MaxSeconds { get; } = new("--max-seconds") { Description = "stop after this many seconds of training (then save as at the end)", DefaultValueFactory = _ => double.PositiveInfinity };
     public Option<bool> View { get; } = new("--view") { Description = "images: show the loss curve, steps/s and sample grids live in a window" };
     public Option<int> ViewEvery { get; } = new("--view-every") { Description = "with --view: a new sample grid (16 images, 20 DDIM steps, EMA weights) every K steps", DefaultValueFactory = _ => 100 };
+    public Option<string?> ViewScreenshot { get; } = new("--view-screenshot") { Description = "with --view: save the window's last frame, when training ends, as a PNG" };
     public Option<string> Device { get; } = CommonOptions.Device();
     public Option<bool> Json { get; } = CommonOptions.Json();
 
     public IEnumerable<Option> Options() =>
     [
         Data, Steps, Seed, Output, Batch, LearningRate, Hidden, Layers, Every, Samples, Resume, Force, Schedule, Ema, Prediction,
-        Cond, PUncond, Channels, Blocks, TimeDim, Attention, Timesteps, SampleEvery, SampleSteps, MaxSeconds, Device, Json, View, ViewEvery,
+        Cond, PUncond, Channels, Blocks, TimeDim, Attention, Timesteps, SampleEvery, SampleSteps, MaxSeconds, Device, Json, View, ViewEvery, ViewScreenshot,
     ];
 
     /// <summary>Options a toy run would silently ignore, so it refuses them instead.</summary>
     public IEnumerable<(Option Option, string What)> ImageOnly() =>
     [
         (Prediction, "prediction"), (Cond, "conditioning"), (PUncond, "label drop"), (Channels, "UNet"), (Blocks, "UNet"),
-        (TimeDim, "UNet"), (Attention, "UNet"), (Timesteps, "T"), (SampleEvery, "grids"), (SampleSteps, "grids"), (View, "window"), (ViewEvery, "window"),
+        (TimeDim, "UNet"), (Attention, "UNet"), (Timesteps, "T"), (SampleEvery, "grids"), (SampleSteps, "grids"), (View, "window"), (ViewEvery, "window"), (ViewScreenshot, "window"),
     ];
 
     /// <summary>The checkpoint to continue, or null for a fresh run; errors when --resume names nothing that exists.</summary>

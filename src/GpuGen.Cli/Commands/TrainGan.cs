@@ -28,6 +28,7 @@ internal static class TrainGan
     }
 
     private static int Run(ParseResult r, TrainGanOptions o, bool conditional) =>
+        !r.GetValue(o.View) && r.GetValue(o.ViewScreenshot) is not null ? throw new CliError("--view-screenshot needs --view") :
         r.GetValue(o.View) ? GanTrainView.Run(r, o, conditional, monitor => Train(r, o, conditional, monitor)) : Train(r, o, conditional, null);
 
     private static int Train(ParseResult r, TrainGanOptions o, bool conditional, Viewer.Gan.GanTrainingMonitor? monitor)
@@ -241,7 +242,8 @@ internal sealed class TrainGanOptions(bool conditional)
     public Option<bool> Json { get; } = CommonOptions.Json();
     public Option<bool> View { get; } = new("--view") { Description = "show G's samples from a fixed z and the D and G losses live in a window" };
     public Option<int> ViewEvery { get; } = new("--view-every") { Description = "with --view: new samples from the fixed z every K steps", DefaultValueFactory = _ => 25 };
+    public Option<string?> ViewScreenshot { get; } = new("--view-screenshot") { Description = "with --view: save the window's last frame, when training ends, as a PNG" };
 
     public IEnumerable<Option> Options() =>
-        [Data, Steps, Seed, Output, Batch, LearningRate, Latent, Hidden, Layers, RealTarget, SpectralNorm, R1, Every, SampleEvery, Samples, Resume, Force, MaxSeconds, Device, Json, View, ViewEvery];
+        [Data, Steps, Seed, Output, Batch, LearningRate, Latent, Hidden, Layers, RealTarget, SpectralNorm, R1, Every, SampleEvery, Samples, Resume, Force, MaxSeconds, Device, Json, View, ViewEvery, ViewScreenshot];
 }

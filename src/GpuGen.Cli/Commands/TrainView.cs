@@ -13,6 +13,7 @@ internal static class TrainView
     public static int Run(ParseResult r, TrainDdpmOptions o, Func<TrainingMonitor, int> train)
     {
         CommonOptions.Positive(r.GetValue(o.ViewEvery), "--view-every");
+        string? shot = r.GetValue(o.ViewScreenshot) is { } s ? CommonOptions.OutputPath(s, "--view-screenshot") : null;
         if (ViewerSurface.WindowUnavailable() is { } why)
             throw new CliError($"--view needs a window: {why.Split(';')[0]}; train without --view (samples-step-K.png show progress), or watch a checkpoint later with gpugen view CKPT --headless DIR");
         ViewerSurface surface;
@@ -27,7 +28,9 @@ internal static class TrainView
         using (surface)
         {
             var monitor = new TrainingMonitor(r.GetValue(o.Steps), $"training ddpm on {r.GetValue(o.Data)}");
-            return TrainingViewer.Run(surface, monitor, () => train(monitor));
+            int code = TrainingViewer.Run(surface, monitor, () => train(monitor), screenshot: shot);
+            if (shot is not null) Console.Error.WriteLine($"wrote {shot}"); // stdout's last line stays the JSON
+            return code;
         }
     }
 

@@ -7,10 +7,10 @@ namespace GpuGen.Viewer.Training;
 /// </summary>
 public static class TrainingViewer
 {
-    public static T Run<T>(ViewerSurface surface, TrainingMonitor monitor, Func<T> train, double maxFramesPerSecond = 30)
+    public static T Run<T>(ViewerSurface surface, TrainingMonitor monitor, Func<T> train, double maxFramesPerSecond = 30, string? screenshot = null)
     {
         using var scene = new TrainingScene(monitor);
-        return Run(surface, scene, train, maxFramesPerSecond);
+        return Run(surface, scene, train, maxFramesPerSecond, screenshot: screenshot);
     }
 
     /// <summary>
@@ -19,8 +19,11 @@ public static class TrainingViewer
     /// line is due (twice a second), at most <paramref name="maxFramesPerSecond"/>; and, as the
     /// sampling window does, a frame that took t seconds is followed by t·(1/share − 1) of rest
     /// (<paramref name="displayShare"/>, by default <see cref="Diffusion.ViewRunOptions.DefaultDisplayShare"/>), so the window gives way to training when the CPU is scarce.
+    /// When training ends (and did not fail), a last frame shows all it reported and, given
+    /// <paramref name="screenshot"/>, is saved there as a PNG.
     /// </summary>
-    public static T Run<T>(ViewerSurface surface, ITrainingScene scene, Func<T> train, double maxFramesPerSecond = 30, double? displayShare = null)
+    public static T Run<T>(ViewerSurface surface, ITrainingScene scene, Func<T> train, double maxFramesPerSecond = 30, double? displayShare = null,
+        string? screenshot = null)
     {
         T result = default!;
         Exception? failure = null;
@@ -63,6 +66,9 @@ public static class TrainingViewer
         }
         thread.Join();
         if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        scene.Update();
+        var last = surface.RenderCaptured((r, area) => scene.Draw(r, area, pacer.FramesPerSecond));
+        if (screenshot is not null) last.SavePng(screenshot);
         return result;
     }
 

@@ -99,9 +99,18 @@ public sealed class FamilyViewCliTests : IDisposable
     public void TrainGanViewShowsTrainingInAWindow()
     {
         var result = CliRunner.Run(dir, "train", "gan", "--data", "8gaussians", "--steps", "30", "--batch", "32", "--hidden", "16", "--layers", "1",
-            "--view", "--view-every", "5", "--out", "run", "--json");
+            "--view", "--view-every", "5", "--view-screenshot", "shots/last.png", "--out", "run", "--json");
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.True(File.Exists(Path.Combine(dir, "run", "model.safetensors")));
         Assert.Equal(30, JsonDocument.Parse(result.LastLine).RootElement.GetProperty("steps").GetInt32());
+        // The window's last frame: its size, and more than one colour (panels, curves, points).
+        var shot = GpuGen.IO.Image.Load(Path.Combine(dir, "shots", "last.png"));
+        Assert.Equal((1100, 600), (shot.Width, shot.Height));
+        Assert.True(shot.Pixels.Distinct().Count() > 10, "the saved frame is nearly blank");
+
+        var alone = CliRunner.Run(dir, "train", "gan", "--data", "8gaussians", "--steps", "3", "--view-screenshot", "x.png", "--out", "run2");
+        Assert.Equal(2, alone.ExitCode);
+        Assert.Contains("--view-screenshot needs --view", alone.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(dir, "run2")), "nothing is written when the options are wrong");
     }
 }
