@@ -67,7 +67,6 @@ public sealed class GanTrainingScene : ITrainingScene
         return changed;
     }
 
-
     public void Draw(Renderer r, RectF area, double fps)
     {
         var body = SceneHeader.Draw(r, area, monitor.Title, monitor.StepsPerSecond, "steps", fps, null);

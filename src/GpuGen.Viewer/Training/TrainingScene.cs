@@ -40,7 +40,6 @@ public sealed class TrainingScene : ITrainingScene
         return changed;
     }
 
-
     public void Draw(Renderer r, RectF area, double fps)
     {
         var body = SceneHeader.Draw(r, area, monitor.Title, monitor.StepsPerSecond, "steps", fps, null);

@@ -67,8 +67,9 @@ public static class TrainingViewer
         thread.Join();
         if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         scene.Update();
-        var last = surface.RenderCaptured((r, area) => scene.Draw(r, area, pacer.FramesPerSecond));
-        if (screenshot is not null) last.SavePng(screenshot);
+        surface.Render((r, area) => scene.Draw(r, area, pacer.FramesPerSecond));
+        // Screenshot reads the frame just drawn (or draws it again offscreen): it works with the window minimised too.
+        if (screenshot is not null) surface.Screenshot().SavePng(screenshot);
         return result;
     }
 
