@@ -73,12 +73,4 @@ public static class AdversarialWorkloads
                 m => new Dictionary<string, double> { ["steps_per_s"] = 1 / m.MedianSeconds, ["ms"] = m.MedianSeconds * 1e3, ["params"] = run.Net.ParameterCount() },
                 run);
         });
-
-    private sealed class Disposables(params IDisposable[] items) : IDisposable
-    {
-        public void Dispose()
-        {
-            foreach (var item in items) item.Dispose();
-        }
-    }
 }

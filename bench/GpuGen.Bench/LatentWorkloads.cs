@@ -62,12 +62,4 @@ public static class LatentWorkloads
                 m => new Dictionary<string, double> { ["steps_per_s"] = 1 / m.MedianSeconds, ["ms"] = m.MedianSeconds * 1e3, ["params"] = flow.Network.ParameterCount() },
                 flow);
         });
-
-    private sealed class Disposables(params IDisposable[] items) : IDisposable
-    {
-        public void Dispose()
-        {
-            foreach (var item in items) item.Dispose();
-        }
-    }
 }

@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace GpuGen.Cli.Commands;
 
-/// <summary>`gpugen bench [names…]`: the workloads of shared/WORKLOADS.md on one device.</summary>
+/// <summary>`gpugen bench [names…]`: the workloads of bench/README.md on one device.</summary>
 internal static class BenchCommand
 {
     public static Command Create()
@@ -16,17 +16,13 @@ internal static class BenchCommand
         {
             Description = "instead of timing, profile N iterations kernel by kernel (median ms per iteration for each kernel and shape)",
         };
-        var tf32 = new Option<bool>("--tf32")
-        {
-            Description = "CUDA (compute capability 8.0+): run large GEMMs on tensor cores with TF32 inputs (faster, ~1e-3 relative error)",
-        };
-        var cmd = new Command("bench", "time the benchmark workloads") { names, device, json, profile, tf32 };
+        var cublas = CommonOptions.CuBlas();
+        var cmd = new Command("bench", "time the benchmark workloads") { names, device, json, profile, cublas };
         cmd.SetAction(r =>
         {
-            if (r.GetValue(tf32)) Environment.SetEnvironmentVariable("GPUGEN_CUDA_TF32", "1");
             var chosen = (r.GetValue(names) is { Length: > 0 } list ? list : Workloads.All.Select(w => w.Name).ToArray())
                 .Select(Workloads.Find).ToList();
-            using var dev = CommonOptions.OpenDevice(r.GetValue(device)!);
+            using var dev = CommonOptions.OpenDevice(r.GetValue(device)!, r.GetValue(cublas));
             if (r.GetValue(profile) is int iterations and > 0)
             {
                 foreach (var w in chosen) PrintProfile(w, dev, iterations);
@@ -67,7 +63,7 @@ internal static class BenchCommand
                     map.Add(res.Name, o);
                 }
                 Console.WriteLine(new JsonOut().Add("device", dev.Name).Add("device_name", dev.Backend.Info.Name)
-                    .Add("tf32", dev.Backend is Backends.Cuda.CudaBackend { UsesTf32: true })
+                    .Add("cublas", dev.Backend is Backends.Ilgpu.IlgpuBackend { UseCuBlas: true })
                     .Add("threads", threads).Add("fma_peak_gflops", peak).Add("results", map));
             }
             return 0;

@@ -9,7 +9,7 @@ internal static class CommonOptions
 {
     public static Option<string> Device() => new("--device", "-d")
     {
-        Description = "where to run: cpu, opencl[:N] or cuda[:N]",
+        Description = "where to run: cpu, ilgpu-cpu, cuda[:N] or opencl[:N]",
         DefaultValueFactory = _ => "cpu",
     };
 
@@ -24,7 +24,20 @@ internal static class CommonOptions
         DefaultValueFactory = _ => 0,
     };
 
-    public static Device OpenDevice(string spec) => DeviceRegistry.Open(spec);
+    public static Option<bool> CuBlas() => new("--cublas")
+    {
+        Description = "CUDA: run GEMMs through cuBLAS instead of the hand-written kernel (also GPUGEN_GEMM=cublas for any command)",
+    };
+
+    public static Device OpenDevice(string spec, bool cublas = false)
+    {
+        var device = DeviceRegistry.Open(spec);
+        if (!cublas) return device;
+        if (device.Backend is Backends.Ilgpu.IlgpuBackend ilgpu && ilgpu.TryUseCuBlas(out _)) return device;
+        string why = device.Backend is Backends.Ilgpu.IlgpuBackend b && !b.TryUseCuBlas(out var reason) ? reason! : $"{spec} is not a CUDA device";
+        device.Dispose();
+        throw new CliError($"--cublas: {why}");
+    }
 
     /// <summary>Checks that a file can be written where asked before hours of work go into it.</summary>
     public static string OutputPath(string path, string what)

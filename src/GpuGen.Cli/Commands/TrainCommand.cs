@@ -28,8 +28,6 @@ internal static class TrainCommand
         var o = new TrainDdpmOptions();
         var cmd = new Command("ddpm", "DDPM: on 2-D toy data (ε-MLP) or on images (UNet; fashion-mnist, idx:DIR, folder:DIR)");
         foreach (var option in o.Options()) cmd.Add(option);
-        var graphs = new Option<bool>("--graphs") { Description = "CUDA: capture the training step once and replay it as a CUDA graph (2-D toy data)" };
-        cmd.Add(graphs);
         cmd.SetAction(r =>
         {
             string spec = r.GetValue(o.Data)!;
@@ -53,8 +51,6 @@ internal static class TrainCommand
                 LearningRate: r.GetValue(o.LearningRate) ?? 1e-3f, Batch: r.GetValue(o.Batch) ?? 1024, Seed: r.GetValue(o.Seed),
                 Schedule: r.GetValue(o.Schedule) ?? "linear", EmaDecay: r.GetValue(o.Ema) ?? 0.995f);
             using var run = resumeFrom is not null ? ToyDiffusion.Load(dev, resumeFrom) : ToyDiffusion.Create(dev, config);
-            using var stepGraphs = r.GetValue(graphs) ? new GraphedStep(dev) : null;
-            run.Graphs = stepGraphs;
             bool quietJson = r.GetValue(o.Json);
             Console.WriteLine($"training ddpm on {run.Config.Data} on {dev}: {run.Config}, {run.Model.ParameterCount():N0} parameters");
             if (!(r.GetValue(o.MaxSeconds) > 0)) throw new CliError($"--max-seconds must be positive, got {r.GetValue(o.MaxSeconds)}");

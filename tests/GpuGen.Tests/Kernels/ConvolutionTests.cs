@@ -56,6 +56,7 @@ public sealed class ConvolutionTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(Cases))]
+    [DeviceData("ilgpu-cpu", Member = nameof(Cases))]
     [DeviceData("opencl:0", Member = nameof(Cases))]
     [DeviceData("cuda:0", Member = nameof(Cases))]
     public void ForwardMatchesDirectLoop(string device, string name)
@@ -82,6 +83,7 @@ public sealed class ConvolutionTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(Cases))]
+    [DeviceData("ilgpu-cpu", Member = nameof(Cases))]
     [DeviceData("opencl:0", Member = nameof(Cases))]
     [DeviceData("cuda:0", Member = nameof(Cases))]
     public void BackwardDataAccumulatesTheAdjoint(string device, string name)
@@ -107,6 +109,7 @@ public sealed class ConvolutionTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(Cases))]
+    [DeviceData("ilgpu-cpu", Member = nameof(Cases))]
     [DeviceData("opencl:0", Member = nameof(Cases))]
     [DeviceData("cuda:0", Member = nameof(Cases))]
     public void BackwardWeightAccumulatesWeightAndBiasGradients(string device, string name)
@@ -133,6 +136,7 @@ public sealed class ConvolutionTests
 
     [Theory]
     [DeviceData("cpu")]
+    [DeviceData("ilgpu-cpu")]
     [DeviceData("opencl:0")]
     [DeviceData("cuda:0")]
     public void ChannelBiasKernelsAddAndReduce(string device)
@@ -182,6 +186,7 @@ public sealed class ConvolutionTests
 
     [Theory]
     [DeviceData("cpu")]
+    [DeviceData("ilgpu-cpu")]
     [DeviceData("opencl:0")]
     [DeviceData("cuda:0")]
     public void RejectsBadGeometryWithClearMessages(string device)

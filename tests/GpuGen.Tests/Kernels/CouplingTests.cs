@@ -16,6 +16,7 @@ public class CouplingTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(Shapes))]
+    [DeviceData("ilgpu-cpu", Member = nameof(Shapes))]
     [DeviceData("opencl:0", Member = nameof(Shapes))]
     [DeviceData("cuda:0", Member = nameof(Shapes))]
     public void AffineForwardInverseAndLogdet(string device, int rows, int dim)
@@ -60,6 +61,7 @@ public class CouplingTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(Shapes))]
+    [DeviceData("ilgpu-cpu", Member = nameof(Shapes))]
     [DeviceData("opencl:0", Member = nameof(Shapes))]
     [DeviceData("cuda:0", Member = nameof(Shapes))]
     public void AffineBackward(string device, int rows, int dim)
@@ -117,6 +119,7 @@ public class CouplingTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(Shapes))]
+    [DeviceData("ilgpu-cpu", Member = nameof(Shapes))]
     [DeviceData("opencl:0", Member = nameof(Shapes))]
     [DeviceData("cuda:0", Member = nameof(Shapes))]
     public void AdditiveForwardInverseBackward(string device, int rows, int dim)
@@ -149,6 +152,7 @@ public class CouplingTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(Shapes))]
+    [DeviceData("ilgpu-cpu", Member = nameof(Shapes))]
     [DeviceData("opencl:0", Member = nameof(Shapes))]
     [DeviceData("cuda:0", Member = nameof(Shapes))]
     public void DequantizeLogitAndLogdet(string device, int rows, int dim)

@@ -19,6 +19,7 @@ public class DiffusionStepFusedTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(Cases))]
+    [DeviceData("ilgpu-cpu", Member = nameof(Cases))]
     [DeviceData("opencl:0", Member = nameof(Cases))]
     [DeviceData("cuda:0", Member = nameof(Cases))]
     public void StepMatchesClosedForms(string device, int n, string sampler, PredictionType prediction, bool guided)
@@ -77,8 +78,10 @@ public class DiffusionStepFusedTests
     [Theory]
     [DeviceData("cpu", 1)]
     [DeviceData("cpu", 1001)]
+    [DeviceData("ilgpu-cpu", 1)]
     [DeviceData("opencl:0", 1)]
     [DeviceData("cuda:0", 1)]
+    [DeviceData("ilgpu-cpu", 1001)]
     [DeviceData("opencl:0", 1001)]
     [DeviceData("cuda:0", 1001)]
     public void GuidanceZeroIsTheUnconditionalStepBitForBit(string device, int n)
@@ -105,8 +108,10 @@ public class DiffusionStepFusedTests
     [Theory]
     [DeviceData("cpu", 3, 33)]
     [DeviceData("cpu", 64, 784)]
+    [DeviceData("ilgpu-cpu", 3, 33)]
     [DeviceData("opencl:0", 3, 33)]
     [DeviceData("cuda:0", 3, 33)]
+    [DeviceData("ilgpu-cpu", 64, 784)]
     [DeviceData("opencl:0", 64, 784)]
     [DeviceData("cuda:0", 64, 784)]
     public void QSampleWritesTheVelocityTarget(string device, int batch, int perExample)

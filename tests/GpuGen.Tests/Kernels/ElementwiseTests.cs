@@ -17,6 +17,7 @@ public class ElementwiseTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(UnaryCases))]
+    [DeviceData("ilgpu-cpu", Member = nameof(UnaryCases))]
     [DeviceData("opencl:0", Member = nameof(UnaryCases))]
     [DeviceData("cuda:0", Member = nameof(UnaryCases))]
     public void UnaryMatchesReference(string device, UnaryOp op, int n, bool accumulate)
@@ -34,6 +35,7 @@ public class ElementwiseTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(UnaryCases))]
+    [DeviceData("ilgpu-cpu", Member = nameof(UnaryCases))]
     [DeviceData("opencl:0", Member = nameof(UnaryCases))]
     [DeviceData("cuda:0", Member = nameof(UnaryCases))]
     public void UnaryBackwardMatchesReference(string device, UnaryOp op, int n, bool accumulate)
@@ -71,6 +73,7 @@ public class ElementwiseTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    [DeviceData("ilgpu-cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     [DeviceData("opencl:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     [DeviceData("cuda:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     public void FillWritesEveryElement(string device, int n)
@@ -83,6 +86,7 @@ public class ElementwiseTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    [DeviceData("ilgpu-cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     [DeviceData("opencl:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     [DeviceData("cuda:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     public void AxpbyMatchesReference(string device, int n)
@@ -108,6 +112,7 @@ public class ElementwiseTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(BinaryCases))]
+    [DeviceData("ilgpu-cpu", Member = nameof(BinaryCases))]
     [DeviceData("opencl:0", Member = nameof(BinaryCases))]
     [DeviceData("cuda:0", Member = nameof(BinaryCases))]
     public void BinaryMatchesReference(string device, BinaryOp op, Broadcast broadcast, int rows, int cols, bool accumulate)
@@ -139,16 +144,22 @@ public class ElementwiseTests
     [DeviceData("cpu", 130, 17, 0, 17, 11, 64, false)]
     [DeviceData("cpu", 257, 130, 9, 131, 2, 300, true)]
     [DeviceData("cpu", 400, 257, 1, 300, 7, 257, false)]
+    [DeviceData("ilgpu-cpu", 1, 1, 0, 1, 0, 1, false)]
     [DeviceData("opencl:0", 1, 1, 0, 1, 0, 1, false)]
     [DeviceData("cuda:0", 1, 1, 0, 1, 0, 1, false)]
+    [DeviceData("ilgpu-cpu", 7, 33, 5, 40, 3, 35, false)]
     [DeviceData("opencl:0", 7, 33, 5, 40, 3, 35, false)]
     [DeviceData("cuda:0", 7, 33, 5, 40, 3, 35, false)]
+    [DeviceData("ilgpu-cpu", 7, 33, 5, 40, 3, 35, true)]
     [DeviceData("opencl:0", 7, 33, 5, 40, 3, 35, true)]
     [DeviceData("cuda:0", 7, 33, 5, 40, 3, 35, true)]
+    [DeviceData("ilgpu-cpu", 130, 17, 0, 17, 11, 64, false)]
     [DeviceData("opencl:0", 130, 17, 0, 17, 11, 64, false)]
     [DeviceData("cuda:0", 130, 17, 0, 17, 11, 64, false)]
+    [DeviceData("ilgpu-cpu", 257, 130, 9, 131, 2, 300, true)]
     [DeviceData("opencl:0", 257, 130, 9, 131, 2, 300, true)]
     [DeviceData("cuda:0", 257, 130, 9, 131, 2, 300, true)]
+    [DeviceData("ilgpu-cpu", 400, 257, 1, 300, 7, 257, false)]
     [DeviceData("opencl:0", 400, 257, 1, 300, 7, 257, false)]
     [DeviceData("cuda:0", 400, 257, 1, 300, 7, 257, false)]
     public void Copy2dWritesOnlyTheBlock(string device, int rows, int cols, int srcOffset, int srcStride, int dstOffset, int dstStride, bool accumulate)

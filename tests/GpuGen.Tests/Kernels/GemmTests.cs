@@ -61,6 +61,7 @@ public sealed class GemmTests(ITestOutputHelper output)
 
     [Theory]
     [DeviceData("cpu", Member = nameof(AwkwardSizes))]
+    [DeviceData("ilgpu-cpu", Member = nameof(DeviceSizes))]
     [DeviceData("opencl:0", Member = nameof(DeviceSizes))]
     [DeviceData("cuda:0", Member = nameof(DeviceSizes))]
     public void MatchesReferenceForEveryTransposeAtAwkwardSizes(string device, int m, int n, int k)
@@ -74,6 +75,7 @@ public sealed class GemmTests(ITestOutputHelper output)
 
     [Theory]
     [DeviceData("cpu", Member = nameof(AlphaBeta))]
+    [DeviceData("ilgpu-cpu", Member = nameof(AlphaBeta))]
     [DeviceData("opencl:0", Member = nameof(AlphaBeta))]
     [DeviceData("cuda:0", Member = nameof(AlphaBeta))]
     public void AppliesAlphaAndBeta(string device, float alpha, float beta)
@@ -85,6 +87,7 @@ public sealed class GemmTests(ITestOutputHelper output)
 
     [Theory]
     [DeviceData("cpu", Member = nameof(Transposes))]
+    [DeviceData("ilgpu-cpu", Member = nameof(Transposes))]
     [DeviceData("opencl:0", Member = nameof(Transposes))]
     [DeviceData("cuda:0", Member = nameof(Transposes))]
     public void HonoursPaddedLeadingDimensionsAndOffsets(string device, bool ta, bool tb)
@@ -100,6 +103,7 @@ public sealed class GemmTests(ITestOutputHelper output)
 
     [Theory]
     [DeviceData("cpu", Member = nameof(TransposesAndBeta))]
+    [DeviceData("ilgpu-cpu", Member = nameof(TransposesAndBeta))]
     [DeviceData("opencl:0", Member = nameof(TransposesAndBeta))]
     [DeviceData("cuda:0", Member = nameof(TransposesAndBeta))]
     public void RunsBatchesWithStridesAndOffsets(string device, bool ta, bool tb, float beta)
@@ -115,6 +119,7 @@ public sealed class GemmTests(ITestOutputHelper output)
 
     [Theory]
     [DeviceData("cpu")]
+    [DeviceData("ilgpu-cpu")]
     [DeviceData("opencl:0")]
     [DeviceData("cuda:0")]
     public void ZeroSizesAreNoOpsOrScale(string device)

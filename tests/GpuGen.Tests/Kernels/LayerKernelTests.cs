@@ -23,6 +23,7 @@ public class LayerKernelTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(PoolCases))]
+    [DeviceData("ilgpu-cpu", Member = nameof(PoolCases))]
     [DeviceData("opencl:0", Member = nameof(PoolCases))]
     [DeviceData("cuda:0", Member = nameof(PoolCases))]
     public void AvgPool2x2FloorsLikePyTorch(string device, int planes, int h, int w)
@@ -68,6 +69,7 @@ public class LayerKernelTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(UpsampleCases))]
+    [DeviceData("ilgpu-cpu", Member = nameof(UpsampleCases))]
     [DeviceData("opencl:0", Member = nameof(UpsampleCases))]
     [DeviceData("cuda:0", Member = nameof(UpsampleCases))]
     public void UpsampleNearest2xCopiesAndSumsBlocks(string device, int planes, int h, int w)
@@ -121,6 +123,7 @@ public class LayerKernelTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(GroupNormCases))]
+    [DeviceData("ilgpu-cpu", Member = nameof(GroupNormCases))]
     [DeviceData("opencl:0", Member = nameof(GroupNormCases))]
     [DeviceData("cuda:0", Member = nameof(GroupNormCases))]
     public void GroupNormForwardAndBackwardMatchReference(string device, int batch, int channels, int spatial, int groups, bool affine)
@@ -242,6 +245,7 @@ public class LayerKernelTests
 
     [Theory]
     [DeviceData("cpu")]
+    [DeviceData("ilgpu-cpu")]
     [DeviceData("opencl:0")]
     [DeviceData("cuda:0")]
     public void GroupNormRejectsGroupsThatDoNotDivideChannels(string device)
@@ -264,6 +268,7 @@ public class LayerKernelTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(BatchNormCases))]
+    [DeviceData("ilgpu-cpu", Member = nameof(BatchNormCases))]
     [DeviceData("opencl:0", Member = nameof(BatchNormCases))]
     [DeviceData("cuda:0", Member = nameof(BatchNormCases))]
     public void BatchNormTrainingMatchesReferenceAndUpdatesRunningStatistics(string device, int batch, int channels, int spatial)
@@ -317,6 +322,7 @@ public class LayerKernelTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(BatchNormEvalCases))]
+    [DeviceData("ilgpu-cpu", Member = nameof(BatchNormEvalCases))]
     [DeviceData("opencl:0", Member = nameof(BatchNormEvalCases))]
     [DeviceData("cuda:0", Member = nameof(BatchNormEvalCases))]
     public void BatchNormEvaluationUsesRunningStatisticsAndLeavesThem(string device, int batch, int channels, int spatial)
@@ -350,6 +356,7 @@ public class LayerKernelTests
 
     [Theory]
     [DeviceData("cpu")]
+    [DeviceData("ilgpu-cpu")]
     [DeviceData("opencl:0")]
     [DeviceData("cuda:0")]
     public void BatchNormTrainingNeedsMoreThanOneValuePerChannel(string device)
@@ -423,6 +430,7 @@ public class LayerKernelTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(EmbeddingCases))]
+    [DeviceData("ilgpu-cpu", Member = nameof(EmbeddingCases))]
     [DeviceData("opencl:0", Member = nameof(EmbeddingCases))]
     [DeviceData("cuda:0", Member = nameof(EmbeddingCases))]
     public void EmbeddingGathersRowsAndScatterAddsGradients(string device, int rows, int vocab, int dim)
@@ -463,6 +471,7 @@ public class LayerKernelTests
     }
 
     [Theory]
+    [DeviceData("ilgpu-cpu")]
     [DeviceData("opencl:0")]
     [DeviceData("cuda:0")]
     public void DeviceEmbeddingTurnsIndicesOutsideTheTableIntoNaNRowsAndSkipsThem(string device)
@@ -491,6 +500,7 @@ public class LayerKernelTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(DropoutCases))]
+    [DeviceData("ilgpu-cpu", Member = nameof(DropoutCases))]
     [DeviceData("opencl:0", Member = nameof(DropoutCases))]
     [DeviceData("cuda:0", Member = nameof(DropoutCases))]
     public void DropoutMatchesPhiloxMaskAtItsRate(string device, int n, float p)
@@ -541,6 +551,7 @@ public class LayerKernelTests
 
     [Theory]
     [DeviceData("cpu")]
+    [DeviceData("ilgpu-cpu")]
     [DeviceData("opencl:0")]
     [DeviceData("cuda:0")]
     public void DropoutIsReproducibleSliceIndependentAndStreamSpecific(string device)
@@ -571,6 +582,7 @@ public class LayerKernelTests
 
     [Theory]
     [DeviceData("cpu")]
+    [DeviceData("ilgpu-cpu")]
     [DeviceData("opencl:0")]
     [DeviceData("cuda:0")]
     public void DropoutEdgeRates(string device)

@@ -8,6 +8,7 @@ public class LossTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    [DeviceData("ilgpu-cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     [DeviceData("opencl:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     [DeviceData("cuda:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     public void MseAndBackward(string device, int n)
@@ -30,6 +31,7 @@ public class LossTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    [DeviceData("ilgpu-cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     [DeviceData("opencl:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     [DeviceData("cuda:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     public void BceWithLogitsAndBackward(string device, int n)
@@ -60,6 +62,7 @@ public class LossTests
 
     [Theory]
     [DeviceData("cpu")]
+    [DeviceData("ilgpu-cpu")]
     [DeviceData("opencl:0")]
     [DeviceData("cuda:0")]
     public void BceKeepsTinyLossesAccurate(string device)
@@ -78,6 +81,7 @@ public class LossTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(CrossEntropyShapes))]
+    [DeviceData("ilgpu-cpu", Member = nameof(CrossEntropyShapes))]
     [DeviceData("opencl:0", Member = nameof(CrossEntropyShapes))]
     [DeviceData("cuda:0", Member = nameof(CrossEntropyShapes))]
     public void SoftmaxCrossEntropyAndBackward(string device, int rows, int cols)
@@ -120,6 +124,7 @@ public class LossTests
     }
 
     [Theory]
+    [DeviceData("ilgpu-cpu")]
     [DeviceData("opencl:0")]
     [DeviceData("cuda:0")]
     public void DeviceCrossEntropyTurnsBadLabelsIntoNaN(string device)
@@ -133,6 +138,7 @@ public class LossTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    [DeviceData("ilgpu-cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     [DeviceData("opencl:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     [DeviceData("cuda:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     public void GaussianKlAndBackward(string device, int n)

@@ -13,6 +13,7 @@ public class OptimTests
     /// <summary>Five steps against torch.optim.Adam's formula (AdamW's for decoupled decay) in float64.</summary>
     [Theory]
     [DeviceData("cpu", Member = nameof(AdamCases))]
+    [DeviceData("ilgpu-cpu", Member = nameof(AdamCases))]
     [DeviceData("opencl:0", Member = nameof(AdamCases))]
     [DeviceData("cuda:0", Member = nameof(AdamCases))]
     public void AdamMatchesTorchFormula(string device, int n, bool decoupled)
@@ -49,6 +50,7 @@ public class OptimTests
 
     [Theory]
     [DeviceData("cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
+    [DeviceData("ilgpu-cpu", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     [DeviceData("opencl:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     [DeviceData("cuda:0", Member = nameof(TestData.Sizes), MemberType = typeof(TestData))]
     public void EmaMatchesReference(string device, int n)

@@ -17,6 +17,7 @@ public class RandomTests
 
     [Theory]
     [DeviceData("cpu")]
+    [DeviceData("ilgpu-cpu")]
     [DeviceData("opencl:0")]
     [DeviceData("cuda:0")]
     public void FillFollowsTheDocumentedAddressing(string device)
@@ -56,6 +57,7 @@ public class RandomTests
     /// <summary>A slice drawn alone equals the same slice of a larger fill, bit for bit, at unaligned offsets.</summary>
     [Theory]
     [DeviceData("cpu", Member = nameof(SliceCases))]
+    [DeviceData("ilgpu-cpu", Member = nameof(SliceCases))]
     [DeviceData("opencl:0", Member = nameof(SliceCases))]
     [DeviceData("cuda:0", Member = nameof(SliceCases))]
     public void SliceEqualsPartOfALargerFill(string device, string kind, int offset, int n)
@@ -82,6 +84,7 @@ public class RandomTests
 
     [Theory]
     [DeviceData("cpu")]
+    [DeviceData("ilgpu-cpu")]
     [DeviceData("opencl:0")]
     [DeviceData("cuda:0")]
     public void StreamsAndSeedsAreIndependent(string device)
@@ -100,6 +103,7 @@ public class RandomTests
 
     [Theory]
     [DeviceData("cpu")]
+    [DeviceData("ilgpu-cpu")]
     [DeviceData("opencl:0")]
     [DeviceData("cuda:0")]
     public void GaussianMoments(string device)
@@ -133,6 +137,7 @@ public class RandomTests
 
     [Theory]
     [DeviceData("cpu")]
+    [DeviceData("ilgpu-cpu")]
     [DeviceData("opencl:0")]
     [DeviceData("cuda:0")]
     public void GaussianMeanAndStdAreAnAffineMap(string device)
@@ -147,6 +152,7 @@ public class RandomTests
 
     [Theory]
     [DeviceData("cpu")]
+    [DeviceData("ilgpu-cpu")]
     [DeviceData("opencl:0")]
     [DeviceData("cuda:0")]
     public void UniformMomentsAndRange(string device)
@@ -163,6 +169,7 @@ public class RandomTests
 
     [Theory]
     [DeviceData("cpu")]
+    [DeviceData("ilgpu-cpu")]
     [DeviceData("opencl:0")]
     [DeviceData("cuda:0")]
     public void IntsInRangeAndNearUniform(string device)
@@ -187,6 +194,7 @@ public class RandomTests
 
     [Theory]
     [DeviceData("cpu")]
+    [DeviceData("ilgpu-cpu")]
     [DeviceData("opencl:0")]
     [DeviceData("cuda:0")]
     public void IntFillRejectsEmptyRange(string device)

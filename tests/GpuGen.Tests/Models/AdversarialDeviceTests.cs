@@ -14,6 +14,7 @@ namespace GpuGen.Tests.Models;
 public sealed class AdversarialDeviceTests(ITestOutputHelper output)
 {
     [Theory]
+    [DeviceData("ilgpu-cpu")]
     [DeviceData("opencl:0")]
     [DeviceData("cuda:0")]
     public void PixelCnnSteps_MatchTheCpu(string device)
@@ -37,6 +38,7 @@ public sealed class AdversarialDeviceTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [DeviceData("ilgpu-cpu")]
     [DeviceData("opencl:0")]
     [DeviceData("cuda:0")]
     public void DcganAndCganSteps_MatchTheCpu(string device)

@@ -1,5 +1,4 @@
 using GpuGen.Backends;
-using GpuGen.Backends.OpenCL;
 using GpuGen.Models.Classifier;
 using GpuGen.Tensors;
 using GpuGen.Tests.Support;
@@ -20,6 +19,7 @@ public sealed class ClassifierDeviceTests : IDisposable
     private static readonly ClassifierConfig Config = new(Classes: 4, Width1: 4, Width2: 8, Width3: 8, FeatureDim: 16, Batch: 8, Steps: 3, Seed: 3);
 
     [Theory]
+    [DeviceData("ilgpu-cpu")]
     [DeviceData("opencl:0")]
     [DeviceData("cuda:0")]
     public void DeviceMatchesTheCpu(string name)

@@ -1,5 +1,4 @@
 using GpuGen.Backends;
-using GpuGen.Backends.OpenCL;
 using GpuGen.Models.Diffusion;
 using GpuGen.Tensors;
 using GpuGen.Tests.Support;
@@ -23,6 +22,7 @@ public sealed class ToyDiffusionDeviceTests(ITestOutputHelper output)
     private static readonly ToyDiffusionConfig Config = new(Data: "8gaussians", Batch: 128, Seed: 21, EmaDecay: 0.99f);
 
     [Theory]
+    [DeviceData("ilgpu-cpu")]
     [DeviceData("opencl:0")]
     [DeviceData("cuda:0")]
     public void TrainingAndSamplingMatchTheCpu(string device)

@@ -68,29 +68,6 @@ public sealed class DiffusionTrainer : IDisposable
         return loss.Item();
     }
 
-    /// <summary>
-    /// <see cref="TrainStep(Tensor, ReadOnlySpan{int})"/> for an unconditional model through
-    /// <paramref name="graphs"/> (a CUDA graph replayed with this step's scalars): the loss is copied
-    /// into a persistent tensor inside the step and read after it.
-    /// </summary>
-    public float TrainStep(Tensor x0, GraphedStep graphs)
-    {
-        graphedLoss ??= Tensor.Empty(Device, [1]);
-        graphs.Run(() =>
-        {
-            using var scope = Device.Step();
-            var loss = Loss(x0, Step);
-            Optimizer.ZeroGrad();
-            loss.Backward();
-            Optimizer.Step();
-            Ema?.Update();
-            graphedLoss.CopyFrom(loss);
-        });
-        return graphedLoss.ToArray()[0];
-    }
-
-    private Tensor? graphedLoss;
-
     /// <summary>The simple loss for a batch, with the noise, timesteps and label drops of training step <paramref name="step"/>.</summary>
     public Tensor Loss(Tensor x0, long step, ReadOnlySpan<int> labels = default)
     {
@@ -130,6 +107,5 @@ public sealed class DiffusionTrainer : IDisposable
     public void Dispose()
     {
         tables.Dispose();
-        graphedLoss?.Dispose();
     }
 }

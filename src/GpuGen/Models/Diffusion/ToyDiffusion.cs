@@ -77,11 +77,8 @@ public sealed class ToyDiffusion : IDisposable
     {
         ToyData.Fill(Config.Data, hostBatch, Config.Seed, DataStreams | (ulong)Step);
         batch.CopyFrom(hostBatch);
-        return Graphs is null ? Trainer.TrainStep(batch) : Trainer.TrainStep(batch, Graphs);
+        return Trainer.TrainStep(batch);
     }
-
-    /// <summary>When set, training steps run through it (CUDA graphs; `gpugen train ddpm --graphs`).</summary>
-    public GraphedStep? Graphs { get; set; }
 
     public void Save(string path) => Checkpoint.Save(path, Family, Config.ToJson(), Step, Model, Optimizer, Ema);
 

@@ -1,0 +1,70 @@
+using System.Reflection;
+using GpuGen.Kernels;
+using ILGPU;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.PTX;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
+
+namespace GpuGen.Tests.Kernels;
+
+/// <summary>
+/// CUDA without a GPU: every kernel of kernels/ compiled offline to PTX through ILGPU's PTX backend for
+/// sm_70, sm_80 and sm_90, checked for its entry point, target and shared memory. (ILGPU 1.5.3 writes
+/// `.target sm_80` for sm_90: an H100 JIT-compiles sm_80 PTX, so it runs; nothing sm_90-specific is
+/// emitted.) scripts/ptxas-check.sh assembles the same PTX with ptxas where the CUDA toolkit is installed.
+/// </summary>
+public class PtxTests
+{
+    /// <summary>Every kernel entry point: the void static methods of the *Kernels classes, generic ones per tiling.</summary>
+    public static IReadOnlyList<MethodInfo> Kernels { get; } = typeof(DeviceMath).Assembly.GetTypes()
+        .Where(t => t.IsClass && t.IsAbstract && t.IsSealed && t.Name.EndsWith("Kernels", StringComparison.Ordinal))
+        .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly))
+        .Where(m => m.ReturnType == typeof(void))
+        .SelectMany(m => m.IsGenericMethodDefinition
+            ? Tilings.Select(tile => m.MakeGenericMethod(tile))
+            : [m])
+        .ToList();
+
+    private static readonly Type[] Tilings = [typeof(GemmTile128), typeof(GemmTile64), typeof(GemmTile16)];
+
+    public static IEnumerable<object[]> Cases() =>
+        from arch in new[] { "SM_70", "SM_80", "SM_90" }
+        from kernel in Kernels
+        select new object[] { arch, $"{kernel.DeclaringType!.Name}.{kernel.Name}{(kernel.IsGenericMethod ? "<" + kernel.GetGenericArguments()[0].Name + ">" : "")}" };
+
+    private static readonly Lazy<Context> Ptx = new(() => Context.Create(b => b.Cuda().EnableAlgorithms()));
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void CompilesToPtx(string arch, string kernel)
+    {
+        var method = Kernels.Single(k => $"{k.DeclaringType!.Name}.{k.Name}{(k.IsGenericMethod ? "<" + k.GetGenericArguments()[0].Name + ">" : "")}" == kernel);
+        string ptx = Compile(method, Enum.Parse<CudaArchitecture>(arch));
+        Assert.Contains(".visible .entry", ptx);
+        Assert.Contains(arch == "SM_70" ? ".target sm_70" : ".target sm_80", ptx);
+        Assert.Contains(".address_size 64", ptx);
+        if (method.Name is "Sgemm" or "Softmax" or "Mse" || method.DeclaringType == typeof(LayerKernels) && method.Name.Contains("Norm"))
+            Assert.Contains(".shared", ptx);
+    }
+
+    [Fact]
+    public void EveryKernelFileIsCovered()
+    {
+        // The reflection above must see the kernels: a positive control for the enumeration itself.
+        var classes = Kernels.Select(k => k.DeclaringType!.Name).Distinct().ToHashSet();
+        foreach (var name in new[] { "ElementwiseKernels", "RandomKernels", "ReductionKernels", "LossKernels", "OptimKernels",
+                     "DiffusionKernels", "GemmKernels", "ConvKernels", "CouplingKernels", "LayerKernels" })
+            Assert.Contains(name, classes);
+        Assert.True(Kernels.Count >= 50, $"{Kernels.Count} kernels found");
+    }
+
+    /// <summary>PTX text of one kernel for one architecture (the ISA each needs: 7.8 up to sm_80, 8.0 for sm_90).</summary>
+    public static string Compile(MethodInfo method, CudaArchitecture arch)
+    {
+        var isa = arch == CudaArchitecture.SM_90 ? CudaInstructionSet.ISA_80 : CudaInstructionSet.ISA_78;
+        using var backend = new PTXBackend(Ptx.Value, new CudaCapabilityContext(arch), arch, isa, null);
+        var compiled = (PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), new KernelSpecialization());
+        return compiled.PTXAssembly;
+    }
+}
