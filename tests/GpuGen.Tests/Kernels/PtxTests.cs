@@ -16,6 +16,8 @@ namespace GpuGen.Tests.Kernels;
 /// </summary>
 public class PtxTests
 {
+    private static readonly Type[] Tilings = [typeof(GemmTile128), typeof(GemmTile64), typeof(GemmTile16)];
+
     /// <summary>Every kernel entry point: the void static methods of the *Kernels classes, generic ones per tiling.</summary>
     public static IReadOnlyList<MethodInfo> Kernels { get; } = typeof(DeviceMath).Assembly.GetTypes()
         .Where(t => t.IsClass && t.IsAbstract && t.IsSealed && t.Name.EndsWith("Kernels", StringComparison.Ordinal))
@@ -25,8 +27,6 @@ public class PtxTests
             ? Tilings.Select(tile => m.MakeGenericMethod(tile))
             : [m])
         .ToList();
-
-    private static readonly Type[] Tilings = [typeof(GemmTile128), typeof(GemmTile64), typeof(GemmTile16)];
 
     public static IEnumerable<object[]> Cases() =>
         from arch in new[] { "SM_70", "SM_80", "SM_90" }
@@ -40,7 +40,7 @@ public class PtxTests
     public void CompilesToPtx(string arch, string kernel)
     {
         var method = Kernels.Single(k => $"{k.DeclaringType!.Name}.{k.Name}{(k.IsGenericMethod ? "<" + k.GetGenericArguments()[0].Name + ">" : "")}" == kernel);
-        string ptx = Compile(method, Enum.Parse<CudaArchitecture>(arch));
+        string ptx = Compile(method, arch switch { "SM_70" => CudaArchitecture.SM_70, "SM_80" => CudaArchitecture.SM_80, _ => CudaArchitecture.SM_90 });
         Assert.Contains(".visible .entry", ptx);
         Assert.Contains(arch == "SM_70" ? ".target sm_70" : ".target sm_80", ptx);
         Assert.Contains(".address_size 64", ptx);
