@@ -31,7 +31,6 @@ public class GradientDeviceTests
 
     [Theory]
     [DeviceData("cuda:0", Member = nameof(Tests))]
-    [DeviceData("ilgpu-cpu", Member = nameof(Tests))]
     [DeviceData("opencl:0", Member = nameof(Tests))]
     public void GradientTestPassesOn(string device, string test)
     {

@@ -16,7 +16,7 @@ namespace GpuGen.Tests.Kernels;
 /// </summary>
 public class PtxTests
 {
-    private static readonly Type[] Tilings = [typeof(GemmTile128), typeof(GemmTile64), typeof(GemmTile16)];
+    private static readonly Type[] Tilings = [typeof(GemmTile128), typeof(GemmTile64), typeof(GemmTile32)];
 
     /// <summary>Every kernel entry point: the void static methods of the *Kernels classes, generic ones per tiling.</summary>
     public static IReadOnlyList<MethodInfo> Kernels { get; } = typeof(DeviceMath).Assembly.GetTypes()
@@ -31,7 +31,17 @@ public class PtxTests
     public static IEnumerable<object[]> Cases() =>
         from arch in new[] { "SM_70", "SM_80", "SM_90" }
         from kernel in Kernels
-        select new object[] { arch, $"{kernel.DeclaringType!.Name}.{kernel.Name}{(kernel.IsGenericMethod ? "<" + kernel.GetGenericArguments()[0].Name + ">" : "")}" };
+        select new object[] { arch, Label(kernel) };
+
+    /// <summary>"Class.Method" or "Class.Method&lt;Tiling&gt;": a kernel's name in test rows.</summary>
+    public static string Label(MethodInfo kernel) =>
+        $"{kernel.DeclaringType!.Name}.{kernel.Name}{(kernel.IsGenericMethod ? "<" + kernel.GetGenericArguments()[0].Name + ">" : "")}";
+
+    /// <summary>Kernels that allocate shared memory (the GEMM tiles and every group reduction).</summary>
+    public static bool UsesSharedMemory(MethodInfo kernel) =>
+        kernel.Name is "Sgemm" or "SumRows" or "Softmax" or "SoftmaxBackward" or "Mse" or "BceWithLogits" or "SoftmaxCrossEntropy"
+            or "SoftmaxCrossEntropyBackward" or "GaussianKl" or "ChannelBiasBackward" or "Affine" or "DequantizeLogit"
+        || kernel.DeclaringType == typeof(LayerKernels) && kernel.Name.Contains("Norm", StringComparison.Ordinal);
 
     private static readonly Lazy<Context> Ptx = new(() => Context.Create(b => b.Cuda().EnableAlgorithms()));
 
@@ -39,13 +49,13 @@ public class PtxTests
     [MemberData(nameof(Cases))]
     public void CompilesToPtx(string arch, string kernel)
     {
-        var method = Kernels.Single(k => $"{k.DeclaringType!.Name}.{k.Name}{(k.IsGenericMethod ? "<" + k.GetGenericArguments()[0].Name + ">" : "")}" == kernel);
+        var method = Kernels.Single(k => Label(k) == kernel);
         string ptx = Compile(method, arch switch { "SM_70" => CudaArchitecture.SM_70, "SM_80" => CudaArchitecture.SM_80, _ => CudaArchitecture.SM_90 });
         Assert.Contains(".visible .entry", ptx);
         Assert.Contains(arch == "SM_70" ? ".target sm_70" : ".target sm_80", ptx);
         Assert.Contains(".address_size 64", ptx);
-        if (method.Name is "Sgemm" or "Softmax" or "Mse" || method.DeclaringType == typeof(LayerKernels) && method.Name.Contains("Norm"))
-            Assert.Contains(".shared", ptx);
+        if (UsesSharedMemory(method)) Assert.Contains(".shared", ptx);
+        else Assert.DoesNotContain(".shared", ptx);
     }
 
     [Fact]

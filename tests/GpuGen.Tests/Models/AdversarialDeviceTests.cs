@@ -23,7 +23,7 @@ public sealed class AdversarialDeviceTests(ITestOutputHelper output)
         var config = new PixelCnnConfig { Data = "test", Height = 8, Width = 8, Channels = 8, ResidualLayers = 2, Classes = 2, Batch = 8, Seed = 4 };
         float[] Losses(string name)
         {
-            using var dev = DeviceRegistry.Open(name);
+            using var dev = TestBackends.OpenDevice(name);
             using var run = PixelCnn.Create(dev, config);
             var losses = new float[4];
             for (int s = 0; s < 3; s++) losses[s] = run.TrainStep(pixels, 8, labels);
@@ -49,7 +49,7 @@ public sealed class AdversarialDeviceTests(ITestOutputHelper output)
         var config = new GanConfig { Data = "test", Height = 8, Width = 8, Latent = 16, Batch = 8, Seed = 6, Classes = 3, SpectralNorm = true, RealTarget = 0.9f };
         (GanStepResult[] Steps, float[] Samples) Run(string name)
         {
-            using var dev = DeviceRegistry.Open(name);
+            using var dev = TestBackends.OpenDevice(name);
             using var run = Gan.Create(dev, config);
             var steps = new GanStepResult[3];
             for (int s = 0; s < steps.Length; s++)

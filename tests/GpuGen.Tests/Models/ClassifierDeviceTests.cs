@@ -39,7 +39,7 @@ public sealed class ClassifierDeviceTests : IDisposable
             cpuFeatures = clf.Features(images);
             cpuLogits = clf.Logits(images);
         }
-        using var device = DeviceRegistry.Open(name);
+        using var device = TestBackends.OpenDevice(name);
         using (var loaded = ImageClassifier.Load(device, path))
         {
             using var images = Tensor.FromArray(device, host, 6, 1, 28, 28);

@@ -12,7 +12,7 @@ namespace GpuGen.Tests.Models;
 /// <summary>RealNVP's multi-scale conv architecture: squeeze, invertibility, exact log-determinants, and a falling NLL.</summary>
 public class ConvFlowTests(ITestOutputHelper output)
 {
-    private static FlowConfig Conv(int channels, int side, int scales, bool actNorm) =>
+    internal static FlowConfig Conv(int channels, int side, int scales, bool actNorm) =>
         new(FlowConfig.RealNvp, "fashion-mnist", Channels: channels, Height: side, Width: side, Hidden: 6, ActNorm: actNorm,
             Batch: 16, LearningRate: 2e-3f, Seed: 3, Arch: FlowConfig.Conv, Scales: scales, Blocks: 1);
 
@@ -184,7 +184,7 @@ public class ConvFlowTests(ITestOutputHelper output)
     }
 
     /// <summary>8×8 images of one bright blob on a dark background with a little noise: easy structure to learn.</summary>
-    private static Dataset Blobs(int count, int seed)
+    internal static Dataset Blobs(int count, int seed)
     {
         var rng = new System.Random(seed);
         var pixels = new byte[count * 64];

@@ -188,7 +188,7 @@ public class ImageDiffusionTests : IDisposable
         Assert.Equal(json, ImageDiffusionConfig.FromJson(json, "test").ToJson());
     }
 
-    private static float[] Scale(Dataset data, int start, int count)
+    internal static float[] Scale(Dataset data, int start, int count)
     {
         var result = new float[count * data.ExampleSize];
         var pixels = data.Pixels.Slice(start * data.ExampleSize, count * data.ExampleSize);

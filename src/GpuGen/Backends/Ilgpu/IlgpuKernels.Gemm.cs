@@ -9,7 +9,7 @@ namespace GpuGen.Backends.Ilgpu;
 // on CUDA optionally cuBLAS (ILGPU.Algorithms' CuBlas) instead.
 internal sealed partial class IlgpuKernels
 {
-    private Action<KernelConfig, GemmParams, ArrayView<float>, ArrayView<float>, ArrayView<float>>? gemm128, gemm64, gemm16;
+    private Action<KernelConfig, GemmParams, ArrayView<float>, ArrayView<float>, ArrayView<float>>? gemm128, gemm64, gemm32;
     private CuBlas? cublas;
 
     /// <summary>
@@ -39,7 +39,7 @@ internal sealed partial class IlgpuKernels
     {
         128 => nameof(GemmTile128),
         64 => nameof(GemmTile64),
-        _ => nameof(GemmTile16),
+        _ => nameof(GemmTile32),
     };
 
     public void Gemm(in GemmArgs args, DeviceBuffer a, DeviceBuffer b, DeviceBuffer c)
@@ -75,23 +75,23 @@ internal sealed partial class IlgpuKernels
                     static k => k.LoadStreamKernel<GemmParams, ArrayView<float>, ArrayView<float>, ArrayView<float>>(GemmKernels.Sgemm<GemmTile128>)),
                 64 => Load(ref gemm64, "Sgemm<GemmTile64>",
                     static k => k.LoadStreamKernel<GemmParams, ArrayView<float>, ArrayView<float>, ArrayView<float>>(GemmKernels.Sgemm<GemmTile64>)),
-                _ => Load(ref gemm16, "Sgemm<GemmTile16>",
-                    static k => k.LoadStreamKernel<GemmParams, ArrayView<float>, ArrayView<float>, ArrayView<float>>(GemmKernels.Sgemm<GemmTile16>)),
+                _ => Load(ref gemm32, "Sgemm<GemmTile32>",
+                    static k => k.LoadStreamKernel<GemmParams, ArrayView<float>, ArrayView<float>, ArrayView<float>>(GemmKernels.Sgemm<GemmTile32>)),
             };
-            int threads = tile switch { 128 => 256, 64 => 256, _ => 8 };
+            int threads = tile switch { 128 => 256, 64 => 256, _ => 4 };
             int groups = (int)Math.Min(jobs, IsCpu ? accelerator.NumMultiprocessors : 65535);
             launcher(new KernelConfig(groups, threads), p, F(a), F(b), F(c));
         }
     }
 
     /// <summary>
-    /// 16-tiles on the CPU accelerator (8 threads, its largest group); on GPUs 128-tiles once there are
+    /// 32-tiles on the CPU accelerator (4 threads, its largest group); on GPUs 128-tiles once there are
     /// enough of them to give every multiprocessor two, 64-tiles below that (more, smaller groups keep a
     /// GPU busy on mid-sized GEMMs).
     /// </summary>
     private int TileFor(in GemmArgs g)
     {
-        if (IsCpu || accelerator.MaxNumThreadsPerGroup < 256) return 16;
+        if (IsCpu || accelerator.MaxNumThreadsPerGroup < 256) return 32; // (a GPU with < 256-thread groups: none known; the 4-thread tiling runs anywhere)
         long big = (long)((g.M + 127) / 128) * ((g.N + 127) / 128) * g.Batch;
         return big >= 2L * accelerator.NumMultiprocessors ? 128 : 64;
     }

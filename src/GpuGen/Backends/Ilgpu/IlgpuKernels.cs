@@ -17,8 +17,8 @@ namespace GpuGen.Backends.Ilgpu;
 /// not one thread per element. On GPUs: flat kernels 256 threads × up to 16 groups per multiprocessor,
 /// row kernels (one group per row or block of statistics) 256 threads. On ILGPU's CPU accelerator,
 /// where each group hands work to OS threads and each barrier synchronises them, as few and as small
-/// groups as exercise the code: 2 groups of 4 for flat kernels, 2 groups of 8 for row kernels, 16 × 16
-/// GEMM tiles (0.3 ms a launch there instead of 5–10 ms with one thread per element).
+/// groups as exercise the code: one group of 2 for flat kernels, one group of 4 for row kernels, 32 × 32
+/// GEMM tiles (0.4 ms a launch there instead of 5–10 ms with one thread per element).
 /// </remarks>
 internal sealed partial class IlgpuKernels : IKernels, IDisposable
 {
