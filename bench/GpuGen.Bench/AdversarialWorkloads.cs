@@ -5,7 +5,7 @@ using GpuGen.Tensors;
 
 namespace GpuGen.Bench;
 
-/// <summary>The GAN and PixelCNN workloads of shared/WORKLOADS.md (h, i), on the library's own training steps.</summary>
+/// <summary>The GAN and PixelCNN workloads of bench/README.md (h, i), on the library's own training steps.</summary>
 public static class AdversarialWorkloads
 {
     /// <summary>

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace GpuGen.Bench;
 
 /// <summary>
-/// The contention guard of shared/WORKLOADS.md: how busy the machine's CPUs were during a timed
+/// The contention guard of bench/README.md: how busy the machine's CPUs were during a timed
 /// block, split into this process's share and everyone else's, from /proc/stat and the process's
 /// own CPU time. Elsewhere than Linux the foreign share reads as 0.
 /// </summary>

@@ -6,7 +6,7 @@ using GpuGen.Tensors;
 
 namespace GpuGen.Bench;
 
-/// <summary>The VAE and flow workloads of shared/WORKLOADS.md: (f) vae_mlp_step and (g) realnvp_mlp_step.</summary>
+/// <summary>The VAE and flow workloads of bench/README.md: (f) vae_mlp_step and (g) realnvp_mlp_step.</summary>
 public static class LatentWorkloads
 {
     /// <summary>

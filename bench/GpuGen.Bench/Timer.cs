@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace GpuGen.Bench;
 
 /// <summary>
-/// The timing rule of shared/WORKLOADS.md: W warm-up iterations, then R repetitions of I consecutive
+/// The timing rule of bench/README.md: W warm-up iterations, then R repetitions of I consecutive
 /// iterations each, timed after synchronizing; per-iteration time = rep time / I; the median over R
 /// is the result. If other processes used more than 10% of the CPUs during the block, the block is
 /// timed again (at most 3 blocks) and the least disturbed one is kept.

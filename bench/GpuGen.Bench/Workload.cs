@@ -3,7 +3,7 @@ using GpuGen.Tensors;
 namespace GpuGen.Bench;
 
 /// <summary>
-/// One benchmark workload of shared/WORKLOADS.md: a name, and a setup that prepares everything on a
+/// One benchmark workload of bench/README.md: a name, and a setup that prepares everything on a
 /// device and returns the iteration to time.
 /// </summary>
 public sealed record Workload(string Name, string Description, Func<Device, WorkloadRun> Setup);

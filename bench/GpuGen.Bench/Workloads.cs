@@ -7,7 +7,7 @@ using GpuGen.Tensors;
 
 namespace GpuGen.Bench;
 
-/// <summary>The workloads GpuGen implements so far, by their shared/WORKLOADS.md names.</summary>
+/// <summary>The workloads GpuGen implements so far, by their bench/README.md names.</summary>
 public static class Workloads
 {
     public static IReadOnlyList<Workload> All { get; } =

@@ -94,7 +94,7 @@ public static class ToyData
     private static readonly (double X, double Y)[] EightCentres =
         Enumerable.Range(0, 8).Select(k => (2 * Math.Cos(2 * Math.PI * k / 8), 2 * Math.Sin(2 * Math.PI * k / 8))).ToArray();
 
-    /// <summary>k ~ U{0..7}, x = 2(cos 2πk/8, sin 2πk/8) + 0.1·N(0, I) (shared/WORKLOADS.md, ddpm_2d_step).</summary>
+    /// <summary>k ~ U{0..7}, x = 2(cos 2πk/8, sin 2πk/8) + 0.1·N(0, I) (bench/README.md, ddpm_2d_step).</summary>
     private static (double, double) EightGaussians(Source s)
     {
         var (cx, cy) = EightCentres[Philox.UniformInt(s.Word0, 0, 8)];

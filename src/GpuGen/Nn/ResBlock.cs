@@ -4,7 +4,7 @@ using GpuGen.Tensors;
 namespace GpuGen.Nn;
 
 /// <summary>
-/// The residual block of the DDPM UNet (Ho et al. 2020, App. B; shared/WORKLOADS.md d):
+/// The residual block of the DDPM UNet (Ho et al. 2020, App. B; bench/README.md d):
 ///   h = Conv3×3(SiLU(GroupNorm(x)));  h += Linear(SiLU(temb))[:, :, None, None];
 ///   h = Conv3×3(SiLU(GroupNorm(h)));  out = h + (Conv1×1(x) if Cin ≠ Cout else x).
 /// The caller passes SiLU(temb) once for all blocks.

@@ -4,7 +4,7 @@ using GpuGen.Tensors;
 namespace GpuGen.Nn;
 
 /// <summary>
-/// The ε-prediction UNet of DDPM in its small form (shared/WORKLOADS.md d): a time MLP, a conv in,
+/// The ε-prediction UNet of DDPM in its small form (bench/README.md d): a time MLP, a conv in,
 /// ResBlocks going down (average-pooling between levels) and up (nearest upsampling, then the skip
 /// of the same resolution concatenated after the upsampled features), and GroupNorm–SiLU–conv out.
 /// With Classes &gt; 0 a label embedding is added to the time embedding; label Classes means "no

@@ -2,7 +2,7 @@ namespace GpuGen.Nn;
 
 /// <summary>
 /// Shape of a <see cref="UNet"/>. The defaults are exactly the ddpm_unet_step network of
-/// shared/WORKLOADS.md (475,393 parameters): channels 32/64/64 over three resolutions, one
+/// bench/README.md (475,393 parameters): channels 32/64/64 over three resolutions, one
 /// ResBlock per level, time embedding 128 → 256, GroupNorm with 8 groups, no attention. With
 /// Attention, a self-attention block follows the ResBlocks of the lowest resolution.
 /// </summary>

@@ -12,7 +12,7 @@ public class ToyDiffusionTests
     {
         using var device = Device.Cpu();
         using var run = ToyDiffusion.Create(device, new ToyDiffusionConfig());
-        // shared/WORKLOADS.md, ddpm_2d_step: 34·128+128 + 2·(128·128+128) + 128·2+2 = 37,762.
+        // bench/README.md, ddpm_2d_step: 34·128+128 + 2·(128·128+128) + 128·2+2 = 37,762.
         Assert.Equal(37_762, run.Model.ParameterCount());
     }
 

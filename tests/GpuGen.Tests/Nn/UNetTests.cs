@@ -13,7 +13,7 @@ public class UNetTests
     {
         using var device = Device.Cpu();
         using var net = new UNet(device, new UNetConfig(), new Initializer(1));
-        // shared/WORKLOADS.md d: time MLP 98,816 + conv in 320 + ResBlocks 26,848 + 74,176 + 90,560
+        // bench/README.md d: time MLP 98,816 + conv in 320 + ResBlocks 26,848 + 74,176 + 90,560
         // + 135,808 + 48,512 + GroupNorm/conv out 353 = 475,393.
         Assert.Equal(475_393, net.ParameterCount());
     }

@@ -7,7 +7,7 @@ namespace GpuGen.Models.Diffusion;
 /// of K (Nichol &amp; Dhariwal 2021, §4: the visited τ₁ &gt; … &gt; τ_K define a new chain with
 /// ᾱ'ᵢ = ᾱ_τᵢ, β'ᵢ = 1 − ᾱ_τᵢ/ᾱ_τᵢ₊₁). Each step samples the posterior q(x_prev | xₜ, x̂₀) of eq. 7:
 ///   x_prev = c₀·x̂₀ + cₜ·xₜ + σ z,  c₀ = √ᾱ_prev β'/(1−ᾱₜ),  cₜ = √α' (1−ᾱ_prev)/(1−ᾱₜ),
-/// with σ² = β' ("fixed large", as in shared/WORKLOADS.md) or β̃ = (1−ᾱ_prev)/(1−ᾱₜ)·β' ("fixed
+/// with σ² = β' ("fixed large", as in bench/README.md) or β̃ = (1−ᾱ_prev)/(1−ᾱₜ)·β' ("fixed
 /// small"), z = 0 at the last step. For ε-prediction without clipping the same mean is computed in
 /// its ε form (xₜ − β'/√(1−ᾱₜ)·ε)/√α'. Where the next visited timestep is t − 1, β' is the
 /// schedule's βₜ itself, so K = T is plain DDPM bit for bit.

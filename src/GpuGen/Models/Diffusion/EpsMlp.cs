@@ -5,7 +5,7 @@ using GpuGen.Tensors;
 
 namespace GpuGen.Models.Diffusion;
 
-/// <summary>Shape of an <see cref="EpsMlp"/>; the defaults are the ddpm_2d_step network of shared/WORKLOADS.md.</summary>
+/// <summary>Shape of an <see cref="EpsMlp"/>; the defaults are the ddpm_2d_step network of bench/README.md.</summary>
 public sealed record EpsMlpConfig(int DataDim = 2, int EmbeddingDim = 32, int Hidden = 128, int HiddenLayers = 3)
 {
     public void Validate()

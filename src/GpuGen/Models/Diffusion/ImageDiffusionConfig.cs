@@ -7,7 +7,7 @@ namespace GpuGen.Models.Diffusion;
 
 /// <summary>
 /// Everything that defines an image diffusion run ("ddpm-image"); stored as JSON in its checkpoints.
-/// The network defaults are the ddpm_unet_step UNet of shared/WORKLOADS.md (32/64/64, one ResBlock
+/// The network defaults are the ddpm_unet_step UNet of bench/README.md (32/64/64, one ResBlock
 /// per level); the rest follows improved DDPM (cosine schedule, T = 1000) and classifier-free
 /// guidance (p_uncond = 0.1) when <see cref="Classes"/> &gt; 0.
 /// </summary>

@@ -7,7 +7,7 @@ namespace GpuGen.Models.Diffusion;
 
 /// <summary>
 /// Everything that defines a 2-D toy diffusion run; stored as JSON in its checkpoints. The
-/// defaults are the ddpm_2d_step workload of shared/WORKLOADS.md.
+/// defaults are the ddpm_2d_step workload of bench/README.md.
 /// </summary>
 public sealed record ToyDiffusionConfig(
     string Data = "8gaussians",

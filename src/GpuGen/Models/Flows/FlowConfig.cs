@@ -7,7 +7,7 @@ namespace GpuGen.Models.Flows;
 
 /// <summary>
 /// Everything that defines a flow run; stored as JSON in its checkpoints. The defaults are the
-/// realnvp_mlp_step workload of shared/WORKLOADS.md on 1×28×28 images: 8 affine couplings with
+/// realnvp_mlp_step workload of bench/README.md on 1×28×28 images: 8 affine couplings with
 /// checkerboard masks, s- and t-nets 784 → 512 → 512 → 784, logit transform with α = 0.05, Adam 1e-4,
 /// batch 128. For 2-D toy data the shape is 2×1×1 and no dequantization or logit transform is applied.
 /// </summary>

@@ -5,7 +5,7 @@ using GpuGen.Tensors;
 namespace GpuGen.Models.Gan;
 
 /// <summary>
-/// The DCGAN discriminator of dcgan_step (shared/WORKLOADS.md h):
+/// The DCGAN discriminator of dcgan_step (bench/README.md h):
 ///   Conv2d(1→64, k4, s2, p1) LeakyReLU(0.2) → Conv2d(64→128, k4, s2, p1, bias=False) BatchNorm2d LeakyReLU(0.2)
 ///   → flatten φ(x) [128·H/4·W/4] → Linear(·, 1).
 /// Conditional: logit += ⟨φ(x), E[y]⟩ (projection discriminator). With spectral normalization every

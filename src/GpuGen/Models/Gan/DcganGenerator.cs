@@ -5,7 +5,7 @@ using GpuGen.Tensors;
 namespace GpuGen.Models.Gan;
 
 /// <summary>
-/// The DCGAN generator of dcgan_step (shared/WORKLOADS.md h), for H×W images with H, W divisible by 4:
+/// The DCGAN generator of dcgan_step (bench/README.md h), for H×W images with H, W divisible by 4:
 ///   z [latent] → Linear(latent, 128·H/4·W/4, bias=False) → view [128, H/4, W/4] → BatchNorm2d ReLU
 ///   → ConvTranspose2d(128→64, k4, s2, p1, bias=False) → BatchNorm2d ReLU
 ///   → ConvTranspose2d(64→1, k4, s2, p1) → tanh.

@@ -6,7 +6,7 @@ namespace GpuGen.Models.Gan;
 
 /// <summary>
 /// Everything that defines a GAN run ("gan"); stored as JSON in its checkpoints. "dcgan" is the
-/// dcgan_step pair of shared/WORKLOADS.md for images (H and W divisible by 4; 28×28 as there); "mlp" is a
+/// dcgan_step pair of bench/README.md for images (H and W divisible by 4; 28×28 as there); "mlp" is a
 /// small MLP pair for the 2-D toys. With <see cref="Classes"/> &gt; 0 it is a conditional GAN: a label
 /// embedding joins G's input, and D adds a projection term ⟨φ(x), E[y]⟩ (Miyato &amp; Koyama 2018).
 /// The stabilisers are off by default.

@@ -6,7 +6,7 @@ namespace GpuGen.Models.PixelCnn;
 
 /// <summary>
 /// Everything that defines a PixelCNN run ("pixelcnn"); stored as JSON in its checkpoints. The defaults
-/// are the pixelcnn_step network of shared/WORKLOADS.md: a 7×7 mask-A convolution to 64 channels, five
+/// are the pixelcnn_step network of bench/README.md: a 7×7 mask-A convolution to 64 channels, five
 /// residual 3×3 mask-B layers, a 1×1 64→64 and a 1×1 64→256 head, Adam lr 1e-3, batch 32.
 /// </summary>
 public sealed record PixelCnnConfig

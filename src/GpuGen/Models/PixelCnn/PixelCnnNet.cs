@@ -5,7 +5,7 @@ using GpuGen.Tensors;
 namespace GpuGen.Models.PixelCnn;
 
 /// <summary>
-/// PixelCNN (van den Oord et al. 2016) as the pixelcnn_step network of shared/WORKLOADS.md:
+/// PixelCNN (van den Oord et al. 2016) as the pixelcnn_step network of bench/README.md:
 ///   h = MaskA Conv7×7(1→C)(x);  repeat L×: h = h + MaskB Conv3×3(C→C)(ReLU(h));
 ///   logits = Conv1×1(C→256)(ReLU(Conv1×1(C→C)(ReLU(h)))),
 /// the last 1×1 laid out pixel-major ([N·H·W, 256], <see cref="Ops.PixelLinear"/>) so the loss is a row

@@ -6,7 +6,7 @@ namespace GpuGen.Models.Vae;
 
 /// <summary>
 /// Everything that defines a VAE or CVAE run; stored as JSON in its checkpoints. The defaults are the
-/// vae_mlp_step workload of shared/WORKLOADS.md: 784 → 512 → 256 → (μ, log σ²) of 20, decoder
+/// vae_mlp_step workload of bench/README.md: 784 → 512 → 256 → (μ, log σ²) of 20, decoder
 /// 20 → 256 → 512 → 784 logits, Bernoulli likelihood, Adam 1e-3, batch 128.
 /// </summary>
 public sealed record VaeConfig(
