@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace GpuGen.Kernels;
 
 /// <summary>The four 32-bit words of one Philox block.</summary>
@@ -17,12 +19,20 @@ public struct PhiloxWords
 /// </summary>
 public static class PhiloxDevice
 {
-    private const uint M0 = 0xD2511F53, M1 = 0xCD9E8D57, W0 = 0x9E3779B9, W1 = 0xBB67AE85;
+    public const uint M0 = 0xD2511F53, M1 = 0xCD9E8D57, W0 = 0x9E3779B9, W1 = 0xBB67AE85;
 
-    public static PhiloxWords Block(ulong seed, ulong stream, ulong block)
+    /// <summary>Block <paramref name="block"/> of stream (seed, stream).</summary>
+    public static PhiloxWords Block(ulong seed, ulong stream, ulong block) =>
+        Bijection((uint)block, (uint)(block >> 32), (uint)stream, (uint)(stream >> 32), (uint)seed, (uint)(seed >> 32));
+
+    /// <summary>
+    /// The raw bijection: counter (c0..c3) under key (k0, k1), 10 rounds (Random123's philox4x32_R; Salmon et
+    /// al. 2011, Table 2 for the multipliers, Weyl increments of the golden ratio and √3 − 1 for the key).
+    /// The CPU backend's generator calls this same method.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static PhiloxWords Bijection(uint c0, uint c1, uint c2, uint c3, uint k0, uint k1)
     {
-        uint c0 = (uint)block, c1 = (uint)(block >> 32), c2 = (uint)stream, c3 = (uint)(stream >> 32);
-        uint k0 = (uint)seed, k1 = (uint)(seed >> 32);
         for (int round = 0; round < 10; round++)
         {
             if (round > 0)
@@ -30,6 +40,7 @@ public static class PhiloxDevice
                 k0 += W0;
                 k1 += W1;
             }
+            // One round: two 32×32→64 products; the high halves are mixed with the other two words and the key.
             ulong p0 = (ulong)M0 * c0;
             ulong p1 = (ulong)M1 * c2;
             uint n0 = (uint)(p1 >> 32) ^ c1 ^ k0;

@@ -1,11 +1,12 @@
 using System.Runtime.CompilerServices;
+using GpuGen.Kernels;
 
 namespace GpuGen.Random;
 
 /// <summary>
 /// Philox4x32-10, the counter-based generator of Salmon, Moraes, Dror &amp; Shaw, "Parallel random
 /// numbers: as easy as 1, 2, 3" (SC 2011): a 10-round bijection of a 128-bit counter under a 64-bit
-/// key. Every backend (CPU here, OpenCL and CUDA kernels) implements exactly this addressing, so a
+/// key. Every backend (CPU here, the ILGPU kernels on CUDA, OpenCL and ilgpu-cpu) implements exactly this addressing, so a
 /// stream drawn on a GPU can be reproduced on the CPU — uniforms and ints bit for bit, Gaussians
 /// within float tolerance (they go through float32 log/sqrt/sin/cos).
 /// </summary>
@@ -33,38 +34,25 @@ namespace GpuGen.Random;
 public static class Philox
 {
     /// <summary>Round multipliers (Salmon et al. 2011, Table 2).</summary>
-    public const uint M0 = 0xD2511F53, M1 = 0xCD9E8D57;
+    public const uint M0 = PhiloxDevice.M0, M1 = PhiloxDevice.M1;
 
     /// <summary>Weyl sequence key increments: the golden ratio and √3 − 1, as 32-bit fractions.</summary>
-    public const uint W0 = 0x9E3779B9, W1 = 0xBB67AE85;
+    public const uint W0 = PhiloxDevice.W0, W1 = PhiloxDevice.W1;
 
     public const int Rounds = 10;
 
     /// <summary>2π as float32, the constant every backend uses for Box–Muller angles.</summary>
     public const float TwoPi = 6.2831855f;
 
-    /// <summary>The raw bijection: counter (c0..c3) under key (k0, k1), 10 rounds (Random123's philox4x32_R).</summary>
+    /// <summary>
+    /// The raw bijection: counter (c0..c3) under key (k0, k1), 10 rounds (Random123's philox4x32_R) — the
+    /// device kernels' own method (kernels/Philox.cs), so every backend runs the same rounds.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (uint X0, uint X1, uint X2, uint X3) Bijection(uint c0, uint c1, uint c2, uint c3, uint k0, uint k1)
     {
-        for (int round = 0; round < Rounds; round++)
-        {
-            if (round > 0)
-            {
-                k0 += W0;
-                k1 += W1;
-            }
-            // One round: two 32×32→64 products; the high halves are mixed with the other two words and the key.
-            ulong p0 = (ulong)M0 * c0;
-            ulong p1 = (ulong)M1 * c2;
-            uint n0 = (uint)(p1 >> 32) ^ c1 ^ k0;
-            uint n2 = (uint)(p0 >> 32) ^ c3 ^ k1;
-            c1 = (uint)p1;
-            c3 = (uint)p0;
-            c0 = n0;
-            c2 = n2;
-        }
-        return (c0, c1, c2, c3);
+        var w = PhiloxDevice.Bijection(c0, c1, c2, c3, k0, k1);
+        return (w.X0, w.X1, w.X2, w.X3);
     }
 
     /// <summary>The four words of block <paramref name="block"/> of stream (seed, stream).</summary>
