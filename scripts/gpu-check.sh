@@ -10,7 +10,7 @@
 #   ddpm_unet_sample         gpugen bench ddpm_unet_sample --device cuda:0 --json   (1000 steps, extrapolated)
 # and writes ONE JSON object to $OUT/gpu-check.json ($OUT set) or ./gpu-check.json: per step its exit
 # code, seconds, whether it timed out, the last lines of its stderr, and its JSON result (the command's
-# last stdout line; null when it printed none). Each step's full stdout/stderr stay beside it in
+# last stdout line; null when it printed none); the header has nvidia-smi's line for the card. Each step's full stdout/stderr stay beside it in
 # gpu-check-logs/. Exit 0 when every step exited 0.
 # Usage: scripts/gpu-check.sh [path/to/gpugen] [device]   (defaults: dist/linux-x64/gpugen, cuda:0)
 set -uo pipefail
@@ -49,6 +49,11 @@ step() {
 }
 
 begin=$(date +%s)
+# The card as the driver describes it (for RESULTS.md); null where nvidia-smi is missing.
+smi=null
+if command -v nvidia-smi >/dev/null; then
+  smi="$(json_string "$(timeout 20 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,power.limit --format=csv,noheader 2>&1)")"
+fi
 step devices 30 devices --json
 step check 100 check --device "$device" --json
 step sgemm 120 bench sgemm_n1024 sgemm_n4096 --device "$device" --json
@@ -56,8 +61,8 @@ step ddpm_unet_step 90 bench ddpm_unet_step --device "$device" --json
 step ddpm_unet_sample 120 bench ddpm_unet_sample --device "$device" --json
 
 {
-  printf '{"gpu_check":{"device":%s,"binary":%s,"host":%s,"started_utc":%s,"seconds":%d,"failed_steps":%d},\n' \
-    "$(json_string "$device")" "$(json_string "$bin")" "$(json_string "$(uname -n) $(uname -r)")" \
+  printf '{"gpu_check":{"device":%s,"binary":%s,"host":%s,"nvidia_smi":%s,"started_utc":%s,"seconds":%d,"failed_steps":%d},\n' \
+    "$(json_string "$device")" "$(json_string "$bin")" "$(json_string "$(uname -n) $(uname -r)")" "$smi" \
     "$(json_string "$(date -u -d "@$begin" +%Y-%m-%dT%H:%M:%SZ)")" $(( $(date +%s) - begin )) "$failed"
   for i in "${!entries[@]}"; do
     printf '%s%s\n' "${entries[$i]}" "$([[ $i -lt $((${#entries[@]} - 1)) ]] && echo ,)"
