@@ -13,14 +13,18 @@ namespace GpuGen.Bench.Parity;
 public static partial class ParityCases
 {
     /// <summary>The cases for <paramref name="device"/>: all of them, plus the GEMMs through cuBLAS where the device offers it.</summary>
-    public static IReadOnlyList<ParityCase> For(IBackend device)
+    public static IReadOnlyList<ParityCase> For(IBackend device) => For(device, out _);
+
+    /// <summary>As <see cref="For(IBackend)"/>; <paramref name="noCuBlas"/> says why there are no cuBLAS rows (null when there are).</summary>
+    public static IReadOnlyList<ParityCase> For(IBackend device, out string? noCuBlas)
     {
         var cases = new List<ParityCase>();
         cases.AddRange(Linear(cuBlas: false));
+        noCuBlas = $"{device.Name} is not a CUDA device";
         if (device is IlgpuBackend { SupportsCuBlas: true } ilgpu)
         {
             bool before = ilgpu.UseCuBlas;
-            if (ilgpu.TryUseCuBlas(out _)) cases.AddRange(Linear(cuBlas: true));
+            if (ilgpu.TryUseCuBlas(out noCuBlas)) cases.AddRange(Linear(cuBlas: true));
             ilgpu.UseCuBlas = before;
         }
         cases.AddRange(Elementwise());

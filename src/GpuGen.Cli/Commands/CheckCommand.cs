@@ -26,7 +26,7 @@ internal static class CheckCommand
             if (DeviceRegistry.Absence(spec) is { } why) throw new CliError($"check: {why}");
             using var backend = DeviceRegistry.OpenBackend(spec);
             using var reference = new CpuBackend();
-            var cases = ParityCases.For(backend);
+            var cases = ParityCases.For(backend, out string? noCuBlas);
             var missing = ParityCases.ContractMethods.Except(cases.Select(c => c.Kernel.Split(' ')[0])).ToList();
             Console.Error.WriteLine($"checking {cases.Count} kernel launches on {backend.Name} ({backend.Info.Name}) against cpu ...");
             var clock = Stopwatch.StartNew();
@@ -42,9 +42,10 @@ internal static class CheckCommand
             var (peak, peakSource) = DevicePeak.Fp32(backend);
             Console.WriteLine($"{backend.Name}: {results.Count - failed} of {results.Count} cases within tolerance, "
                 + $"{ParityCases.ContractMethods.Count - missing.Count} of {ParityCases.ContractMethods.Count} contract methods covered, {seconds:F1} s");
+            if (noCuBlas is not null) Console.WriteLine($"no cuBLAS rows: {noCuBlas}");
             foreach (var name in missing) Console.Error.WriteLine($"check: no parity case for IKernels.{name}");
             bool passed = failed == 0 && missing.Count == 0;
-            if (r.GetValue(json)) Console.WriteLine(Json(backend, results, missing, seconds, peak, peakSource, passed));
+            if (r.GetValue(json)) Console.WriteLine(Json(backend, results, missing, seconds, peak, peakSource, noCuBlas, passed));
             return passed ? 0 : 1;
         });
         return cmd;
@@ -53,7 +54,7 @@ internal static class CheckCommand
     private static string Describe(ParityResult res) => res.Error ?? $"max rel {res.MaxRelDiff:E2} > {res.Tolerance:E0} (max |diff| {res.MaxAbsDiff:E2})";
 
     private static JsonOut Json(IBackend backend, IReadOnlyList<ParityResult> results, IReadOnlyList<string> missing, double seconds,
-        double? peak, string peakSource, bool passed)
+        double? peak, string peakSource, string? noCuBlas, bool passed)
     {
         // Per kernel: the worst of its cases.
         var kernels = new JsonOut();
@@ -67,6 +68,7 @@ internal static class CheckCommand
         return new JsonOut()
             .Add("device", backend.Name).Add("device_name", backend.Info.Name).Add("reference", "cpu")
             .Add("fp32_peak_gflops", peak ?? double.NaN).Add("fp32_peak_source", peakSource)
+            .Add("cublas_checked", noCuBlas is null).Add("cublas_absence", noCuBlas)
             .Add("kernels", kernels)
             .Add("cases", results.Select(x => new JsonOut()
                 .Add("kernel", x.Kernel).Add("shape", x.Shape).Add("max_abs_diff", x.MaxAbsDiff).Add("max_rel_diff", x.MaxRelDiff)

@@ -34,9 +34,11 @@ public class CheckCliTests : IDisposable
             double rel = c.GetProperty("max_rel_diff").GetDouble();
             Assert.InRange(rel, 0, c.GetProperty("tolerance").GetDouble());
         });
-        // Not a CUDA device: no FP32 peak, and the reason says so.
+        // Not a CUDA device: no FP32 peak and no cuBLAS rows, and the reasons say so.
         Assert.Equal(JsonValueKind.Null, root.GetProperty("fp32_peak_gflops").ValueKind);
         Assert.Contains("not a CUDA device", root.GetProperty("fp32_peak_source").GetString());
+        Assert.False(root.GetProperty("cublas_checked").GetBoolean());
+        Assert.Contains("not a CUDA device", root.GetProperty("cublas_absence").GetString());
     }
 
     [Fact]
