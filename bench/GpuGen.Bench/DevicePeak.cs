@@ -26,16 +26,20 @@ public static class DevicePeak
         if (backend is not IlgpuBackend { Accelerator: CudaAccelerator cuda })
             return (null, $"{backend.Name} is not a CUDA device");
         var arch = cuda.Architecture;
-        int lanes = LanesPerSm(arch.Major, arch.Minor);
-        if (lanes > 0 && cuda.ClockRate > 0 && cuda.NumMultiprocessors > 0)
-        {
-            double gflops = cuda.NumMultiprocessors * (double)lanes * 2 * cuda.ClockRate * 1e3 / 1e9;
-            return (gflops, $"{cuda.NumMultiprocessors} SMs × {lanes} FP32 lanes × 2 × {cuda.ClockRate / 1e6:F3} GHz (sm_{arch.Major}{arch.Minor})");
-        }
+        // ILGPU reports the clock in MHz (the driver's kHz attribute divided by 1000).
+        if (FromAttributes(cuda.NumMultiprocessors, arch.Major, arch.Minor, cuda.ClockRate) is double gflops)
+            return (gflops, $"{cuda.NumMultiprocessors} SMs × {LanesPerSm(arch.Major, arch.Minor)} FP32 lanes × 2 × {cuda.ClockRate / 1e3:F3} GHz (sm_{arch.Major}{arch.Minor})");
         foreach (var (name, peak) in Datasheet)
             if (cuda.Name.Contains(name, StringComparison.OrdinalIgnoreCase))
                 return (peak, $"datasheet figure for {name}");
         return (null, $"unknown FP32 lanes per SM for {cuda.Name} ({arch})");
+    }
+
+    /// <summary>SMs × FP32 lanes per SM × 2 × clock in GFLOP/s; null for a compute capability not in the table.</summary>
+    public static double? FromAttributes(int multiprocessors, int major, int minor, int clockMHz)
+    {
+        int lanes = LanesPerSm(major, minor);
+        return lanes > 0 && multiprocessors > 0 && clockMHz > 0 ? multiprocessors * (double)lanes * 2 * clockMHz / 1e3 : null;
     }
 
     private static int LanesPerSm(int major, int minor) => (major, minor) switch
