@@ -30,6 +30,14 @@ public sealed class JsonOut
         w.WriteEndArray();
     });
 
+    /// <summary>An array of strings.</summary>
+    public JsonOut Add(string key, IEnumerable<string> values) => Field(key, w =>
+    {
+        w.WriteStartArray();
+        foreach (string v in values) w.WriteStringValue(v);
+        w.WriteEndArray();
+    });
+
     public JsonOut Add(string key, bool value) => Field(key, w => w.WriteBooleanValue(value));
 
     public JsonOut Add(string key, JsonOut nested) => Field(key, nested.WriteObject);

@@ -23,6 +23,7 @@ public static class Program
             DevicesCommand.Create(),
             DemoCommand.Create(),
             BenchCommand.Create(),
+            CheckCommand.Create(),
             ViewCommand.Create(),
             ViewBenchCommand.Create(),
         };

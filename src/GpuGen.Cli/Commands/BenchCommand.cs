@@ -50,12 +50,17 @@ internal static class BenchCommand
             Console.WriteLine($"device {dev}; FMA peak {peak:F0} GFLOP/s on {threads} threads");
             if (r.GetValue(json))
             {
+                // On CUDA, GEMM rates also as a fraction of the card's FP32 peak (the CPU FMA peak above is the host's).
+                var (devicePeak, devicePeakSource) = DevicePeak.Fp32(dev.Backend);
                 var map = new JsonOut();
                 foreach (var res in results)
                 {
                     var o = new JsonOut();
                     foreach (var (k, v) in res.Metrics) o.Add(k, v);
                     if (res.Metrics.TryGetValue("gflops", out var g)) o.Add("fraction_of_peak", g / peak);
+                    if (devicePeak is double dp)
+                        foreach (var key in new[] { "gflops", "cublas_gflops" })
+                            if (res.Metrics.TryGetValue(key, out var rate)) o.Add(key.Replace("gflops", "fraction_of_device_peak", StringComparison.Ordinal), rate / dp);
                     var m = res.Measurement;
                     o.Add("median_s", m.MedianSeconds).Add("min_s", m.MinSeconds).Add("max_s", m.MaxSeconds)
                      .Add("warmup", m.Warmup).Add("reps", m.Reps).Add("inner", m.Inner).Add("attempts", m.Attempts)
@@ -64,7 +69,8 @@ internal static class BenchCommand
                 }
                 Console.WriteLine(new JsonOut().Add("device", dev.Name).Add("device_name", dev.Backend.Info.Name)
                     .Add("cublas", dev.Backend is Backends.Ilgpu.IlgpuBackend { UseCuBlas: true })
-                    .Add("threads", threads).Add("fma_peak_gflops", peak).Add("results", map));
+                    .Add("threads", threads).Add("fma_peak_gflops", peak)
+                    .Add("device_fp32_peak_gflops", devicePeak ?? double.NaN).Add("device_fp32_peak_source", devicePeakSource).Add("results", map));
             }
             return 0;
         });
