@@ -5,9 +5,10 @@ namespace GpuGen.Viewer.Panels;
 /// <summary>
 /// A 2-D point cloud (e.g. 20,000 samples flowing from the Gaussian to the data) over a faint
 /// picture of the data (a density histogram of data points). The view keeps a 1:1 aspect ratio.
-/// Points are splatted on the CPU into one RGBA image at the view's pixel size and drawn as a single
-/// textured quad: tens of thousands of tiny primitives cost a software renderer (Mesa llvmpipe)
-/// more than the whole frame, while the splat is a few hundred microseconds anywhere.
+/// The points live in a vertex buffer (<see cref="PointBuffer"/>) overwritten in place when new
+/// ones come and drawn as square GL points in one call, mapped from data units by the shader; the
+/// data picture is a texture uploaded when the view's size changes. A frame that brings no new
+/// points uploads nothing.
 /// </summary>
 public sealed class PointCloudPanel : Panel
 {
@@ -15,10 +16,10 @@ public sealed class PointCloudPanel : Panel
     private float[] points = [];
     private float[]? density;
     private Texture? texture;
+    private PointBuffer? buffer;
     private byte[] background = [];
-    private byte[] pixels = [];
     private int size;
-    private bool backgroundDirty = true;
+    private bool backgroundDirty = true, pointsDirty;
 
     /// <summary>The square data region shown: [min, max] on both axes.</summary>
     public (float Min, float Max) Bounds { get; set; } = (-4, 4);
@@ -35,12 +36,16 @@ public sealed class PointCloudPanel : Panel
     /// <summary>Where the view was drawn in the last frame.</summary>
     public RectF View { get; private set; }
 
-    /// <summary>Replaces the points, (x, y) pairs in data units (copied).</summary>
+    /// <summary>Bytes of points and picture sent to the GPU so far (only what changed travels).</summary>
+    public long BytesUploaded => (buffer?.BytesUploaded ?? 0) + (texture?.BytesUploaded ?? 0);
+
+    /// <summary>Replaces the points, (x, y) pairs in data units (copied; they go to the GPU at the next draw).</summary>
     public void Update(ReadOnlySpan<float> xy)
     {
         if (xy.Length % 2 != 0) throw new ArgumentException($"points are (x, y) pairs: got {xy.Length} floats");
         if (points.Length != xy.Length) points = new float[xy.Length];
         xy.CopyTo(points);
+        pointsDirty = true;
     }
 
     /// <summary>Sets the faint data picture from samples of the data distribution ((x, y) pairs).</summary>
@@ -65,19 +70,23 @@ public sealed class PointCloudPanel : Panel
         View = view;
         int s = (int)view.W;
         if (s < 2) return;
-        if (s != size)
+        texture ??= r.CreateTexture();
+        if (s != size || backgroundDirty)
         {
             size = s;
             background = new byte[s * s * 4];
-            pixels = new byte[s * s * 4];
-            backgroundDirty = true;
+            PaintBackground();
+            texture.Upload(background, s, s, 4);
         }
-        if (backgroundDirty) PaintBackground();
-        Buffer.BlockCopy(background, 0, pixels, 0, background.Length);
-        Splat();
-        texture ??= r.CreateTexture();
-        texture.Upload(pixels, s, s, 4);
         r.RgbaImage(texture, view, new RectF(0, 0, 1, 1), opaque: true); // every pixel has alpha 255
+        buffer ??= r.CreatePointBuffer();
+        if (pointsDirty || buffer.Count * 2 != points.Length)
+        {
+            buffer.Update(points);
+            pointsDirty = false;
+        }
+        var (lo, hi) = Bounds;
+        r.PointCloud(buffer, view, lo, hi, PointSize, PointColor);
         r.StrokeRect(view, Color.Grid);
     }
 
@@ -98,39 +107,12 @@ public sealed class PointCloudPanel : Panel
         backgroundDirty = false;
     }
 
-    private void Splat()
-    {
-        var (lo, hi) = Bounds;
-        float scale = size / (hi - lo), a = PointColor.A;
-        int pr = (int)(PointColor.R * 255 + 0.5f), pg = (int)(PointColor.G * 255 + 0.5f), pb = (int)(PointColor.B * 255 + 0.5f);
-        int k = PointSize, half = k / 2;
-        int ai = (int)(a * 256 + 0.5f);
-        var p = pixels;
-        for (int i = 0; i + 1 < points.Length; i += 2)
-        {
-            int cx = (int)MathF.Floor((points[i] - lo) * scale) - half, cy = (int)MathF.Floor((hi - points[i + 1]) * scale) - half;
-            for (int dy = 0; dy < k; dy++)
-            {
-                int y = cy + dy;
-                if ((uint)y >= (uint)size) continue;
-                for (int dx = 0; dx < k; dx++)
-                {
-                    int x = cx + dx;
-                    if ((uint)x >= (uint)size) continue;
-                    int j = (y * size + x) * 4;
-                    p[j] = (byte)(p[j] + ((pr - p[j]) * ai >> 8));
-                    p[j + 1] = (byte)(p[j + 1] + ((pg - p[j + 1]) * ai >> 8));
-                    p[j + 2] = (byte)(p[j + 2] + ((pb - p[j + 2]) * ai >> 8));
-                }
-            }
-        }
-    }
-
     private static byte ToByte(float v) => (byte)Math.Clamp((int)(v * 255 + 0.5f), 0, 255);
 
     public override void Dispose()
     {
         texture?.Dispose();
+        buffer?.Dispose();
         base.Dispose();
     }
 }
