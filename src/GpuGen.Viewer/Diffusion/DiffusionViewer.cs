@@ -66,6 +66,17 @@ public sealed record ViewRunOptions
 
     /// <summary>The default <see cref="DisplayShare"/>: 4% per core, at most ½.</summary>
     public static double DefaultDisplayShare => Math.Min(0.5, 0.04 * Environment.ProcessorCount);
+
+    /// <summary>
+    /// Window: the frame rate the display keeps even where <see cref="DisplayShare"/> would allow
+    /// fewer (0: none, the share alone decides). The default 30 keeps a chain moving smoothly: on
+    /// llvmpipe with two cores a toy frame costs ~4 ms, so 30 frames/s cost the sampler about a
+    /// tenth of its speed (bench/RESULTS.md); on a GPU the frames leave the CPU and the cap rules.
+    /// </summary>
+    public double MinFramesPerSecond { get; init; } = DefaultMinFramesPerSecond;
+
+    /// <summary>The default <see cref="MinFramesPerSecond"/>.</summary>
+    public const double DefaultMinFramesPerSecond = 30;
 }
 
 /// <summary>
@@ -87,4 +98,7 @@ public sealed record ViewRunReport(long Frames, double Seconds, double FramesPer
 
     /// <summary>Frames/s the display could draw at this frame cost (1 / mean seconds per frame).</summary>
     public double RenderCapacity => Frames > 0 && RenderSeconds > 0 ? Frames / RenderSeconds : 0;
+
+    /// <summary>Milliseconds a frame took to draw and present, on average (0 before any).</summary>
+    public double RenderMsPerFrame => Frames > 0 ? 1000 * RenderSeconds / Frames : 0;
 }

@@ -5,10 +5,14 @@ namespace GpuGen.Viewer.Panels;
 /// <summary>
 /// A 2-D point cloud (e.g. 20,000 samples flowing from the Gaussian to the data) over a faint
 /// picture of the data (a density histogram of data points). The view keeps a 1:1 aspect ratio.
-/// The points live in a vertex buffer (<see cref="PointBuffer"/>) overwritten in place when new
-/// ones come and drawn as square GL points in one call, mapped from data units by the shader; the
-/// data picture is a texture uploaded when the view's size changes. A frame that brings no new
-/// points uploads nothing.
+/// On a GPU the points live in a vertex buffer (<see cref="PointBuffer"/>) overwritten in place
+/// when new ones come and drawn as square GL points in one call, mapped from data units by the
+/// shader, over the data picture, a texture uploaded when the view's size changes: a frame that
+/// brings no new points uploads nothing. A software renderer (<see cref="Renderer.IsSoftware"/>)
+/// sets up every GL point as a primitive of its own (Mesa llvmpipe: 8.6 ms CPU a frame offscreen
+/// and 19 ms in a window for 20,000 points, bench/RESULTS.md), so there the points are splatted on
+/// the CPU over a copy of the data picture (a few hundred microseconds) and the view goes up as
+/// one texture when they changed. GPUGEN_VIEW_POINTS=vbo or splat picks a path for benchmarks.
 /// </summary>
 public sealed class PointCloudPanel : Panel
 {
@@ -18,6 +22,7 @@ public sealed class PointCloudPanel : Panel
     private Texture? texture;
     private PointBuffer? buffer;
     private byte[] background = [];
+    private byte[] pixels = [];
     private int size;
     private bool backgroundDirty = true, pointsDirty;
 
@@ -71,14 +76,30 @@ public sealed class PointCloudPanel : Panel
         int s = (int)view.W;
         if (s < 2) return;
         texture ??= r.CreateTexture();
+        bool splat = UseSplat(r);
         if (s != size || backgroundDirty)
         {
             size = s;
             background = new byte[s * s * 4];
+            pixels = new byte[s * s * 4];
             PaintBackground();
-            texture.Upload(background, s, s, 4);
+            if (!splat) texture.Upload(background, s, s, 4);
+            pointsDirty = true;
         }
-        r.RgbaImage(texture, view, new RectF(0, 0, 1, 1), opaque: true); // every pixel has alpha 255
+        if (splat)
+        {
+            if (pointsDirty)
+            {
+                Buffer.BlockCopy(background, 0, pixels, 0, background.Length);
+                Splat();
+                texture.Upload(pixels, s, s, 4);
+                pointsDirty = false;
+            }
+            r.RgbaImage(texture, view, new RectF(0, 0, 1, 1), opaque: true); // every pixel has alpha 255
+            r.StrokeRect(view, Color.Grid);
+            return;
+        }
+        r.RgbaImage(texture, view, new RectF(0, 0, 1, 1), opaque: true);
         buffer ??= r.CreatePointBuffer();
         if (pointsDirty || buffer.Count * 2 != points.Length)
         {
@@ -105,6 +126,48 @@ public sealed class PointCloudPanel : Panel
                 background[i + 3] = 255;
             }
         backgroundDirty = false;
+    }
+
+    /// <summary>True: splat the points on the CPU; false: draw them from the vertex buffer; null (default): splat on a software renderer only.</summary>
+    public bool? SplatOnCpu { get; set; }
+
+    /// <summary>Whether the points are splatted on the CPU (<see cref="SplatOnCpu"/>, GPUGEN_VIEW_POINTS=splat|vbo, else a software renderer).</summary>
+    private bool UseSplat(Renderer r) => SplatOnCpu ?? PathOverride switch
+    {
+        "splat" => true,
+        "vbo" => false,
+        _ => r.IsSoftware,
+    };
+
+    private static readonly string? PathOverride = Environment.GetEnvironmentVariable("GPUGEN_VIEW_POINTS");
+
+    /// <summary>The points as squares of <see cref="PointSize"/> pixels, blended into <see cref="pixels"/>.</summary>
+    private void Splat()
+    {
+        var (lo, hi) = Bounds;
+        float scale = size / (hi - lo), a = PointColor.A;
+        int pr = (int)(PointColor.R * 255 + 0.5f), pg = (int)(PointColor.G * 255 + 0.5f), pb = (int)(PointColor.B * 255 + 0.5f);
+        int k = PointSize, half = k / 2;
+        int ai = (int)(a * 256 + 0.5f);
+        var p = pixels;
+        for (int i = 0; i + 1 < points.Length; i += 2)
+        {
+            int cx = (int)MathF.Floor((points[i] - lo) * scale) - half, cy = (int)MathF.Floor((hi - points[i + 1]) * scale) - half;
+            for (int dy = 0; dy < k; dy++)
+            {
+                int y = cy + dy;
+                if ((uint)y >= (uint)size) continue;
+                for (int dx = 0; dx < k; dx++)
+                {
+                    int x = cx + dx;
+                    if ((uint)x >= (uint)size) continue;
+                    int j = (y * size + x) * 4;
+                    p[j] = (byte)(p[j] + ((pr - p[j]) * ai >> 8));
+                    p[j + 1] = (byte)(p[j + 1] + ((pg - p[j + 1]) * ai >> 8));
+                    p[j + 2] = (byte)(p[j + 2] + ((pb - p[j + 2]) * ai >> 8));
+                }
+            }
+        }
     }
 
     private static byte ToByte(float v) => (byte)Math.Clamp((int)(v * 255 + 0.5f), 0, 255);

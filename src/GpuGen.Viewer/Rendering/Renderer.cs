@@ -54,9 +54,18 @@ public sealed unsafe class Renderer : IDisposable
         uPointFrame = gl.GetUniformLocation(pointProgram, "uSize");
         uPointPixel = gl.GetUniformLocation(pointProgram, "uPointSize");
         Font = new FontAtlas(this, GpuGen.IO.GlyphAtlas.DejaVuSans);
+        string renderer = gl.GetStringS(StringName.Renderer) ?? "";
+        IsSoftware = renderer.Contains("llvmpipe", StringComparison.OrdinalIgnoreCase) || renderer.Contains("softpipe", StringComparison.OrdinalIgnoreCase)
+            || renderer.StartsWith("SWR", StringComparison.Ordinal);
     }
 
     internal GL Gl { get; }
+
+    /// <summary>
+    /// Whether GL draws on the CPU (Mesa's llvmpipe or softpipe, or OpenSWR): there
+    /// every primitive costs setup time, and panels pick CPU-side ways of drawing many small ones.
+    /// </summary>
+    public bool IsSoftware { get; }
 
     /// <summary>The text font: the baked DejaVu Sans atlas, uploaded once.</summary>
     public FontAtlas Font { get; }
