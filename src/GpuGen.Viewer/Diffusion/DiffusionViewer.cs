@@ -58,9 +58,10 @@ public sealed record ViewRunOptions
     /// that took t seconds the next waits at least t·(1/share − 1). Frames are drawn on a core the
     /// CPU backend lends (see <c>CpuWorkers.LendCore</c>), so with the sampler on the CPU a frame
     /// costs it about its own length: on two cores, the share is about the fraction of the sampling
-    /// speed the window costs. The default, 4% per core (8% on two, at most ½), holds a 2-core
-    /// machine drawing with llvmpipe (≈ 3.5 ms a frame) to about 20 frames/s while sampling and
-    /// never binds where frames take well under a millisecond (a GPU) below the frame cap.
+    /// speed the window costs. The default, 4% per core (8% on two, at most ½), would hold a 2-core
+    /// machine drawing with llvmpipe (≈ 3.5 ms a frame) to about 20 frames/s; the floor
+    /// (<see cref="MinFramesPerSecond"/>) overrides it up to 30, and it never binds where frames
+    /// take well under a millisecond (a GPU) below the frame cap.
     /// </summary>
     public double DisplayShare { get; init; } = DefaultDisplayShare;
 
