@@ -108,16 +108,26 @@ internal static class ViewBenchCommand
             var toyOff = new List<double>();
             var toyOn = new List<ViewRunReport>();
             ViewerBenchmark.ToySamplingWithoutWindow(toy, toyChain, 99, Math.Min(s, 1)); // warm-up (JIT)
+            double toyCpuOff = 0, toyCpuOn = 0;
+            long toyStepsOff = 0;
             for (int i = 0; i < r.GetValue(repeats); i++)
             {
-                toyOff.Add(ViewerBenchmark.ToySamplingWithoutWindow(toy, toyChain, (ulong)i, s).StepsPerSecond);
+                var t0 = CpuUse.Now();
+                var alone = ViewerBenchmark.ToySamplingWithoutWindow(toy, toyChain, (ulong)i, s);
+                var t1 = CpuUse.Now();
+                toyOff.Add(alone.StepsPerSecond);
+                toyStepsOff += alone.Steps;
+                toyCpuOff += (t1 - t0).Total;
                 toyOn.Add(ViewerBenchmark.ToySamplingWithWindow(view, toy, toyChain, (ulong)i, s, r.GetValue(maxFps), r.GetValue(share), r.GetValue(minFps)));
+                toyCpuOn += (CpuUse.Now() - t1).Total;
             }
+            // CPU per step, as for the images: what the window costs the sampler, less at the mercy of other jobs than steps per wall second.
+            double toyCpuRatio = toyCpuOff / Math.Max(1, toyStepsOff) / (toyCpuOn / Math.Max(1, toyOn.Sum(x => x.SamplingSteps)));
             double toyOffBest = toyOff.Max(), toyOnBest = toyOn.Max(x => x.SamplingStepsPerWallSecond);
             double toyPresented = toyOn.Average(x => x.FramesPerSecond), toyCapacity = toyOn.Average(x => x.RenderCapacity);
-            Console.WriteLine(string.Create(c, $"toy: {toyChain.N:N0} points, chains of {toyChain.DdimSteps} DDIM steps: {toyOffBest:F1} steps/s without the {(window ? "window" : "offscreen view")}, {toyOnBest:F1} with it ({toyOnBest / toyOffBest:P0} best of {toyOff.Count}); the cloud presented {toyPresented:F1} frames/s, a render capacity of {toyCapacity:F0} frames/s while sampling"));
+            Console.WriteLine(string.Create(c, $"toy: {toyChain.N:N0} points, chains of {toyChain.DdimSteps} DDIM steps: {toyOffBest:F1} steps/s without the {(window ? "window" : "offscreen view")}, {toyOnBest:F1} with it ({toyOnBest / toyOffBest:P0} best of {toyOff.Count}); the cloud presented {toyPresented:F1} frames/s, a render capacity of {toyCapacity:F0} frames/s while sampling; CPU-cost ratio {toyCpuRatio:P0}"));
             results.Add("toy_steps_per_s_off", toyOffBest).Add("toy_steps_per_s_on", toyOnBest).Add("toy_on_off_ratio", toyOnBest / toyOffBest)
-                .Add("toy_window_fps", toyPresented).Add("toy_window_render_capacity_fps", toyCapacity);
+                .Add("toy_cpu_cost_ratio", toyCpuRatio).Add("toy_window_fps", toyPresented).Add("toy_window_render_capacity_fps", toyCapacity);
             if (r.GetValue(json)) Console.WriteLine(results);
             return 0;
         });

@@ -128,6 +128,7 @@ internal sealed class ViewOptions
         CommonOptions.Positive(width, "--width");
         CommonOptions.Positive(height, "--height");
         CheckedShare(r);
+        CheckedMinFps(r);
         if (headless is null && ViewerSurface.WindowUnavailable() is { } why) throw new CliError($"no window: {why}");
         ViewerSurface surface;
         try
