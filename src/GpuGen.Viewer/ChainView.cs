@@ -1,6 +1,7 @@
 using GpuGen.IO;
 using GpuGen.Viewer.Diffusion;
 using GpuGen.Viewer.Rendering;
+using GpuGen.Viewer.Stepping;
 
 namespace GpuGen.Viewer;
 
@@ -45,10 +46,12 @@ public interface IChainScene<TFrame>
 /// PNGs plus a contact sheet.
 /// </summary>
 /// <remarks>
-/// In a window a frame is drawn only when something changed: a new state from the sampler, a key,
-/// a resize or expose, or the status tick (twice a second, for the frames/s and a paused chain), at
+/// In a window a frame is drawn when something changed (a new state from the sampler, a key, a
+/// resize or expose, the status tick twice a second) and at least <see cref="ViewRunOptions.MinFramesPerSecond"/>
+/// times a second (the window presents a steady rate, as a display with vsync does), at
 /// most <see cref="ViewRunOptions.MaxFramesPerSecond"/>, and after a frame that took t seconds not
-/// before t·(1/share − 1) more (<see cref="ViewRunOptions.DisplayShare"/>; see <see cref="FramePacer"/>).
+/// before t·(1/share − 1) more (<see cref="ViewRunOptions.DisplayShare"/>), unless that falls under
+/// <see cref="ViewRunOptions.MinFramesPerSecond"/> (see <see cref="FramePacer"/>).
 /// While resting the loop sleeps (10 ms at a time, for keys) and leaves states in the queue; when
 /// it may draw it takes the newest state, or waits on the queue for one (waking at once) until the
 /// tick. States are applied and frames drawn on a core the CPU backend lends, so on a software
@@ -75,9 +78,12 @@ public static class ChainView
         int nextRecord = 0;
         long statesShown = 0, keysSeen = controls.KeysHandled;
         string? screenshot = null;
-        var pacer = new FramePacer(run.MaxFramesPerSecond, run.DisplayShare);
+        var pacer = new FramePacer(run.MaxFramesPerSecond, run.DisplayShare, run.MinFramesPerSecond);
         bool dirty = true, fresh = false;
         var size = surface.Size;
+        // Scrubbing (← → Home End) shows states the sampler kept; the live chain's news waits in the queue meanwhile.
+        var history = (worker as SteppedWorker<TFrame>)?.History;
+        int? shownScrub = null;
         worker.Start();
         try
         {
@@ -102,7 +108,21 @@ public static class ChainView
                 else
                 {
                     double now = pacer.Now;
-                    if (run.Continuous || controls.KeysHandled != keysSeen || surface.Size != size || surface.TakeRefresh() || now >= pacer.TickDueAt) dirty = true;
+                    int? scrub = null;
+                    if (history is not null)
+                    {
+                        controls.SetComputed(history.Count);
+                        scrub = controls.State.Scrub;
+                        if (scrub != shownScrub)
+                        {
+                            // A new scrub position, or back to live: the kept state, at once (live: the newest kept).
+                            if ((scrub is { } k ? history.At(k) : history.At(history.Count - 1)) is { } kept) Apply(scene, kept);
+                            shownScrub = scrub;
+                            dirty = true;
+                        }
+                    }
+                    if (run.Continuous || controls.KeysHandled != keysSeen || surface.Size != size || surface.TakeRefresh() || now >= pacer.TickDueAt
+                        || now >= pacer.FloorDueAt) dirty = true;
                     keysSeen = controls.KeysHandled;
                     size = surface.Size;
                     double readyAt = pacer.ReadyAt(now);
@@ -113,15 +133,17 @@ public static class ChainView
                         continue;
                     }
                     // Taken only when it can be drawn: the newest state, applied once.
-                    if (queue.TryTake(out f))
+                    if (scrub is null && queue.TryTake(out f))
                     {
                         Apply(scene, f);
                         fresh = true;
                     }
                     else if (!(dirty || fresh))
                     {
-                        // Nothing to show yet: wait for the sampler (a state wakes this at once) or the tick.
-                        if (queue.TryTake(out f, TimeSpan.FromSeconds(Math.Clamp(pacer.TickDueAt - now, 0, PollSeconds))))
+                        // Nothing to show yet: wait for the sampler (a state wakes this at once), the floor or the tick.
+                        var wait = TimeSpan.FromSeconds(Math.Clamp(Math.Min(pacer.TickDueAt, pacer.FloorDueAt) - now, 0, PollSeconds));
+                        if (scrub is not null) Thread.Sleep(wait);
+                        else if (queue.TryTake(out f, wait))
                         {
                             Apply(scene, f);
                             fresh = true;

@@ -4,13 +4,16 @@ using GpuGen.Backends.Cpu;
 namespace GpuGen.Viewer;
 
 /// <summary>
-/// When a live window may draw its next frame, and the frames/s it shows: at most
-/// <c>maxFramesPerSecond</c>, a frame that took t seconds followed by at least t·(1/share − 1) of
-/// rest, and a status tick twice a second (the status line's frames/s: frames presented over the
-/// last tick, not a redraw rate). Frames are drawn on a core the CPU backend lends
+/// When a live window may draw its next frame, and the frames/s it shows: frames start at most
+/// <c>maxFramesPerSecond</c> apart and, after a frame that took t seconds, not before t/share has
+/// passed since it started (the display's share of the wall time), unless that would leave fewer
+/// than <c>minFramesPerSecond</c>: the floor wins, so a window whose frames are cheap enough stays
+/// fluid whatever the share (0 turns the floor off and lets the share alone decide). A status tick
+/// comes twice a second (the status line's frames/s: frames presented over the last tick, not a
+/// redraw rate). Frames are drawn on a core the CPU backend lends
 /// (<see cref="CpuWorkers.LendCore"/>), so a frame never preempts a worker mid-launch.
 /// </summary>
-internal sealed class FramePacer(double maxFramesPerSecond, double displayShare)
+internal sealed class FramePacer(double maxFramesPerSecond, double displayShare, double minFramesPerSecond = 0)
 {
     /// <summary>Seconds between status ticks.</summary>
     public const double TickSeconds = 0.5;
@@ -18,6 +21,7 @@ internal sealed class FramePacer(double maxFramesPerSecond, double displayShare)
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly double minFrame = maxFramesPerSecond > 0 ? 1 / maxFramesPerSecond : 0;
     private readonly double restFactor = displayShare is > 0 and < 1 ? 1 / displayShare - 1 : 0;
+    private readonly double maxInterval = minFramesPerSecond > 0 ? 1 / minFramesPerSecond : double.PositiveInfinity;
     private double lastFrameAt = -1, rest, tickAt;
     private long framesAtTick;
 
@@ -32,8 +36,11 @@ internal sealed class FramePacer(double maxFramesPerSecond, double displayShare)
     /// <summary>Seconds spent drawing and presenting, over all frames.</summary>
     public double RenderSeconds { get; private set; }
 
-    /// <summary>When the next frame may start (the cap and the rest after the last one).</summary>
-    public double ReadyAt(double now) => lastFrameAt < 0 ? now : lastFrameAt + Math.Max(minFrame, rest);
+    /// <summary>When the next frame may start (the cap, the rest after the last one, the floor).</summary>
+    public double ReadyAt(double now) => lastFrameAt < 0 ? now : lastFrameAt + Math.Min(Math.Max(minFrame, rest), Math.Max(minFrame, maxInterval));
+
+    /// <summary>When a frame is due even with nothing new to show, to keep the floor of frames/s (∞ without one).</summary>
+    public double FloorDueAt => lastFrameAt < 0 ? 0 : lastFrameAt + maxInterval;
 
     /// <summary>When the status line is next due.</summary>
     public double TickDueAt => tickAt + TickSeconds;

@@ -128,9 +128,13 @@ public static class ViewerBenchmark
     /// second, the frames/s presented, how many states were drawn and dropped, how long drawing took.
     /// </summary>
     public static ViewRunReport SamplingWithWindow(ViewerSurface surface, ImageDiffusion model, ImageChainOptions chain, ulong seed, double seconds,
-        double maxFps = 60, bool continuous = false, double? displayShare = null) =>
+        double maxFps = 60, bool continuous = false, double? displayShare = null, double minFps = ViewRunOptions.DefaultMinFramesPerSecond) =>
         DiffusionViewer.Run(surface, model, new ViewerControls(seed, "ddim", model.Config.Classes), chain with { Loop = true, HoldSeconds = 0 },
-            new ViewRunOptions { MaxSeconds = seconds, MaxFramesPerSecond = maxFps, Continuous = continuous, DisplayShare = displayShare ?? ViewRunOptions.DefaultDisplayShare });
+            new ViewRunOptions
+            {
+                MaxSeconds = seconds, MaxFramesPerSecond = maxFps, MinFramesPerSecond = minFps, Continuous = continuous,
+                DisplayShare = displayShare ?? ViewRunOptions.DefaultDisplayShare,
+            });
 
     /// <summary>
     /// Toy chains (a point cloud) sampled for <paramref name="seconds"/> with no display: the sampler
@@ -157,9 +161,12 @@ public static class ViewerBenchmark
 
     /// <summary>Toy chains sampled for <paramref name="seconds"/> while the window shows the cloud over the data, run as `gpugen view` runs.</summary>
     public static ViewRunReport ToySamplingWithWindow(ViewerSurface surface, ToyDiffusion model, ToyChainOptions chain, ulong seed, double seconds,
-        double maxFps = 60, double? displayShare = null) =>
+        double maxFps = 60, double? displayShare = null, double minFps = ViewRunOptions.DefaultMinFramesPerSecond) =>
         ToyViewer.Run(surface, model, new ViewerControls(seed, "ddim"), chain with { Loop = true, HoldSeconds = 0 },
-            new ViewRunOptions { MaxSeconds = seconds, MaxFramesPerSecond = maxFps, DisplayShare = displayShare ?? ViewRunOptions.DefaultDisplayShare });
+            new ViewRunOptions
+            {
+                MaxSeconds = seconds, MaxFramesPerSecond = maxFps, MinFramesPerSecond = minFps, DisplayShare = displayShare ?? ViewRunOptions.DefaultDisplayShare,
+            });
 
     private static float[] Noise(int count, int seed)
     {

@@ -5,10 +5,14 @@ namespace GpuGen.Viewer;
 /// <summary>
 /// What the sampling thread should be doing, as one consistent snapshot. ClassIndex −1 means image i
 /// gets class i mod classes (otherwise every image gets that class); Generation is bumped whenever the
-/// chain must start over (restart, sampler, class, guidance).
+/// chain must start over (restart, sampler, class, guidance). Scrub is the step of the computed chain
+/// the window shows instead of the newest (null: the newest, live).
 /// </summary>
 public sealed record ViewerState(bool Paused, ulong Seed, string Sampler, int ClassIndex, float Guidance, int SpeedLevel, int Generation, bool Quit)
 {
+    /// <summary>The step of the computed chain shown while scrubbing (0 = x_T), or null when the newest is shown.</summary>
+    public int? Scrub { get; init; }
+
     /// <summary>Sampling steps per second at each speed level (the last is unthrottled).</summary>
     public static readonly double[] Speeds = [1, 2, 5, 10, 20, 50, 100, 200, double.PositiveInfinity];
 
@@ -21,8 +25,11 @@ public sealed record ViewerState(bool Paused, ulong Seed, string Sampler, int Cl
 /// The viewer's key handling as a state machine, separate from any window so tests drive it directly:
 /// space pause/resume, → one step while paused, r restart with a new seed, d switch DDPM/DDIM,
 /// c cycle the class (all → 0 → … → classes−1 → all), g/G guidance down/up by 0.5 (0 … 10),
-/// +/− sampling speed, s save a screenshot, esc quit. Thread-safe: the render thread presses keys,
-/// the sampling thread reads <see cref="State"/> and takes single steps.
+/// +/− sampling speed, s save a screenshot, esc quit; ← scrubs back along the chain computed so far
+/// (pausing the sampler), → forward again (and, once at the newest state, takes a step), Home
+/// jumps to x_T, End (or space) back to the newest. Thread-safe: the render thread presses keys,
+/// the sampling thread reads <see cref="State"/> and takes single steps. The render thread tells
+/// how many states there are to scrub through with <see cref="SetComputed"/>.
 /// </summary>
 public sealed class ViewerControls
 {
@@ -30,6 +37,7 @@ public sealed class ViewerControls
     private ViewerState state;
     private int pendingSteps;
     private int pendingSaves;
+    private int computed = 1;
 
     public ViewerControls(ulong seed = 0, string sampler = "ddpm", int classes = 0, int classIndex = -1, float guidance = 1f, bool paused = false)
     {
@@ -62,13 +70,17 @@ public sealed class ViewerControls
             var s = state;
             state = key switch
             {
-                ViewerKey.Space => s with { Paused = !s.Paused },
+                ViewerKey.Space => s with { Paused = !s.Paused, Scrub = null },
+                ViewerKey.Right when s.Scrub is { } k => s with { Scrub = k + 1 >= computed - 1 ? null : k + 1 },
                 ViewerKey.Right => Step(s),
-                ViewerKey.R => s with { Seed = s.Seed + 1, Generation = s.Generation + 1 },
-                ViewerKey.D => s with { Sampler = s.Sampler == "ddpm" ? "ddim" : "ddpm", Generation = s.Generation + 1 },
-                ViewerKey.C when Classes > 0 => s with { ClassIndex = s.ClassIndex + 1 >= Classes ? -1 : s.ClassIndex + 1, Generation = s.Generation + 1 },
-                ViewerKey.GuidanceDown when Classes > 0 => s with { Guidance = Math.Max(0, s.Guidance - 0.5f), Generation = s.Generation + 1 },
-                ViewerKey.GuidanceUp when Classes > 0 => s with { Guidance = Math.Min(10, s.Guidance + 0.5f), Generation = s.Generation + 1 },
+                ViewerKey.Left => s with { Paused = true, Scrub = Math.Max(0, (s.Scrub ?? computed - 1) - 1) },
+                ViewerKey.Home => s with { Paused = true, Scrub = 0 },
+                ViewerKey.End => s with { Scrub = null },
+                ViewerKey.R => s with { Seed = s.Seed + 1, Generation = s.Generation + 1, Scrub = null },
+                ViewerKey.D => s with { Sampler = s.Sampler == "ddpm" ? "ddim" : "ddpm", Generation = s.Generation + 1, Scrub = null },
+                ViewerKey.C when Classes > 0 => s with { ClassIndex = s.ClassIndex + 1 >= Classes ? -1 : s.ClassIndex + 1, Generation = s.Generation + 1, Scrub = null },
+                ViewerKey.GuidanceDown when Classes > 0 => s with { Guidance = Math.Max(0, s.Guidance - 0.5f), Generation = s.Generation + 1, Scrub = null },
+                ViewerKey.GuidanceUp when Classes > 0 => s with { Guidance = Math.Min(10, s.Guidance + 0.5f), Generation = s.Generation + 1, Scrub = null },
                 ViewerKey.Faster => s with { SpeedLevel = Math.Min(ViewerState.Speeds.Length - 1, s.SpeedLevel + 1) },
                 ViewerKey.Slower => s with { SpeedLevel = Math.Max(0, s.SpeedLevel - 1) },
                 ViewerKey.S => Save(s),
@@ -76,6 +88,19 @@ public sealed class ViewerControls
                 _ => s,
             };
             return state;
+        }
+    }
+
+    /// <summary>
+    /// Called by the render thread: the computed chain now holds <paramref name="states"/> states
+    /// (x_T and every finished step). A scrub position past them is pulled back to the last.
+    /// </summary>
+    public void SetComputed(int states)
+    {
+        lock (gate)
+        {
+            computed = Math.Max(1, states);
+            if (state.Scrub is { } k && k > computed - 1) state = state with { Scrub = computed - 1 };
         }
     }
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using GpuGen.IO;
 using GpuGen.Viewer.Hosting;
-using GpuGen.Viewer.Native;
+using Silk.NET.OpenGL;
 using GpuGen.Viewer.Rendering;
 
 namespace GpuGen.Viewer;
@@ -134,8 +134,8 @@ public sealed class ViewerSurface : IDisposable
         uint framebuffer = 0;
         if (host.IsWindow)
         {
-            host.Gl.BindFramebuffer(Gl.Framebuffer, 0);
-            host.Gl.Viewport(0, 0, w, h);
+            host.Gl.BindFramebuffer(FramebufferTarget.Framebuffer, 0);
+            host.Gl.Viewport(0, 0, (uint)w, (uint)h);
         }
         else
         {

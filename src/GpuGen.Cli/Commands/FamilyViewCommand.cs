@@ -41,7 +41,7 @@ internal static class FamilyViewCommand
                 int count = n ?? 16, classIndex = ClassIndex(r, o, model.Config.Classes);
                 json.Add("n", count);
                 return Run(r, o, $"{Path.GetFileName(path)} (pixelcnn on {model.Config.Data}, step {model.Step})", dev.Name, json,
-                    "keys: space pause, → one pixel, r new seed, +/− speed, s save, esc quit",
+                    "keys: space pause, → one pixel, ← → scrub, r new seed, +/− speed, s save, esc quit",
                     (surface, controls, run) => Report(PixelCnnViewer.Run(surface, model, count, classIndex, controls, run, Console.WriteLine, f => Last(json, f))));
             }
             case "vae" or "cvae":
@@ -62,7 +62,7 @@ internal static class FamilyViewCommand
                 int count = n ?? (c.IsToy ? ToyViewCommand.DefaultPoints : 16);
                 json.Add("n", count).Add("temperature", temperature);
                 return Run(r, o, $"{Path.GetFileName(path)} ({c.Kind} on {c.Data}, step {model.Step})", dev.Name, json,
-                    "keys: space pause, → one layer, r new z, +/− speed, s save, esc quit",
+                    "keys: space pause, → one layer, ← → scrub, r new z, +/− speed, s save, esc quit",
                     (surface, controls, run) => Report(FlowViewer.Run(surface, model, count, temperature, controls, run, Console.WriteLine, f => Last(json, f))));
             }
             default:
@@ -78,7 +78,7 @@ internal static class FamilyViewCommand
         }
     }
 
-    private const string Keys = "keys: space pause, → step, r new endpoints, +/− speed, s save, esc quit";
+    private const string Keys = "keys: space pause, → step, ← → scrub, r new endpoints, +/− speed, s save, esc quit";
 
     /// <summary>VAE: an 8×8 grid (side √n) over the two latent dims that move the decoded image most; CVAE: one row per class (n/classes columns), or n images of --class walking.</summary>
     internal static LatentViewSpec VaeSpec(Vae model, int? n, int classIndex, int? steps)

@@ -35,7 +35,7 @@ internal static class ToyViewCommand
             var controls = new ViewerControls(r.GetValue(o.Seed), r.GetValue(o.Sampler)!);
             var chain = new ToyChainOptions { N = n, DdpmSteps = steps ?? 0, DdimSteps = steps ?? 0, Eta = r.GetValue(o.Eta) };
             var run = o.RunOptions(r, title, headless, screenshot);
-            if (headless is null) Console.WriteLine("keys: space pause, → step, r new seed, d DDPM/DDIM, +/− speed, s save, esc quit");
+            if (headless is null) Console.WriteLine("keys: space pause, → step, ← → scrub the computed chain (Home x_T, End newest), r new seed, d DDPM/DDIM, +/− speed, s save, esc quit");
             ToyFrame? last = null;
             var report = ToyViewer.Run(surface, model, controls, chain, run, Console.WriteLine, x => last = x);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -47,7 +47,7 @@ internal static class ToyViewCommand
                     .Add("frames", report.Frames).Add("seconds", report.Seconds)
                     .Add("frames_per_s", report.FramesPerSecond).Add("sampling_steps", report.SamplingSteps)
                     .Add("sampling_steps_per_s", report.SamplingStepsPerSecond).Add("sampling_steps_per_wall_s", report.SamplingStepsPerWallSecond)
-                    .Add("frames_dropped", report.FramesDropped).Add("headless", headless is not null).Add("frames_written", report.FramesWritten.Count)
+                    .Add("frames_dropped", report.FramesDropped).Add("render_ms_per_frame", report.RenderMsPerFrame).Add("headless", headless is not null).Add("frames_written", report.FramesWritten.Count)
                     .Add("last_step", last?.StepsDone ?? 0).Add("step_count", last?.StepCount ?? 0)
                     .Add("contact_sheet", report.ContactSheet).Add("screenshot", report.Screenshot).Add("gl", report.GlRenderer).Add("device", dev.Name));
         }

@@ -23,9 +23,10 @@ internal static class ViewBenchCommand
         var maxFps = new Option<double>("--max-fps") { Description = "cap on the window's frames/s while sampling, as in `gpugen view` (0: none)", DefaultValueFactory = _ => 60 };
         var continuous = new Option<bool>("--continuous") { Description = "while sampling, redraw every frame up to --max-fps even when nothing changed (the viewer draws on change only)" };
         var share = new Option<double>("--display-share") { Description = "most of the wall time drawing may take while sampling, as in `gpugen view` (1: no limit; default 4% per core, at most ½)", DefaultValueFactory = _ => GpuGen.Viewer.Diffusion.ViewRunOptions.DefaultDisplayShare };
+        var minFps = new Option<double>("--min-fps") { Description = "frames/s the window keeps while sampling whatever the display share, as in `gpugen view` (0: the share alone)", DefaultValueFactory = _ => GpuGen.Viewer.Diffusion.ViewRunOptions.DefaultMinFramesPerSecond };
         var device = CommonOptions.Device();
         var json = CommonOptions.Json();
-        var cmd = new Command("view-bench", "benchmark the viewer: panel frames/s and sampling steps/s with the window on vs off") { seconds, steps, repeats, n, maxFps, continuous, share, device, json };
+        var cmd = new Command("view-bench", "benchmark the viewer: panel frames/s and sampling steps/s with the window on vs off") { seconds, steps, repeats, n, maxFps, minFps, continuous, share, device, json };
         cmd.SetAction(r =>
         {
             double s = r.GetValue(seconds);
@@ -74,7 +75,7 @@ internal static class ViewBenchCommand
                 off.Add(alone.StepsPerSecond);
                 stepsOff += alone.Steps;
                 var c1 = CpuUse.Now();
-                var report = ViewerBenchmark.SamplingWithWindow(view, model, chain, (ulong)i, s, r.GetValue(maxFps), r.GetValue(continuous), r.GetValue(share));
+                var report = ViewerBenchmark.SamplingWithWindow(view, model, chain, (ulong)i, s, r.GetValue(maxFps), r.GetValue(continuous), r.GetValue(share), r.GetValue(minFps));
                 var c2 = CpuUse.Now();
                 on.Add(report.SamplingStepsPerWallSecond);
                 stepsOn += report.SamplingSteps;
@@ -87,7 +88,7 @@ internal static class ViewBenchCommand
             long posted = reports.Sum(x => x.StatesPosted), shown = reports.Sum(x => x.StatesShown);
             string List(List<double> v) => string.Join(", ", v.Select(x => x.ToString("F2", c)));
             Console.WriteLine(string.Create(c, $"sampling {chain.N} images, chains of {chain.DdimSteps} DDIM steps for {s:0.#} s a run on {dev.Name}: {offBest:F2} steps/s without the {(window ? "window" : "offscreen view")}, {onBest:F2} with it ({onBest / offBest:P0} best of {off.Count}, {onMedian / offMedian:P0} median); all runs off [{List(off)}] on [{List(on)}]"));
-            Console.WriteLine(string.Create(c, $"meanwhile the {(window ? "window" : "offscreen view")} presented {presented:F1} frames/s (cap {r.GetValue(maxFps):0}, {(r.GetValue(continuous) ? "redrawing continuously" : "drawn on change")}, display share {r.GetValue(share):0.##}), {shown} of the sampler's {posted} states, at {1000 / Math.Max(1e-9, capacity):F1} ms a frame (a render capacity of {capacity:F0} frames/s while sampling)"));
+            Console.WriteLine(string.Create(c, $"meanwhile the {(window ? "window" : "offscreen view")} presented {presented:F1} frames/s (cap {r.GetValue(maxFps):0}, floor {r.GetValue(minFps):0}, {(r.GetValue(continuous) ? "redrawing continuously" : "drawn on change")}, display share {r.GetValue(share):0.##}), {shown} of the sampler's {posted} states, at {1000 / Math.Max(1e-9, capacity):F1} ms a frame (a render capacity of {capacity:F0} frames/s while sampling)"));
             // CPU per sampling step (this process, plus the X server in a window): what the display costs
             // the sampler, nearly independent of other jobs on the machine (unlike steps per wall second).
             double offCpu = cpuOff.Sum(x => x.Total) / Math.Max(1, stepsOff), onCpu = cpuOn.Sum(x => x.Total) / Math.Max(1, stepsOn);
@@ -99,7 +100,7 @@ internal static class ViewBenchCommand
                 .Add("sampling_on_off_ratio_median", onMedian / offMedian).Add("sampling_runs_off", off.ToArray()).Add("sampling_runs_on", on.ToArray())
                 .Add("sampling_window_fps", presented).Add("sampling_window_render_capacity_fps", capacity)
                 .Add("sampling_states_posted", posted).Add("sampling_states_shown", shown)
-                .Add("sampling_max_fps", r.GetValue(maxFps)).Add("sampling_continuous_redraw", r.GetValue(continuous)).Add("sampling_display_share", r.GetValue(share)).Add("sampling_with_window", window).Add("device", dev.Name);
+                .Add("sampling_max_fps", r.GetValue(maxFps)).Add("sampling_min_fps", r.GetValue(minFps)).Add("sampling_continuous_redraw", r.GetValue(continuous)).Add("sampling_display_share", r.GetValue(share)).Add("sampling_with_window", window).Add("device", dev.Name);
 
             // The toy viewer: 20,000 points through the default ε-MLP (untrained: a step costs the same).
             using var toy = ToyDiffusion.Create(dev, new ToyDiffusionConfig());
@@ -107,16 +108,26 @@ internal static class ViewBenchCommand
             var toyOff = new List<double>();
             var toyOn = new List<ViewRunReport>();
             ViewerBenchmark.ToySamplingWithoutWindow(toy, toyChain, 99, Math.Min(s, 1)); // warm-up (JIT)
+            double toyCpuOff = 0, toyCpuOn = 0;
+            long toyStepsOff = 0;
             for (int i = 0; i < r.GetValue(repeats); i++)
             {
-                toyOff.Add(ViewerBenchmark.ToySamplingWithoutWindow(toy, toyChain, (ulong)i, s).StepsPerSecond);
-                toyOn.Add(ViewerBenchmark.ToySamplingWithWindow(view, toy, toyChain, (ulong)i, s, r.GetValue(maxFps), r.GetValue(share)));
+                var t0 = CpuUse.Now();
+                var alone = ViewerBenchmark.ToySamplingWithoutWindow(toy, toyChain, (ulong)i, s);
+                var t1 = CpuUse.Now();
+                toyOff.Add(alone.StepsPerSecond);
+                toyStepsOff += alone.Steps;
+                toyCpuOff += (t1 - t0).Total;
+                toyOn.Add(ViewerBenchmark.ToySamplingWithWindow(view, toy, toyChain, (ulong)i, s, r.GetValue(maxFps), r.GetValue(share), r.GetValue(minFps)));
+                toyCpuOn += (CpuUse.Now() - t1).Total;
             }
+            // CPU per step, as for the images: what the window costs the sampler, less at the mercy of other jobs than steps per wall second.
+            double toyCpuRatio = toyCpuOff / Math.Max(1, toyStepsOff) / (toyCpuOn / Math.Max(1, toyOn.Sum(x => x.SamplingSteps)));
             double toyOffBest = toyOff.Max(), toyOnBest = toyOn.Max(x => x.SamplingStepsPerWallSecond);
             double toyPresented = toyOn.Average(x => x.FramesPerSecond), toyCapacity = toyOn.Average(x => x.RenderCapacity);
-            Console.WriteLine(string.Create(c, $"toy: {toyChain.N:N0} points, chains of {toyChain.DdimSteps} DDIM steps: {toyOffBest:F1} steps/s without the {(window ? "window" : "offscreen view")}, {toyOnBest:F1} with it ({toyOnBest / toyOffBest:P0} best of {toyOff.Count}); the cloud presented {toyPresented:F1} frames/s, a render capacity of {toyCapacity:F0} frames/s while sampling"));
+            Console.WriteLine(string.Create(c, $"toy: {toyChain.N:N0} points, chains of {toyChain.DdimSteps} DDIM steps: {toyOffBest:F1} steps/s without the {(window ? "window" : "offscreen view")}, {toyOnBest:F1} with it ({toyOnBest / toyOffBest:P0} best of {toyOff.Count}); the cloud presented {toyPresented:F1} frames/s, a render capacity of {toyCapacity:F0} frames/s while sampling; CPU-cost ratio {toyCpuRatio:P0}"));
             results.Add("toy_steps_per_s_off", toyOffBest).Add("toy_steps_per_s_on", toyOnBest).Add("toy_on_off_ratio", toyOnBest / toyOffBest)
-                .Add("toy_window_fps", toyPresented).Add("toy_window_render_capacity_fps", toyCapacity);
+                .Add("toy_cpu_cost_ratio", toyCpuRatio).Add("toy_window_fps", toyPresented).Add("toy_window_render_capacity_fps", toyCapacity);
             if (r.GetValue(json)) Console.WriteLine(results);
             return 0;
         });

@@ -67,7 +67,7 @@ internal static class ViewCommand
             var controls = new ViewerControls(r.GetValue(o.Seed), r.GetValue(o.Sampler)!, model.Config.Classes, classIndex, guidance);
             var chain = new ImageChainOptions { N = n, DdpmSteps = steps ?? 0, DdimSteps = steps ?? 0, Eta = r.GetValue(o.Eta) };
             var run = o.RunOptions(r, title, headless, screenshot);
-            if (headless is null) Console.WriteLine("keys: space pause, → step, r new seed, d DDPM/DDIM, c class, g/G guidance, +/− speed, s save, esc quit");
+            if (headless is null) Console.WriteLine("keys: space pause, → step, ← → scrub the computed chain (Home x_T, End newest), r new seed, d DDPM/DDIM, c class, g/G guidance, +/− speed, s save, esc quit");
             var report = DiffusionViewer.Run(surface, model, controls, chain, run, Console.WriteLine);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{report.Frames} frames in {report.Seconds:F1} s ({report.FramesPerSecond:F1} frames/s), {report.SamplingSteps} sampling steps ({report.SamplingStepsPerSecond:F1} steps/s while sampling)"));
@@ -77,7 +77,7 @@ internal static class ViewCommand
                 Console.WriteLine(new JsonOut().Add("command", command).Add("frames", report.Frames).Add("seconds", report.Seconds)
                     .Add("frames_per_s", report.FramesPerSecond).Add("sampling_steps", report.SamplingSteps)
                     .Add("sampling_steps_per_s", report.SamplingStepsPerSecond).Add("sampling_steps_per_wall_s", report.SamplingStepsPerWallSecond)
-                    .Add("frames_dropped", report.FramesDropped).Add("headless", headless is not null).Add("frames_written", report.FramesWritten.Count)
+                    .Add("frames_dropped", report.FramesDropped).Add("render_ms_per_frame", report.RenderMsPerFrame).Add("headless", headless is not null).Add("frames_written", report.FramesWritten.Count)
                     .Add("contact_sheet", report.ContactSheet).Add("screenshot", report.Screenshot).Add("gl", report.GlRenderer).Add("device", device));
         }
         return 0;
@@ -102,6 +102,11 @@ internal sealed class ViewOptions
     public Option<int> Width { get; } = new("--width") { Description = "window width in pixels", DefaultValueFactory = _ => 1100 };
     public Option<int> Height { get; } = new("--height") { Description = "window height in pixels", DefaultValueFactory = _ => 640 };
     public Option<double> MaxFps { get; } = new("--max-fps") { Description = "cap on the display's frames/s (0: none), so drawing leaves the CPU to sampling", DefaultValueFactory = _ => 60 };
+    public Option<double> MinFps { get; } = new("--min-fps")
+    {
+        Description = "frames/s the window keeps even where --display-share would draw fewer (0: the share alone decides, trading frames for sampling speed)",
+        DefaultValueFactory = _ => ViewRunOptions.DefaultMinFramesPerSecond,
+    };
     public Option<double> DisplayShare { get; } = new("--display-share")
     {
         Description = "most of the wall time drawing may take (0–1; 1: every state up to --max-fps). With the sampler on the CPU, about the share of its speed the window costs on two cores; default 4% a core",
@@ -123,6 +128,7 @@ internal sealed class ViewOptions
         CommonOptions.Positive(width, "--width");
         CommonOptions.Positive(height, "--height");
         CheckedShare(r);
+        CheckedMinFps(r);
         if (headless is null && ViewerSurface.WindowUnavailable() is { } why) throw new CliError($"no window: {why}");
         ViewerSurface surface;
         try
@@ -137,7 +143,7 @@ internal sealed class ViewOptions
         return surface;
     }
 
-    /// <summary>The render loop's options from --frames (a window: draw N and exit; headless: record N), --screenshot, --max-fps and --display-share.</summary>
+    /// <summary>The render loop's options from --frames (a window: draw N and exit; headless: record N), --screenshot, --max-fps, --min-fps and --display-share.</summary>
     public ViewRunOptions RunOptions(ParseResult r, string title, string? headless, string? screenshot)
     {
         int frames = r.GetValue(Frames) ?? 0;
@@ -150,8 +156,16 @@ internal sealed class ViewOptions
             MaxFrames = headless is null && frames > 0 ? frames : null,
             Screenshot = screenshot,
             MaxFramesPerSecond = r.GetValue(MaxFps),
+            MinFramesPerSecond = CheckedMinFps(r),
             DisplayShare = share,
         };
+    }
+
+    private double CheckedMinFps(ParseResult r)
+    {
+        double min = r.GetValue(MinFps);
+        if (!(min >= 0) || double.IsInfinity(min)) throw new CliError($"--min-fps must be 0 or more, got {min.ToString(CultureInfo.InvariantCulture)}");
+        return min;
     }
 
     private double CheckedShare(ParseResult r)
@@ -161,7 +175,7 @@ internal sealed class ViewOptions
         return share;
     }
 
-    public IEnumerable<Option> Options() => [Sampler, Steps, Eta, N, Class, Guidance, Seed, Headless, Frames, Screenshot, Width, Height, MaxFps, DisplayShare, Device, Json];
+    public IEnumerable<Option> Options() => [Sampler, Steps, Eta, N, Class, Guidance, Seed, Headless, Frames, Screenshot, Width, Height, MaxFps, MinFps, DisplayShare, Device, Json];
 
     private static Option<string> MakeSampler()
     {

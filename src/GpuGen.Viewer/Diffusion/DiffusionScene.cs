@@ -77,6 +77,7 @@ public sealed class DiffusionScene : IChainScene<DiffusionFrame>, IDisposable
             cls,
             string.Create(c, $"speed {state?.SpeedText ?? "max"}   {f.N} images {f.Channels}×{f.Height}×{f.Width}"),
             "~space pause   → step   r new seed   d DDPM/DDIM",
+            "~← → scrub the chain   Home x_T   End newest",
             classes > 0 ? "~c class   g/G guidance   +/− speed   s save   esc quit" : "~+/− speed   s save PNG   esc quit",
         ];
     }

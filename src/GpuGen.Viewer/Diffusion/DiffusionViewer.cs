@@ -58,14 +58,26 @@ public sealed record ViewRunOptions
     /// that took t seconds the next waits at least t·(1/share − 1). Frames are drawn on a core the
     /// CPU backend lends (see <c>CpuWorkers.LendCore</c>), so with the sampler on the CPU a frame
     /// costs it about its own length: on two cores, the share is about the fraction of the sampling
-    /// speed the window costs. The default, 4% per core (8% on two, at most ½), holds a 2-core
-    /// machine drawing with llvmpipe (≈ 3.5 ms a frame) to about 20 frames/s while sampling and
-    /// never binds where frames take well under a millisecond (a GPU) below the frame cap.
+    /// speed the window costs. The default, 4% per core (8% on two, at most ½), would hold a 2-core
+    /// machine drawing with llvmpipe (≈ 3.5 ms a frame) to about 20 frames/s; the floor
+    /// (<see cref="MinFramesPerSecond"/>) overrides it up to 30, and it never binds where frames
+    /// take well under a millisecond (a GPU) below the frame cap.
     /// </summary>
     public double DisplayShare { get; init; } = DefaultDisplayShare;
 
     /// <summary>The default <see cref="DisplayShare"/>: 4% per core, at most ½.</summary>
     public static double DefaultDisplayShare => Math.Min(0.5, 0.04 * Environment.ProcessorCount);
+
+    /// <summary>
+    /// Window: the frame rate the display keeps even where <see cref="DisplayShare"/> would allow
+    /// fewer (0: none, the share alone decides). The default 30 keeps a chain moving smoothly: on
+    /// llvmpipe with two cores a toy frame costs ~4 ms, so 30 frames/s cost the sampler about a
+    /// tenth of its speed (bench/RESULTS.md); on a GPU the frames leave the CPU and the cap rules.
+    /// </summary>
+    public double MinFramesPerSecond { get; init; } = DefaultMinFramesPerSecond;
+
+    /// <summary>The default <see cref="MinFramesPerSecond"/>.</summary>
+    public const double DefaultMinFramesPerSecond = 30;
 }
 
 /// <summary>
@@ -87,4 +99,7 @@ public sealed record ViewRunReport(long Frames, double Seconds, double FramesPer
 
     /// <summary>Frames/s the display could draw at this frame cost (1 / mean seconds per frame).</summary>
     public double RenderCapacity => Frames > 0 && RenderSeconds > 0 ? Frames / RenderSeconds : 0;
+
+    /// <summary>Milliseconds a frame took to draw and present, on average (0 before any).</summary>
+    public double RenderMsPerFrame => Frames > 0 ? 1000 * RenderSeconds / Frames : 0;
 }

@@ -101,6 +101,7 @@ public sealed class FlowScene : IChainScene<FlowFrame>, IDisposable
             string.Create(c, $"{config.Kind}: {config.CouplingCount} {(config.Kind == FlowConfig.Nice ? "additive" : "affine")} couplings{(config.Arch == FlowConfig.Conv ? " (multi-scale conv, inverted in one step)" : "")}, {what}"),
             string.Create(c, $"speed {state?.SpeedText ?? "max"}"),
             "~space pause   → one layer   r new z   +/− speed   s save PNG   esc quit",
+            "~← → scrub back and forth through the layers   Home z   End newest",
         ];
     }
 

@@ -1,4 +1,6 @@
 using GpuGen.Viewer.Native;
+using GpuGen.Viewer.Rendering;
+using Silk.NET.OpenGL;
 
 namespace GpuGen.Viewer.Hosting;
 
@@ -10,7 +12,7 @@ namespace GpuGen.Viewer.Hosting;
 internal sealed unsafe class EglHeadless : GlHost
 {
     private nint display, context;
-    private readonly Gl gl;
+    private readonly GL gl;
     private int width, height;
 
     public EglHeadless(int width, int height)
@@ -49,8 +51,8 @@ internal sealed unsafe class EglHeadless : GlHost
             throw new NotSupportedException($"no offscreen OpenGL 3.3 core context through EGL ({string.Join("; ", errors)})");
         try
         {
-            gl = new Gl(Egl.GetProcAddress);
-            RequireGl33(gl, "EGL");
+            gl = GL.GetApi(Egl.GetProcAddress);
+            gl.Require33("EGL");
         }
         catch
         {
@@ -59,7 +61,7 @@ internal sealed unsafe class EglHeadless : GlHost
         }
     }
 
-    public override Gl Gl => gl;
+    public override GL Gl => gl;
 
     public override (int Width, int Height) Size => (width, height);
 

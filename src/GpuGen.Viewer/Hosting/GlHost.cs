@@ -1,15 +1,17 @@
-using GpuGen.Viewer.Native;
+using GpuGen.Viewer.Rendering;
+using Silk.NET.OpenGL;
 
 namespace GpuGen.Viewer.Hosting;
 
 /// <summary>
 /// Where the pictures go: a GLFW window (<see cref="GlfwWindow"/>) or an offscreen EGL context
 /// (<see cref="EglHeadless"/>). Both give an OpenGL 3.3 core context current on the creating thread;
-/// the renderer draws into its own framebuffer object either way, so the drawing code is one.
+/// GL calls go through Silk.NET.OpenGL, its entry points taken from that context
+/// (<c>GL.GetApi(glfwGetProcAddress)</c> or <c>GL.GetApi(eglGetProcAddress)</c>).
 /// </summary>
 internal abstract class GlHost : IDisposable
 {
-    public abstract Gl Gl { get; }
+    public abstract GL Gl { get; }
 
     /// <summary>Framebuffer size in pixels (the window's client area, or the offscreen size).</summary>
     public abstract (int Width, int Height) Size { get; }
@@ -34,15 +36,7 @@ internal abstract class GlHost : IDisposable
     }
 
     /// <summary>GL_RENDERER and GL_VERSION, e.g. "llvmpipe (LLVM 15.0.6, 256 bits), 4.5 (Core Profile) Mesa 22.3.6".</summary>
-    public string Describe() => $"{Gl.String(Gl.Renderer)}, {Gl.String(Gl.Version)}";
+    public string Describe() => Gl.Describe();
 
     public abstract void Dispose();
-
-    /// <summary>Checks that the context really is OpenGL 3.3 or newer.</summary>
-    protected static void RequireGl33(Gl gl, string where)
-    {
-        int major = gl.Integer(Gl.MajorVersion), minor = gl.Integer(Gl.MinorVersion);
-        if (major * 10 + minor < 33)
-            throw new NotSupportedException($"{where} gave OpenGL {major}.{minor} ({gl.String(Gl.Renderer)}); the viewer needs 3.3 core");
-    }
 }

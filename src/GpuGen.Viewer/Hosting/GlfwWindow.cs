@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using GpuGen.Viewer.Native;
+using GpuGen.Viewer.Rendering;
+using Silk.NET.OpenGL;
 
 namespace GpuGen.Viewer.Hosting;
 
@@ -18,7 +20,7 @@ internal sealed unsafe class GlfwWindow : GlHost
     private static readonly ConcurrentDictionary<nint, GlfwWindow> Windows = new();
 
     private nint handle;
-    private readonly Gl gl;
+    private readonly GL gl;
 
     public GlfwWindow(int width, int height, string title, bool visible = true)
     {
@@ -38,8 +40,8 @@ internal sealed unsafe class GlfwWindow : GlHost
         Glfw.SwapInterval(0);
         try
         {
-            gl = new Gl(Glfw.GetProcAddress);
-            RequireGl33(gl, "the window");
+            gl = GL.GetApi(Glfw.GetProcAddress);
+            gl.Require33("the window");
         }
         catch
         {
@@ -60,7 +62,7 @@ internal sealed unsafe class GlfwWindow : GlHost
         return r;
     }
 
-    public override Gl Gl => gl;
+    public override GL Gl => gl;
 
     public override bool IsWindow => true;
 

@@ -86,6 +86,7 @@ public sealed class LatentScene : IChainScene<LatentFrame>, IDisposable
             string.Create(c, $"{spec.Model}: latent {spec.Latent}, {f.N} images {spec.Channels}×{spec.Height}×{spec.Width}"),
             string.Create(c, $"speed {state?.SpeedText ?? "max"}"),
             "~space pause   → step   r new endpoints",
+            "~← → scrub back and forth   Home first   End newest",
             "~+/− speed   s save PNG   esc quit",
         ];
     }

@@ -5,9 +5,14 @@ namespace GpuGen.Viewer.Panels;
 /// <summary>
 /// A 2-D point cloud (e.g. 20,000 samples flowing from the Gaussian to the data) over a faint
 /// picture of the data (a density histogram of data points). The view keeps a 1:1 aspect ratio.
-/// Points are splatted on the CPU into one RGBA image at the view's pixel size and drawn as a single
-/// textured quad: tens of thousands of tiny primitives cost a software renderer (Mesa llvmpipe)
-/// more than the whole frame, while the splat is a few hundred microseconds anywhere.
+/// On a GPU the points live in a vertex buffer (<see cref="PointBuffer"/>) overwritten in place
+/// when new ones come and drawn as square GL points in one call, mapped from data units by the
+/// shader, over the data picture, a texture uploaded when the view's size changes: a frame that
+/// brings no new points uploads nothing. A software renderer (<see cref="Renderer.IsSoftware"/>)
+/// sets up every GL point as a primitive of its own (Mesa llvmpipe: 8.6 ms CPU a frame offscreen
+/// and 19 ms in a window for 20,000 points, bench/RESULTS.md), so there the points are splatted on
+/// the CPU over a copy of the data picture (a few hundred microseconds) and the view goes up as
+/// one texture when they changed. GPUGEN_VIEW_POINTS=vbo or splat picks a path for benchmarks.
 /// </summary>
 public sealed class PointCloudPanel : Panel
 {
@@ -15,10 +20,11 @@ public sealed class PointCloudPanel : Panel
     private float[] points = [];
     private float[]? density;
     private Texture? texture;
+    private PointBuffer? buffer;
     private byte[] background = [];
     private byte[] pixels = [];
     private int size;
-    private bool backgroundDirty = true;
+    private bool backgroundDirty = true, pointsDirty;
 
     /// <summary>The square data region shown: [min, max] on both axes.</summary>
     public (float Min, float Max) Bounds { get; set; } = (-4, 4);
@@ -35,12 +41,16 @@ public sealed class PointCloudPanel : Panel
     /// <summary>Where the view was drawn in the last frame.</summary>
     public RectF View { get; private set; }
 
-    /// <summary>Replaces the points, (x, y) pairs in data units (copied).</summary>
+    /// <summary>Bytes of points and picture sent to the GPU so far (only what changed travels).</summary>
+    public long BytesUploaded => (buffer?.BytesUploaded ?? 0) + (texture?.BytesUploaded ?? 0);
+
+    /// <summary>Replaces the points, (x, y) pairs in data units (copied; they go to the GPU at the next draw).</summary>
     public void Update(ReadOnlySpan<float> xy)
     {
         if (xy.Length % 2 != 0) throw new ArgumentException($"points are (x, y) pairs: got {xy.Length} floats");
         if (points.Length != xy.Length) points = new float[xy.Length];
         xy.CopyTo(points);
+        pointsDirty = true;
     }
 
     /// <summary>Sets the faint data picture from samples of the data distribution ((x, y) pairs).</summary>
@@ -65,19 +75,39 @@ public sealed class PointCloudPanel : Panel
         View = view;
         int s = (int)view.W;
         if (s < 2) return;
-        if (s != size)
+        texture ??= r.CreateTexture();
+        bool splat = UseSplat(r);
+        if (s != size || backgroundDirty)
         {
             size = s;
             background = new byte[s * s * 4];
             pixels = new byte[s * s * 4];
-            backgroundDirty = true;
+            PaintBackground();
+            if (!splat) texture.Upload(background, s, s, 4);
+            pointsDirty = true;
         }
-        if (backgroundDirty) PaintBackground();
-        Buffer.BlockCopy(background, 0, pixels, 0, background.Length);
-        Splat();
-        texture ??= r.CreateTexture();
-        texture.Upload(pixels, s, s, 4);
-        r.RgbaImage(texture, view, new RectF(0, 0, 1, 1), opaque: true); // every pixel has alpha 255
+        if (splat)
+        {
+            if (pointsDirty)
+            {
+                Buffer.BlockCopy(background, 0, pixels, 0, background.Length);
+                Splat();
+                texture.Upload(pixels, s, s, 4);
+                pointsDirty = false;
+            }
+            r.RgbaImage(texture, view, new RectF(0, 0, 1, 1), opaque: true); // every pixel has alpha 255
+            r.StrokeRect(view, Color.Grid);
+            return;
+        }
+        r.RgbaImage(texture, view, new RectF(0, 0, 1, 1), opaque: true);
+        buffer ??= r.CreatePointBuffer();
+        if (pointsDirty || buffer.Count * 2 != points.Length)
+        {
+            buffer.Update(points);
+            pointsDirty = false;
+        }
+        var (lo, hi) = Bounds;
+        r.PointCloud(buffer, view, lo, hi, PointSize, PointColor);
         r.StrokeRect(view, Color.Grid);
     }
 
@@ -98,6 +128,20 @@ public sealed class PointCloudPanel : Panel
         backgroundDirty = false;
     }
 
+    /// <summary>True: splat the points on the CPU; false: draw them from the vertex buffer; null (default): splat on a software renderer only.</summary>
+    public bool? SplatOnCpu { get; set; }
+
+    /// <summary>Whether the points are splatted on the CPU (<see cref="SplatOnCpu"/>, GPUGEN_VIEW_POINTS=splat|vbo, else a software renderer).</summary>
+    private bool UseSplat(Renderer r) => SplatOnCpu ?? PathOverride switch
+    {
+        "splat" => true,
+        "vbo" => false,
+        _ => r.IsSoftware,
+    };
+
+    private static readonly string? PathOverride = Environment.GetEnvironmentVariable("GPUGEN_VIEW_POINTS");
+
+    /// <summary>The points as squares of <see cref="PointSize"/> pixels, blended into <see cref="pixels"/>.</summary>
     private void Splat()
     {
         var (lo, hi) = Bounds;
@@ -131,6 +175,7 @@ public sealed class PointCloudPanel : Panel
     public override void Dispose()
     {
         texture?.Dispose();
+        buffer?.Dispose();
         base.Dispose();
     }
 }

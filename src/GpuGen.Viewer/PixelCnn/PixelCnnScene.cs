@@ -69,6 +69,7 @@ public sealed class PixelCnnScene : IChainScene<PixelCnnFrame>, IDisposable
             string.Create(c, $"{f.N} images 1×{f.Height}×{f.Width}   seed {f.Seed}   {classes}"),
             string.Create(c, $"speed {state?.SpeedText ?? "max"}   {(double.IsFinite(left) ? $"{left:F1} s to go" : "")}"),
             "~space pause   → one pixel   r new seed",
+            "~← → scrub back and forth   Home first   End newest",
             "~+/− speed   s save PNG   esc quit",
         ];
     }

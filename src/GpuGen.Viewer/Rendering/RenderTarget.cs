@@ -1,5 +1,5 @@
 using GpuGen.IO;
-using GpuGen.Viewer.Native;
+using Silk.NET.OpenGL;
 
 namespace GpuGen.Viewer.Rendering;
 
@@ -7,12 +7,9 @@ namespace GpuGen.Viewer.Rendering;
 /// A framebuffer object (RGBA8) to draw offscreen frames into: every frame of an offscreen surface,
 /// and a window's frame drawn again when a screenshot asks for it after the frame was shown.
 /// </summary>
-internal sealed unsafe class RenderTarget : IDisposable
+internal sealed unsafe class RenderTarget(GL gl) : IDisposable
 {
-    private readonly Gl gl;
     private uint fbo, texture;
-
-    public RenderTarget(Gl gl) => this.gl = gl;
 
     public uint Fbo => fbo;
 
@@ -25,24 +22,23 @@ internal sealed unsafe class RenderTarget : IDisposable
     {
         if (width != Width || height != Height || fbo == 0)
         {
-            gl.Delete(gl.DeleteFramebuffers, fbo);
-            gl.Delete(gl.DeleteTextures, texture);
-            texture = gl.Gen(gl.GenTextures);
-            gl.BindTexture(Gl.Texture2D, texture);
-            gl.TexImage2D(Gl.Texture2D, 0, (int)Gl.Rgba8, width, height, 0, Gl.Rgba, Gl.UnsignedByte, null);
-            gl.TexParameteri(Gl.Texture2D, Gl.TextureMinFilter, (int)Gl.Nearest);
-            gl.TexParameteri(Gl.Texture2D, Gl.TextureMagFilter, (int)Gl.Nearest);
-            fbo = gl.Gen(gl.GenFramebuffers);
-            gl.BindFramebuffer(Gl.Framebuffer, fbo);
-            gl.FramebufferTexture2D(Gl.Framebuffer, Gl.ColorAttachment0, Gl.Texture2D, texture, 0);
-            uint status = gl.CheckFramebufferStatus(Gl.Framebuffer);
-            if (status != Gl.FramebufferComplete)
-                throw new InvalidOperationException($"the {width}x{height} framebuffer is incomplete (status 0x{status:X4})");
+            Release();
+            texture = gl.GenTexture();
+            gl.BindTexture(TextureTarget.Texture2D, texture);
+            gl.TexImage2D(TextureTarget.Texture2D, 0, InternalFormat.Rgba8, (uint)width, (uint)height, 0, PixelFormat.Rgba, PixelType.UnsignedByte, null);
+            gl.TexParameter(TextureTarget.Texture2D, TextureParameterName.TextureMinFilter, (int)TextureMinFilter.Nearest);
+            gl.TexParameter(TextureTarget.Texture2D, TextureParameterName.TextureMagFilter, (int)TextureMagFilter.Nearest);
+            fbo = gl.GenFramebuffer();
+            gl.BindFramebuffer(FramebufferTarget.Framebuffer, fbo);
+            gl.FramebufferTexture2D(FramebufferTarget.Framebuffer, FramebufferAttachment.ColorAttachment0, TextureTarget.Texture2D, texture, 0);
+            var status = gl.CheckFramebufferStatus(FramebufferTarget.Framebuffer);
+            if (status != GLEnum.FramebufferComplete)
+                throw new InvalidOperationException($"the {width}x{height} framebuffer is incomplete (status 0x{(int)status:X4})");
             Width = width;
             Height = height;
         }
-        gl.BindFramebuffer(Gl.Framebuffer, fbo);
-        gl.Viewport(0, 0, width, height);
+        gl.BindFramebuffer(FramebufferTarget.Framebuffer, fbo);
+        gl.Viewport(0, 0, (uint)width, (uint)height);
     }
 
     /// <summary>The frame as an RGB image, top row first.</summary>
@@ -52,13 +48,13 @@ internal sealed unsafe class RenderTarget : IDisposable
     /// Reads <paramref name="framebuffer"/> (0: the window's back buffer, where a frame is drawn before
     /// it is shown) as an RGB image, top row first (glReadPixels gives rows bottom-up).
     /// </summary>
-    public static Image ReadFrame(Gl gl, uint framebuffer, int width, int height)
+    public static Image ReadFrame(GL gl, uint framebuffer, int width, int height)
     {
         var rgba = new byte[width * height * 4];
-        gl.BindFramebuffer(Gl.ReadFramebuffer, framebuffer);
-        if (framebuffer == 0) gl.ReadBuffer(Gl.Back);
-        gl.PixelStorei(Gl.PackAlignment, 1);
-        fixed (byte* p = rgba) gl.ReadPixels(0, 0, width, height, Gl.Rgba, Gl.UnsignedByte, p);
+        gl.BindFramebuffer(FramebufferTarget.ReadFramebuffer, framebuffer);
+        if (framebuffer == 0) gl.ReadBuffer(ReadBufferMode.Back);
+        gl.PixelStore(PixelStoreParameter.PackAlignment, 1);
+        fixed (byte* p = rgba) gl.ReadPixels(0, 0, (uint)width, (uint)height, PixelFormat.Rgba, PixelType.UnsignedByte, p);
         gl.Check("glReadPixels");
         var image = new Image(width, height, 3);
         var dst = image.Pixels;
@@ -75,10 +71,12 @@ internal sealed unsafe class RenderTarget : IDisposable
         return image;
     }
 
-    public void Dispose()
+    private void Release()
     {
-        gl.Delete(gl.DeleteFramebuffers, fbo);
-        gl.Delete(gl.DeleteTextures, texture);
+        if (fbo != 0) gl.DeleteFramebuffer(fbo);
+        if (texture != 0) gl.DeleteTexture(texture);
         fbo = texture = 0;
     }
+
+    public void Dispose() => Release();
 }

@@ -1,55 +1,73 @@
-using GpuGen.Viewer.Native;
+using Silk.NET.OpenGL;
 
 namespace GpuGen.Viewer.Rendering;
 
 /// <summary>
 /// Immediate-mode 2-D drawing in pixels (origin top left): rectangles, thick polylines, round points,
 /// float images and text, batched into as few draw calls as state changes allow. Panels draw
-/// through this; it never knows what a panel shows. GL 3.3 core: one VAO, one streaming VBO.
+/// through this; it never knows what a panel shows. GL 3.3 core through Silk.NET.OpenGL: one VAO,
+/// one streaming VBO for the batches, and <see cref="PointBuffer"/>s that keep their points on the
+/// GPU between frames.
 /// </summary>
 public sealed unsafe class Renderer : IDisposable
 {
     private const int Stride = 8; // x, y, u, v, r, g, b, a
     private readonly uint[] programs;
     private readonly int[] uSize, uRange, uPointSize;
-    private readonly uint vao, vbo;
+    private readonly uint vao, vbo, pointProgram;
+    private readonly int uPointView, uPointColor, uPointFrame, uPointPixel;
     private float[] vertices = new float[Stride * 4096];
     private int count;
     private int mode = -1;
     private bool opaque, blending;
-    private uint primitive, texture;
+    private PrimitiveType primitive;
+    private uint texture;
     private float lo, hi, pointSize = 1;
     private Color clearColor, gutterColor;
     private readonly List<(int X0, int Y0, int X1, int Y1)> claims = [];
 
-    internal Renderer(Gl gl)
+    internal Renderer(GL gl)
     {
         Gl = gl;
         programs = Shaders.BuildAll(gl);
-        uSize = programs.Select(p => Shaders.Uniform(gl, p, "uSize")).ToArray();
-        uRange = programs.Select(p => Shaders.Uniform(gl, p, "uRange")).ToArray();
-        uPointSize = programs.Select(p => Shaders.Uniform(gl, p, "uPointSize")).ToArray();
+        uSize = programs.Select(p => gl.GetUniformLocation(p, "uSize")).ToArray();
+        uRange = programs.Select(p => gl.GetUniformLocation(p, "uRange")).ToArray();
+        uPointSize = programs.Select(p => gl.GetUniformLocation(p, "uPointSize")).ToArray();
         foreach (uint p in programs)
         {
             // Every texture is sampled from unit 0.
             gl.UseProgram(p);
-            gl.Uniform1i(Shaders.Uniform(gl, p, "uTex"), 0);
+            gl.Uniform1(gl.GetUniformLocation(p, "uTex"), 0);
         }
-        vao = gl.Gen(gl.GenVertexArrays);
-        vbo = gl.Gen(gl.GenBuffers);
+        vao = gl.GenVertexArray();
+        vbo = gl.GenBuffer();
         gl.BindVertexArray(vao);
-        gl.BindBuffer(Gl.ArrayBuffer, vbo);
+        gl.BindBuffer(BufferTargetARB.ArrayBuffer, vbo);
         for (uint i = 0; i < 3; i++) gl.EnableVertexAttribArray(i);
-        gl.VertexAttribPointer(0, 2, Gl.Float, 0, Stride * 4, 0);
-        gl.VertexAttribPointer(1, 2, Gl.Float, 0, Stride * 4, 8);
-        gl.VertexAttribPointer(2, 4, Gl.Float, 0, Stride * 4, 16);
+        gl.VertexAttribPointer(0, 2, VertexAttribPointerType.Float, false, Stride * 4, (void*)0);
+        gl.VertexAttribPointer(1, 2, VertexAttribPointerType.Float, false, Stride * 4, (void*)8);
+        gl.VertexAttribPointer(2, 4, VertexAttribPointerType.Float, false, Stride * 4, (void*)16);
         gl.Check("renderer setup");
-        Font = FontAtlas.Create(this);
+        pointProgram = Shaders.BuildPointProgram(gl);
+        uPointView = gl.GetUniformLocation(pointProgram, "uView");
+        uPointColor = gl.GetUniformLocation(pointProgram, "uColor");
+        uPointFrame = gl.GetUniformLocation(pointProgram, "uSize");
+        uPointPixel = gl.GetUniformLocation(pointProgram, "uPointSize");
+        Font = new FontAtlas(this, GpuGen.IO.GlyphAtlas.DejaVuSans);
+        string renderer = gl.GetStringS(StringName.Renderer) ?? "";
+        IsSoftware = renderer.Contains("llvmpipe", StringComparison.OrdinalIgnoreCase) || renderer.Contains("softpipe", StringComparison.OrdinalIgnoreCase)
+            || renderer.StartsWith("SWR", StringComparison.Ordinal);
     }
 
-    internal Gl Gl { get; }
+    internal GL Gl { get; }
 
-    /// <summary>The text font (stb_truetype DejaVu Sans, or the built-in bitmap font where that is missing).</summary>
+    /// <summary>
+    /// Whether GL draws on the CPU (Mesa's llvmpipe or softpipe, or OpenSWR): there
+    /// every primitive costs setup time, and panels pick CPU-side ways of drawing many small ones.
+    /// </summary>
+    public bool IsSoftware { get; }
+
+    /// <summary>The text font: the baked DejaVu Sans atlas, uploaded once.</summary>
     public FontAtlas Font { get; }
 
     public int Width { get; private set; }
@@ -81,13 +99,13 @@ public sealed unsafe class Renderer : IDisposable
         gutterColor = gutter;
         claims.Clear();
         Gl.ClearColor(clear.R, clear.G, clear.B, 1);
-        Gl.Clear(Gl.ColorBufferBit);
-        Gl.Enable(Gl.Blend);
+        Gl.Clear(ClearBufferMask.ColorBufferBit);
+        Gl.Enable(EnableCap.Blend);
         blending = true;
-        Gl.BlendFunc(Gl.SrcAlpha, Gl.OneMinusSrcAlpha);
-        Gl.Enable(Gl.ProgramPointSize);
+        Gl.BlendFunc(BlendingFactor.SrcAlpha, BlendingFactor.OneMinusSrcAlpha);
+        Gl.Enable(EnableCap.ProgramPointSize);
         Gl.BindVertexArray(vao);
-        Gl.BindBuffer(Gl.ArrayBuffer, vbo);
+        Gl.BindBuffer(BufferTargetARB.ArrayBuffer, vbo);
         mode = -1;
     }
 
@@ -162,7 +180,7 @@ public sealed unsafe class Renderer : IDisposable
             Clear(r, c);
             return;
         }
-        Use(Shaders.Solid, Gl.Triangles, 0, c.A >= 1);
+        Use(Shaders.Solid, PrimitiveType.Triangles, 0, c.A >= 1);
         Quad(r.X, r.Y, r.Right, r.Bottom, 0, 0, 0, 0, c);
     }
 
@@ -179,11 +197,11 @@ public sealed unsafe class Renderer : IDisposable
         Flush();
         var (x0, y0, x1, y1) = PixelBounds(r);
         if (x1 <= x0 || y1 <= y0) return;
-        Gl.Enable(Gl.ScissorTest);
-        Gl.Scissor(x0, Height - y1, x1 - x0, y1 - y0);
+        Gl.Enable(EnableCap.ScissorTest);
+        Gl.Scissor(x0, Height - y1, (uint)(x1 - x0), (uint)(y1 - y0));
         Gl.ClearColor(c.R, c.G, c.B, 1);
-        Gl.Clear(Gl.ColorBufferBit);
-        Gl.Disable(Gl.ScissorTest);
+        Gl.Clear(ClearBufferMask.ColorBufferBit);
+        Gl.Disable(EnableCap.ScissorTest);
     }
 
     /// <summary>A one-pixel (or <paramref name="width"/>) outline inside the rectangle.</summary>
@@ -198,7 +216,7 @@ public sealed unsafe class Renderer : IDisposable
     /// <summary>A polyline of <paramref name="width"/> pixels through (xs[i], ys[i]); NaN points break it.</summary>
     public void Polyline(ReadOnlySpan<float> xs, ReadOnlySpan<float> ys, float width, Color c)
     {
-        Use(Shaders.Solid, Gl.Triangles, 0);
+        Use(Shaders.Solid, PrimitiveType.Triangles, 0);
         float h = width / 2;
         for (int i = 1; i < xs.Length; i++)
         {
@@ -225,7 +243,7 @@ public sealed unsafe class Renderer : IDisposable
             Flush();
             pointSize = size;
         }
-        Use(Shaders.RoundPoint, Gl.Points, 0);
+        Use(Shaders.RoundPoint, PrimitiveType.Points, 0);
         int n = xy.Length / 2;
         Reserve(n);
         fixed (float* src = xy)
@@ -257,7 +275,7 @@ public sealed unsafe class Renderer : IDisposable
             this.hi = hi;
         }
         var c = tint ?? Color.White;
-        Use(Shaders.FloatImage, Gl.Triangles, tex.Id, c.A >= 1);
+        Use(Shaders.FloatImage, PrimitiveType.Triangles, tex.Id, c.A >= 1);
         Quad(dst.X, dst.Y, dst.Right, dst.Bottom, uv.X, uv.Y, uv.Right, uv.Bottom, c);
     }
 
@@ -271,8 +289,44 @@ public sealed unsafe class Renderer : IDisposable
     /// </summary>
     public void RgbaImage(Texture tex, RectF dst, RectF uv, bool opaque = false)
     {
-        Use(Shaders.RgbaImage, Gl.Triangles, tex.Id, opaque);
+        Use(Shaders.RgbaImage, PrimitiveType.Triangles, tex.Id, opaque);
         Quad(dst.X, dst.Y, dst.Right, dst.Bottom, uv.X, uv.Y, uv.Right, uv.Bottom, Color.White);
+    }
+
+    /// <summary>A point buffer for <see cref="PointCloud"/>: its own VAO and VBO, kept between frames.</summary>
+    public PointBuffer CreatePointBuffer() => new(Gl);
+
+    /// <summary>
+    /// The points of <paramref name="points"/> (data units) as squares of <paramref name="size"/>
+    /// pixels, mapped so that [<paramref name="lo"/>, <paramref name="hi"/>]² fills <paramref name="view"/>
+    /// (y up) and clipped to it. One draw call from the buffer as it stands on the GPU: the points
+    /// travel once, when they change (<see cref="PointBuffer.Update"/>), not every frame.
+    /// </summary>
+    public void PointCloud(PointBuffer points, RectF view, float lo, float hi, float size, Color c)
+    {
+        if (points.Count == 0 || view.W <= 0 || view.H <= 0) return;
+        Flush();
+        var (x0, y0, x1, y1) = PixelBounds(view);
+        Gl.Enable(EnableCap.ScissorTest);
+        Gl.Scissor(x0, Height - y1, (uint)(x1 - x0), (uint)(y1 - y0));
+        if (!blending)
+        {
+            Gl.Enable(EnableCap.Blend);
+            blending = true;
+        }
+        Gl.UseProgram(pointProgram);
+        Gl.Uniform2(uPointFrame, (float)Width, Height);
+        // pixel = (view.X + (x − lo)·sx, view.Y + (hi − y)·sy): as uView (sx, ox, sy, oy) with pixel = (x·sx + ox, y·sy + oy).
+        float sx = view.W / (hi - lo), sy = -view.H / (hi - lo);
+        Gl.Uniform4(uPointView, sx, view.X - lo * sx, sy, view.Y - hi * sy);
+        Gl.Uniform4(uPointColor, c.R, c.G, c.B, c.A);
+        Gl.Uniform1(uPointPixel, size);
+        points.Draw();
+        DrawCalls++;
+        Gl.Disable(EnableCap.ScissorTest);
+        Gl.BindVertexArray(vao);
+        Gl.BindBuffer(BufferTargetARB.ArrayBuffer, vbo);
+        mode = -1;
     }
 
     public void Image(Texture tex, RectF dst, float lo = -1, float hi = 1, Color? tint = null) => Image(tex, dst, new RectF(0, 0, 1, 1), lo, hi, tint);
@@ -282,39 +336,39 @@ public sealed unsafe class Renderer : IDisposable
 
     internal void Glyph(float x0, float y0, float x1, float y1, float u0, float v0, float u1, float v1, uint atlas, Color c)
     {
-        Use(Shaders.Coverage, Gl.Triangles, atlas);
+        Use(Shaders.Coverage, PrimitiveType.Triangles, atlas);
         Quad(x0, y0, x1, y1, u0, v0, u1, v1, c);
     }
 
     internal void Flush()
     {
         if (count == 0) return;
-        Gl.BindBuffer(Gl.ArrayBuffer, vbo);
-        fixed (float* p = vertices) Gl.BufferData(Gl.ArrayBuffer, count * Stride * 4, p, Gl.StreamDraw);
+        Gl.BindBuffer(BufferTargetARB.ArrayBuffer, vbo);
+        fixed (float* p = vertices) Gl.BufferData(BufferTargetARB.ArrayBuffer, (nuint)(count * Stride * 4), p, BufferUsageARB.StreamDraw);
         Gl.UseProgram(programs[mode]);
-        Gl.Uniform2f(uSize[mode], Width, Height);
-        Gl.Uniform2f(uRange[mode], lo, hi);
-        Gl.Uniform1f(uPointSize[mode], pointSize);
+        Gl.Uniform2(uSize[mode], (float)Width, Height);
+        Gl.Uniform2(uRange[mode], lo, hi);
+        Gl.Uniform1(uPointSize[mode], pointSize);
         if (blending == opaque)
         {
             // Opaque batches (filled panels, images) skip blending: a software renderer then writes
             // pixels without reading the framebuffer back.
-            if (opaque) Gl.Disable(Gl.Blend);
-            else Gl.Enable(Gl.Blend);
+            if (opaque) Gl.Disable(EnableCap.Blend);
+            else Gl.Enable(EnableCap.Blend);
             blending = !opaque;
         }
         if (texture != 0)
         {
-            Gl.ActiveTexture(Gl.Texture0);
-            Gl.BindTexture(Gl.Texture2D, texture);
+            Gl.ActiveTexture(TextureUnit.Texture0);
+            Gl.BindTexture(TextureTarget.Texture2D, texture);
         }
-        Gl.DrawArrays(primitive, 0, count);
+        Gl.DrawArrays(primitive, 0, (uint)count);
         DrawCalls++;
         count = 0;
     }
 
     /// <summary>Starts a new batch unless the current one draws the same way; <paramref name="isOpaque"/>: every pixel drawn replaces what was there.</summary>
-    private void Use(int newMode, uint newPrimitive, uint newTexture, bool isOpaque = false)
+    private void Use(int newMode, PrimitiveType newPrimitive, uint newTexture, bool isOpaque = false)
     {
         if (newMode == mode && newPrimitive == primitive && newTexture == texture && isOpaque == opaque) return;
         Flush();
@@ -359,8 +413,9 @@ public sealed unsafe class Renderer : IDisposable
     public void Dispose()
     {
         Font.Dispose();
-        Gl.Delete(Gl.DeleteBuffers, vbo);
-        Gl.Delete(Gl.DeleteVertexArrays, vao);
+        Gl.DeleteBuffer(vbo);
+        Gl.DeleteVertexArray(vao);
         foreach (uint p in programs) Gl.DeleteProgram(p);
+        Gl.DeleteProgram(pointProgram);
     }
 }

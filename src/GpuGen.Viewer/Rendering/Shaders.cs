@@ -1,5 +1,4 @@
-using System.Text;
-using GpuGen.Viewer.Native;
+using Silk.NET.OpenGL;
 
 namespace GpuGen.Viewer.Rendering;
 
@@ -11,7 +10,7 @@ namespace GpuGen.Viewer.Rendering;
 /// shader for every pixel, texture fetches included, which made a plain filled rectangle cost as
 /// much as a textured one.
 /// </summary>
-internal static unsafe class Shaders
+internal static class Shaders
 {
     public const int Solid = 0, FloatImage = 1, Coverage = 2, RgbaImage = 3, RoundPoint = 4, Count = 5;
 
@@ -64,16 +63,60 @@ internal static unsafe class Shaders
         """,
     ];
 
-    /// <summary>Links the program of every mode (indexed by mode); the caller deletes them.</summary>
-    public static uint[] BuildAll(Gl gl)
+    /// <summary>
+    /// The point-cloud program: positions in data units straight from a <see cref="PointBuffer"/>,
+    /// mapped to pixels by uView = (sx, ox, sy, oy), pixel = (x·sx + ox, y·sy + oy); one colour.
+    /// Square points, no discard: a software renderer fills them without a per-pixel branch.
+    /// </summary>
+    public static uint BuildPointProgram(GL gl)
     {
-        uint vs = Compile(gl, Gl.VertexShader, Vertex, "vertex");
+        const string vertex = """
+            #version 330 core
+            layout(location = 0) in vec2 aPos;
+            uniform vec4 uView;
+            uniform vec2 uSize;
+            uniform float uPointSize;
+            void main() {
+                vec2 p = vec2(aPos.x * uView.x + uView.y, aPos.y * uView.z + uView.w) / uSize * 2.0 - 1.0;
+                gl_Position = vec4(p.x, -p.y, 0.0, 1.0);
+                gl_PointSize = uPointSize;
+            }
+            """;
+        const string fragment = """
+            #version 330 core
+            uniform vec4 uColor;
+            out vec4 oColor;
+            void main() { oColor = uColor; }
+            """;
+        uint vs = Compile(gl, ShaderType.VertexShader, vertex, "point vertex");
+        try
+        {
+            uint fs = Compile(gl, ShaderType.FragmentShader, fragment, "point fragment");
+            try
+            {
+                return Link(gl, vs, fs);
+            }
+            finally
+            {
+                gl.DeleteShader(fs);
+            }
+        }
+        finally
+        {
+            gl.DeleteShader(vs);
+        }
+    }
+
+    /// <summary>Links the program of every mode (indexed by mode); the caller deletes them.</summary>
+    public static uint[] BuildAll(GL gl)
+    {
+        uint vs = Compile(gl, ShaderType.VertexShader, Vertex, "vertex");
         var programs = new uint[Count];
         try
         {
             for (int mode = 0; mode < Count; mode++)
             {
-                uint fs = Compile(gl, Gl.FragmentShader, Header + Bodies[mode], $"fragment (mode {mode})");
+                uint fs = Compile(gl, ShaderType.FragmentShader, Header + Bodies[mode], $"fragment (mode {mode})");
                 programs[mode] = Link(gl, vs, fs);
                 gl.DeleteShader(fs);
             }
@@ -91,50 +134,33 @@ internal static unsafe class Shaders
         return programs;
     }
 
-    private static uint Link(Gl gl, uint vs, uint fs)
+    private static uint Link(GL gl, uint vs, uint fs)
     {
         uint program = gl.CreateProgram();
         gl.AttachShader(program, vs);
         gl.AttachShader(program, fs);
         gl.LinkProgram(program);
-        int ok;
-        gl.GetProgramiv(program, Gl.LinkStatus, &ok);
+        gl.GetProgram(program, ProgramPropertyARB.LinkStatus, out int ok);
         if (ok == 0)
         {
-            var log = new byte[4096];
-            int len;
-            fixed (byte* p = log) gl.GetProgramInfoLog(program, log.Length, &len, p);
+            string log = gl.GetProgramInfoLog(program);
             gl.DeleteProgram(program);
-            throw new InvalidOperationException($"the viewer's shader program does not link: {Encoding.UTF8.GetString(log, 0, len)}");
+            throw new InvalidOperationException($"the viewer's shader program does not link: {log}");
         }
         return program;
     }
 
-    public static int Uniform(Gl gl, uint program, string name)
-    {
-        var bytes = Encoding.ASCII.GetBytes(name + "\0");
-        fixed (byte* p = bytes) return gl.GetUniformLocation(program, p);
-    }
-
-    private static uint Compile(Gl gl, uint kind, string source, string what)
+    private static uint Compile(GL gl, ShaderType kind, string source, string what)
     {
         uint shader = gl.CreateShader(kind);
-        var bytes = Encoding.UTF8.GetBytes(source);
-        fixed (byte* p = bytes)
-        {
-            byte* s = p;
-            int len = bytes.Length;
-            gl.ShaderSource(shader, 1, &s, &len);
-        }
+        gl.ShaderSource(shader, source);
         gl.CompileShader(shader);
-        int ok;
-        gl.GetShaderiv(shader, Gl.CompileStatus, &ok);
+        gl.GetShader(shader, ShaderParameterName.CompileStatus, out int ok);
         if (ok == 0)
         {
-            var log = new byte[4096];
-            int len;
-            fixed (byte* p = log) gl.GetShaderInfoLog(shader, log.Length, &len, p);
-            throw new InvalidOperationException($"the viewer's {what} shader does not compile: {Encoding.UTF8.GetString(log, 0, len)}");
+            string log = gl.GetShaderInfoLog(shader);
+            gl.DeleteShader(shader);
+            throw new InvalidOperationException($"the viewer's {what} shader does not compile: {log}");
         }
         return shader;
     }

@@ -1,28 +1,29 @@
-using GpuGen.Viewer.Native;
+using Silk.NET.OpenGL;
 
 namespace GpuGen.Viewer.Rendering;
 
 /// <summary>
 /// A 2-D texture: float images (R32F grey or RGB32F, mapped to colours by the shader's value range)
-/// or 8-bit ones (R8 coverage for text, RGBA8). Re-uploads reuse the storage when the size holds.
+/// or 8-bit ones (R8 coverage for text, RGBA8). Re-uploads reuse the storage when the size holds;
+/// <see cref="UploadRows"/> replaces only a band of rows.
 /// </summary>
 public sealed unsafe class Texture : IDisposable
 {
     private readonly Renderer owner;
     private uint id;
-    private uint format;
+    private InternalFormat format;
 
     internal Texture(Renderer owner, bool smooth = false)
     {
         this.owner = owner;
         var gl = owner.Gl;
-        id = gl.Gen(gl.GenTextures);
-        gl.BindTexture(Gl.Texture2D, id);
-        int filter = (int)(smooth ? Gl.Linear : Gl.Nearest);
-        gl.TexParameteri(Gl.Texture2D, Gl.TextureMinFilter, filter);
-        gl.TexParameteri(Gl.Texture2D, Gl.TextureMagFilter, filter);
-        gl.TexParameteri(Gl.Texture2D, Gl.TextureWrapS, (int)Gl.ClampToEdge);
-        gl.TexParameteri(Gl.Texture2D, Gl.TextureWrapT, (int)Gl.ClampToEdge);
+        id = gl.GenTexture();
+        gl.BindTexture(TextureTarget.Texture2D, id);
+        int filter = (int)(smooth ? GLEnum.Linear : GLEnum.Nearest);
+        gl.TexParameter(TextureTarget.Texture2D, TextureParameterName.TextureMinFilter, filter);
+        gl.TexParameter(TextureTarget.Texture2D, TextureParameterName.TextureMagFilter, filter);
+        gl.TexParameter(TextureTarget.Texture2D, TextureParameterName.TextureWrapS, (int)GLEnum.ClampToEdge);
+        gl.TexParameter(TextureTarget.Texture2D, TextureParameterName.TextureWrapT, (int)GLEnum.ClampToEdge);
     }
 
     internal uint Id => id;
@@ -31,41 +32,81 @@ public sealed unsafe class Texture : IDisposable
 
     public int Height { get; private set; }
 
+    /// <summary>Bytes uploaded since the texture was made (for tests and the benchmark: only what changed goes up).</summary>
+    public long BytesUploaded { get; private set; }
+
     /// <summary>Uploads floats, row-major, top row first, <paramref name="channels"/> (1 or 3) interleaved.</summary>
     public void Upload(ReadOnlySpan<float> pixels, int width, int height, int channels)
     {
         if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), channels, "float textures are grey (1) or RGB (3)");
         if (pixels.Length != width * height * channels)
             throw new ArgumentException($"a {width}x{height}x{channels} texture needs {width * height * channels} floats, got {pixels.Length}");
-        fixed (float* p = pixels) Store(channels == 1 ? Gl.R32F : Gl.Rgb32F, channels == 1 ? Gl.Red : Gl.Rgb, Gl.Float, width, height, p);
+        fixed (float* p = pixels)
+            Store(channels == 1 ? InternalFormat.R32f : InternalFormat.Rgb32f, channels == 1 ? PixelFormat.Red : PixelFormat.Rgb, PixelType.Float, width, height, p);
+        BytesUploaded += pixels.Length * 4L;
     }
 
     /// <summary>Uploads bytes: 1 channel (coverage / grey) or 4 (RGBA), top row first.</summary>
     public void Upload(ReadOnlySpan<byte> pixels, int width, int height, int channels)
     {
-        if (channels is not (1 or 4)) throw new ArgumentOutOfRangeException(nameof(channels), channels, "byte textures are 1 or 4 channels");
-        if (pixels.Length != width * height * channels)
-            throw new ArgumentException($"a {width}x{height}x{channels} texture needs {width * height * channels} bytes, got {pixels.Length}");
-        fixed (byte* p = pixels) Store(channels == 1 ? Gl.R8 : Gl.Rgba8, channels == 1 ? Gl.Red : Gl.Rgba, Gl.UnsignedByte, width, height, p);
+        CheckBytes(pixels.Length, width, height, channels);
+        fixed (byte* p = pixels)
+            Store(channels == 1 ? InternalFormat.R8 : InternalFormat.Rgba8, channels == 1 ? PixelFormat.Red : PixelFormat.Rgba, PixelType.UnsignedByte, width, height, p);
+        BytesUploaded += pixels.Length;
     }
 
-    private void Store(uint internalFormat, uint layout, uint type, int width, int height, void* data)
+    /// <summary>
+    /// Replaces rows [<paramref name="row0"/>, <paramref name="row0"/> + <paramref name="rows"/>) of a
+    /// byte texture already stored at this size and layout from <paramref name="pixels"/> (the whole
+    /// image, top row first): only those rows travel.
+    /// </summary>
+    public void UploadRows(ReadOnlySpan<byte> pixels, int width, int height, int channels, int row0, int rows)
+    {
+        CheckBytes(pixels.Length, width, height, channels);
+        var wanted = channels == 1 ? InternalFormat.R8 : InternalFormat.Rgba8;
+        if (width != Width || height != Height || wanted != format)
+        {
+            Upload(pixels, width, height, channels);
+            return;
+        }
+        row0 = Math.Clamp(row0, 0, height);
+        rows = Math.Clamp(rows, 0, height - row0);
+        if (rows == 0) return;
+        var gl = owner.Gl;
+        owner.Flush();
+        gl.BindTexture(TextureTarget.Texture2D, id);
+        gl.PixelStore(PixelStoreParameter.UnpackAlignment, 1);
+        fixed (byte* p = pixels)
+            gl.TexSubImage2D(TextureTarget.Texture2D, 0, 0, row0, (uint)width, (uint)rows, channels == 1 ? PixelFormat.Red : PixelFormat.Rgba, PixelType.UnsignedByte,
+                p + (long)row0 * width * channels);
+        gl.Check("texture row upload");
+        BytesUploaded += (long)rows * width * channels;
+    }
+
+    private static void CheckBytes(int length, int width, int height, int channels)
+    {
+        if (channels is not (1 or 4)) throw new ArgumentOutOfRangeException(nameof(channels), channels, "byte textures are 1 or 4 channels");
+        if (length != width * height * channels)
+            throw new ArgumentException($"a {width}x{height}x{channels} texture needs {width * height * channels} bytes, got {length}");
+    }
+
+    private void Store(InternalFormat internalFormat, PixelFormat layout, PixelType type, int width, int height, void* data)
     {
         var gl = owner.Gl;
         owner.Flush();
-        gl.BindTexture(Gl.Texture2D, id);
-        gl.PixelStorei(Gl.UnpackAlignment, 1);
+        gl.BindTexture(TextureTarget.Texture2D, id);
+        gl.PixelStore(PixelStoreParameter.UnpackAlignment, 1);
         if (width == Width && height == Height && internalFormat == format)
         {
-            gl.TexSubImage2D(Gl.Texture2D, 0, 0, 0, width, height, layout, type, data);
+            gl.TexSubImage2D(TextureTarget.Texture2D, 0, 0, 0, (uint)width, (uint)height, layout, type, data);
         }
         else
         {
-            gl.TexImage2D(Gl.Texture2D, 0, (int)internalFormat, width, height, 0, layout, type, data);
+            gl.TexImage2D(TextureTarget.Texture2D, 0, internalFormat, (uint)width, (uint)height, 0, layout, type, data);
             // A one-channel image is grey, not red: repeat R into G and B.
-            int gb = (int)(internalFormat is Gl.R32F or Gl.R8 ? Gl.Red : 0);
-            gl.TexParameteri(Gl.Texture2D, Gl.TextureSwizzleG, gb == 0 ? (int)0x1904 : gb);
-            gl.TexParameteri(Gl.Texture2D, Gl.TextureSwizzleB, gb == 0 ? (int)0x1905 : gb);
+            bool grey = internalFormat is InternalFormat.R32f or InternalFormat.R8;
+            gl.TexParameter(TextureTarget.Texture2D, TextureParameterName.TextureSwizzleG, (int)(grey ? GLEnum.Red : GLEnum.Green));
+            gl.TexParameter(TextureTarget.Texture2D, TextureParameterName.TextureSwizzleB, (int)(grey ? GLEnum.Red : GLEnum.Blue));
             Width = width;
             Height = height;
             format = internalFormat;
@@ -75,7 +116,7 @@ public sealed unsafe class Texture : IDisposable
 
     public void Dispose()
     {
-        owner.Gl.Delete(owner.Gl.DeleteTextures, id);
+        if (id != 0) owner.Gl.DeleteTexture(id);
         id = 0;
     }
 }

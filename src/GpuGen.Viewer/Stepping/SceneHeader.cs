@@ -16,7 +16,7 @@ public static class SceneHeader
         if (!r.Claim(top, Color.Background)) r.FillRect(top, Color.Background);
         r.Text(title, top.X + 8, top.Y + 6, Color.Text);
         var c = CultureInfo.InvariantCulture;
-        string status = (state?.Paused == true ? "PAUSED  " : "") + (double.IsNaN(stepsPerSecond) ? "" : string.Create(c, $"{stepsPerSecond:F1} {unit}/s"))
+        string status = (state?.Scrub is { } k ? string.Create(c, $"SCRUBBING step {k}  ") : state?.Paused == true ? "PAUSED  " : "") + (double.IsNaN(stepsPerSecond) ? "" : string.Create(c, $"{stepsPerSecond:F1} {unit}/s"))
             + (fps > 0 ? string.Create(c, $"  {fps:F0} frames/s") : "");
         r.Text(status, top.Right - 8 - r.Font.Measure(status), top.Y + 6, Color.DimText);
         return body.Inset(4);

@@ -34,6 +34,9 @@ public abstract class SteppedWorker<TFrame> : IChainWorker, IDisposable where TF
     /// <summary>Seconds spent computing steps (throttling and pauses excluded).</summary>
     public double BusySeconds => (double)Interlocked.Read(ref busyTicks) / Stopwatch.Frequency;
 
+    /// <summary>Every state of the current run so far, for scrubbing (see <see cref="ChainHistory{TFrame}"/>).</summary>
+    public ChainHistory<TFrame> History { get; } = new();
+
     /// <summary>Runs taken to their end.</summary>
     public int RunsFinished { get; private set; }
 
@@ -107,7 +110,8 @@ public abstract class SteppedWorker<TFrame> : IChainWorker, IDisposable where TF
                     index = 0;
                     runTicks = 0;
                     doneAt = double.NaN;
-                    if (!queue.Post(Snapshot(0, count, state, 0))) break;
+                    History.Begin();
+                    if (!Post(Snapshot(0, count, state, 0))) break;
                     continue;
                 }
                 if (index >= count)
@@ -146,13 +150,20 @@ public abstract class SteppedWorker<TFrame> : IChainWorker, IDisposable where TF
                 Interlocked.Add(ref busyTicks, dt);
                 Interlocked.Increment(ref stepsTaken);
                 double seconds = (double)runTicks / Stopwatch.Frequency;
-                if (!queue.Post(Snapshot(index, count, state, seconds > 0 ? index / seconds : 0))) break;
+                if (!Post(Snapshot(index, count, state, seconds > 0 ? index / seconds : 0))) break;
             }
         }
         finally
         {
             if (generation >= 0) End();
         }
+    }
+
+    /// <summary>Keeps <paramref name="frame"/> in the history and hands it to the display.</summary>
+    private bool Post(TFrame frame)
+    {
+        History.Add(frame);
+        return queue.Post(frame);
     }
 
     public void Dispose()

@@ -74,6 +74,7 @@ public sealed class ToyScene : IChainScene<ToyFrame>, IDisposable
             string.Create(c, $"{f.N:N0} points   data: {DataName}"),
             string.Create(c, $"speed {state?.SpeedText ?? "max"}"),
             "~space pause   → step   r new seed   d DDPM/DDIM",
+            "~← → scrub the chain   Home x_T   End newest",
             "~+/− speed   s save PNG   esc quit",
         ];
     }

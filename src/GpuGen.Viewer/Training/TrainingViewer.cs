@@ -18,12 +18,13 @@ public static class TrainingViewer
     /// training thread reported something new, a key was pressed, the window changed or the status
     /// line is due (twice a second), at most <paramref name="maxFramesPerSecond"/>; and, as the
     /// sampling window does, a frame that took t seconds is followed by t·(1/share − 1) of rest
-    /// (<paramref name="displayShare"/>, by default <see cref="Diffusion.ViewRunOptions.DefaultDisplayShare"/>), so the window gives way to training when the CPU is scarce.
+    /// (<paramref name="displayShare"/>, by default <see cref="Diffusion.ViewRunOptions.DefaultDisplayShare"/>), so the window gives way to training when the CPU is scarce,
+    /// unless that would show news less often than <paramref name="minFramesPerSecond"/> a second.
     /// When training ends (and did not fail), a last frame shows all it reported and, given
     /// <paramref name="screenshot"/>, is saved there as a PNG.
     /// </summary>
-    public static T Run<T>(ViewerSurface surface, ITrainingScene scene, Func<T> train, double maxFramesPerSecond = 30, double? displayShare = null,
-        string? screenshot = null)
+    public static T Run<T>(ViewerSurface surface, ITrainingScene scene, Func<T> train, double maxFramesPerSecond = 60, double? displayShare = null,
+        string? screenshot = null, double minFramesPerSecond = Diffusion.ViewRunOptions.DefaultMinFramesPerSecond)
     {
         T result = default!;
         Exception? failure = null;
@@ -40,7 +41,7 @@ public static class TrainingViewer
         }) { IsBackground = true, Name = "gpugen-train" };
         var controls = new ViewerControls();
         surface.Controls = controls;
-        var pacer = new FramePacer(maxFramesPerSecond, displayShare ?? Diffusion.ViewRunOptions.DefaultDisplayShare);
+        var pacer = new FramePacer(maxFramesPerSecond, displayShare ?? Diffusion.ViewRunOptions.DefaultDisplayShare, minFramesPerSecond);
         int keysSeen = controls.KeysHandled;
         var size = surface.Size;
         bool dirty = true;
@@ -49,7 +50,7 @@ public static class TrainingViewer
         {
             surface.PollEvents();
             double now = pacer.Now;
-            if (controls.KeysHandled != keysSeen || surface.Size != size || surface.TakeRefresh() || now >= pacer.TickDueAt) dirty = true;
+            if (controls.KeysHandled != keysSeen || surface.Size != size || surface.TakeRefresh() || now >= pacer.TickDueAt || now >= pacer.FloorDueAt) dirty = true;
             keysSeen = controls.KeysHandled;
             size = surface.Size;
             double readyAt = pacer.ReadyAt(now);

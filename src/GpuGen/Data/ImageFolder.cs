@@ -5,15 +5,12 @@ namespace GpuGen.Data;
 /// <summary>
 /// The <c>folder:DIR</c> loader: image files (by extension) directly in DIR, or in class sub-folders
 /// of DIR (one level; labels follow the sub-folders' names in ordinal order). Hidden entries (a
-/// leading '.') and files of other types are ignored. Files are decoded by stb_image, converted to
+/// leading '.') and files of other types are ignored. Files are decoded by StbImageSharp, converted to
 /// the wanted channels and resized to the wanted size (<see cref="ImageResize"/>) as they are read,
 /// so memory stays near the size of the result.
 /// </summary>
 static class ImageFolder
 {
-    static readonly HashSet<string> Extensions = new(StringComparer.OrdinalIgnoreCase)
-        { ".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tga", ".pgm", ".ppm", ".pnm" };
-
     public static Dataset Load(string dir, DatasetOptions options)
     {
         string name = $"folder:{dir}";
@@ -37,7 +34,7 @@ static class ImageFolder
             files.AddRange(loose.Select(f => (f, -1)));
         }
         if (files.Count == 0)
-            throw new FileNotFoundException($"{name}: no images found (looked for {string.Join(" ", Extensions.Order(StringComparer.Ordinal))})");
+            throw new FileNotFoundException($"{name}: no images found (looked for {string.Join(" ", ImageFormat.Extensions.Keys.Order(StringComparer.Ordinal))})");
 
         var skipped = new List<SkippedImage>();
         var decoded = new Image?[files.Count];
@@ -106,7 +103,7 @@ static class ImageFolder
     }
 
     static string[] ImagesIn(string dir) =>
-        Visible(Directory.GetFiles(dir)).Where(f => Extensions.Contains(Path.GetExtension(f))).ToArray();
+        Visible(Directory.GetFiles(dir)).Where(f => ImageFormat.Extensions.ContainsKey(Path.GetExtension(f))).ToArray();
 
     static IEnumerable<string> Visible(string[] paths) =>
         paths.Where(p => !Path.GetFileName(p).StartsWith('.')).Order(StringComparer.Ordinal);

@@ -1,13 +1,24 @@
+using StbImageSharp;
+using StbImageWriteSharp;
+
 namespace GpuGen.IO;
 
 /// <summary>
 /// An 8-bit image in host memory: <see cref="Pixels"/> holds <see cref="Height"/> rows of
 /// <see cref="Width"/> pixels, each <see cref="Channels"/> bytes (1 grey, 3 RGB, 4 RGBA), row-major
-/// and interleaved. Decoding (PNG, JPEG, BMP and the other formats stb_image reads) and PNG encoding
-/// go through the native stb library.
+/// and interleaved. Decoding (PNG, JPEG, BMP, TGA, GIF's first frame, PSD, HDR) goes through
+/// StbImageSharp and encoding (PNG, JPEG) through StbImageWriteSharp: managed ports of stb_image and
+/// stb_image_write, no native code.
 /// </summary>
 public sealed class Image
 {
+    /// <summary>
+    /// Most pixels a decoded image may declare (2^26 = 67,108,864, 256 MiB as RGBA): a header that
+    /// declares more is refused before anything is allocated, so a corrupt or hostile file cannot
+    /// make a decoder ask for gigabytes.
+    /// </summary>
+    public const long MaxPixels = 1L << 26;
+
     /// <summary>Wraps or allocates pixels; <paramref name="pixels"/> must hold width·height·channels bytes.</summary>
     public Image(int width, int height, int channels, byte[]? pixels = null)
     {
@@ -38,68 +49,87 @@ public sealed class Image
     /// Reads and decodes an image file. <paramref name="desiredChannels"/> 0 keeps the file's channels
     /// (grey+alpha becomes RGBA); 1, 3 or 4 converts.
     /// </summary>
+    /// <exception cref="InvalidDataException">
+    /// The file is empty, truncated, corrupt, 16-bit, declares no pixels or more than
+    /// <see cref="MaxPixels"/>, or its extension does not name what it holds; one line naming the file.
+    /// </exception>
     public static Image Load(string path, int desiredChannels = 0)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         CheckDesired(desiredChannels);
-        return Decode(File.ReadAllBytes(path), path, desiredChannels);
+        var bytes = File.ReadAllBytes(path);
+        if (ImageFormat.Mismatch(path, bytes) is { } why) throw new InvalidDataException($"image {path}: {why}");
+        return Decode(bytes, path, desiredChannels);
     }
 
     /// <summary>
     /// Decodes an encoded image; <paramref name="sourceName"/> (a path or a description) names the
     /// input in error messages.
     /// </summary>
-    /// <exception cref="InvalidDataException">The data is corrupt or in an unsupported format.</exception>
-    public static unsafe Image Decode(ReadOnlySpan<byte> encoded, string sourceName, int desiredChannels = 0)
+    /// <exception cref="InvalidDataException">The data is corrupt, unsupported, 16-bit, or declares no pixels or too many.</exception>
+    public static Image Decode(ReadOnlySpan<byte> encoded, string sourceName, int desiredChannels = 0)
     {
         CheckDesired(desiredChannels);
         if (encoded.IsEmpty)
             throw new InvalidDataException($"image {sourceName}: cannot decode an empty file");
-        byte* pixels;
-        int w, h, inFile;
-        fixed (byte* p = encoded)
-            pixels = StbNative.LoadFromMemory(p, encoded.Length, out w, out h, out inFile, desiredChannels);
-        if (pixels == null)
-            throw new InvalidDataException($"image {sourceName}: cannot decode ({StbNative.FailureReason()})");
+        var data = encoded.ToArray();
+        if (ImageFormat.DeclaredSize(data) is { } declared) CheckSize(declared.Width, declared.Height, sourceName);
+        ImageInfo? info;
         try
         {
-            int channels = desiredChannels != 0 ? desiredChannels : inFile;
-            var bytes = new ReadOnlySpan<byte>(pixels, checked(w * h * channels));
-            return channels == 2 ? FromGreyAlpha(w, h, bytes) : new Image(w, h, channels, bytes.ToArray());
+            info = ImageInfo.FromStream(new MemoryStream(data, writable: false));
         }
-        finally
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            StbNative.Free(pixels);
+            throw new InvalidDataException($"image {sourceName}: cannot decode ({Reason(e)})", e);
         }
+        if (info is not { } i)
+            throw new InvalidDataException($"image {sourceName}: cannot decode ({StbFailure() ?? $"not a {ImageFormat.Names} image"})");
+        CheckSize(i.Width, i.Height, sourceName);
+        if (i.BitsPerChannel != 8 && ImageFormat.Sniff(data) != "HDR")
+            throw new InvalidDataException($"image {sourceName}: {i.BitsPerChannel} bits per channel; GpuGen reads 8-bit images (convert it to 8 bits)");
+        ImageResult result;
+        try
+        {
+            result = ImageResult.FromMemory(data, desiredChannels switch
+            {
+                1 => StbImageSharp.ColorComponents.Grey,
+                3 => StbImageSharp.ColorComponents.RedGreenBlue,
+                4 => StbImageSharp.ColorComponents.RedGreenBlueAlpha,
+                _ => StbImageSharp.ColorComponents.Default,
+            });
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"image {sourceName}: cannot decode ({Reason(e)})", e);
+        }
+        int channels = (int)result.Comp;
+        long expected = (long)result.Width * result.Height * channels;
+        if (result.Data is null || result.Data.Length < expected)
+            throw new InvalidDataException($"image {sourceName}: cannot decode (the decoder returned {result.Data?.Length ?? 0} bytes for {result.Width}x{result.Height}x{channels})");
+        var pixels = result.Data.Length == expected ? result.Data : result.Data[..(int)expected];
+        return channels == 2 ? FromGreyAlpha(result.Width, result.Height, pixels) : new Image(result.Width, result.Height, channels, pixels);
     }
 
     /// <summary>Encodes as PNG (lossless: decoding gives back exactly these pixels).</summary>
-    public unsafe byte[] EncodePng()
+    public byte[] EncodePng()
     {
-        byte* png;
-        int length;
-        fixed (byte* p = Pixels)
-            png = StbNative.WritePngToMem(p, Stride, Width, Height, Channels, out length);
-        if (png == null)
-            throw new InvalidOperationException($"stbi_write_png_to_mem failed for a {Width}x{Height}x{Channels} image");
-        try
-        {
-            return new ReadOnlySpan<byte>(png, length).ToArray();
-        }
-        finally
-        {
-            StbNative.Free(png);
-        }
+        var sink = new MemoryStream();
+        new ImageWriter().WritePng(Pixels, Width, Height, WriteComponents(Channels), sink);
+        return sink.ToArray();
     }
 
     /// <summary>Writes a PNG file atomically (an existing file is replaced only by a complete one).</summary>
     public void SavePng(string path) => AtomicFile.WriteAllBytes(path, EncodePng());
 
-    /// <summary>Encodes as baseline JPEG; used by tests to produce JPEG input.</summary>
-    internal unsafe byte[] EncodeJpeg(int quality = 90)
+    /// <summary>Encodes as baseline JPEG at <paramref name="quality"/> (1–100).</summary>
+    public byte[] EncodeJpeg(int quality = 90)
     {
-        fixed (byte* p = Pixels)
-            return StbNative.WriteJpg(p, Width, Height, Channels, quality);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(quality);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(quality, 100);
+        var sink = new MemoryStream();
+        new ImageWriter().WriteJpg(Pixels, Width, Height, WriteComponents(Channels), sink, quality);
+        return sink.ToArray();
     }
 
     /// <summary>This image as 3-channel RGB (grey is replicated, alpha is composited over white).</summary>
@@ -125,6 +155,35 @@ public sealed class Image
         }
         return rgb;
     }
+
+    /// <summary>The writer's name for 1 (grey), 2 (grey + alpha), 3 (RGB) or 4 (RGBA) channels.</summary>
+    internal static StbImageWriteSharp.ColorComponents WriteComponents(int channels) => channels switch
+    {
+        1 => StbImageWriteSharp.ColorComponents.Grey,
+        2 => StbImageWriteSharp.ColorComponents.GreyAlpha,
+        3 => StbImageWriteSharp.ColorComponents.RedGreenBlue,
+        4 => StbImageWriteSharp.ColorComponents.RedGreenBlueAlpha,
+        _ => throw new ArgumentOutOfRangeException(nameof(channels), channels, "1 to 4 channels"),
+    };
+
+    /// <summary>Refuses a declared size with no pixels or more than <see cref="MaxPixels"/>.</summary>
+    static void CheckSize(long width, long height, string sourceName)
+    {
+        if (width <= 0 || height <= 0)
+            throw new InvalidDataException($"image {sourceName}: declares {width}x{height} pixels (an image needs at least one)");
+        if (width * height > MaxPixels)
+            throw new InvalidDataException($"image {sourceName}: declares {width}x{height} pixels, more than the {MaxPixels:N0} GpuGen decodes (corrupt, or far larger than a training image)");
+    }
+
+    /// <summary>
+    /// The reason StbImageSharp gave for its last failure. It keeps one for the whole process (not
+    /// one a thread), so under concurrent decoding the reason may be another file's; the file named
+    /// in the message is always the right one.
+    /// </summary>
+    static string? StbFailure() => string.IsNullOrWhiteSpace(StbImage.stbi__g_failure_reason) ? null : StbImage.stbi__g_failure_reason;
+
+    /// <summary>stb's failure reason ("bad zlib header", "outofdata", …), on one line.</summary>
+    static string Reason(Exception e) => string.IsNullOrWhiteSpace(e.Message) ? e.GetType().Name : e.Message.ReplaceLineEndings(" ").Trim();
 
     static Image FromGreyAlpha(int w, int h, ReadOnlySpan<byte> ga)
     {

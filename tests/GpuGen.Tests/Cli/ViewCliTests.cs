@@ -67,7 +67,7 @@ public sealed class ViewCliTests : IDisposable
                  {
                      "offscreen_bare_fps", "offscreen_grid_fps", "offscreen_cloud_fps", "offscreen_diffusion_window_fps", "offscreen_diffusion_window_cpu_ms", "offscreen_training_window_fps",
                      "sampling_steps_per_s_off", "sampling_steps_per_s_on", "sampling_window_fps", "sampling_window_render_capacity_fps", "cpu_cost_ratio",
-                     "toy_steps_per_s_off", "toy_steps_per_s_on", "toy_window_fps", "toy_window_render_capacity_fps",
+                     "toy_steps_per_s_off", "toy_steps_per_s_on", "toy_window_fps", "toy_window_render_capacity_fps", "toy_cpu_cost_ratio", "sampling_min_fps",
                  })
         {
             double v = root.GetProperty(key).GetDouble();
@@ -90,6 +90,9 @@ public sealed class ViewCliTests : IDisposable
         var share = CliRunner.Run(dir, "view", ckpt, "--display-share", "0", "--headless", "x");
         Assert.Equal(2, share.ExitCode);
         Assert.Contains("--display-share must be in (0, 1], got 0", share.Stderr);
+        var floor = CliRunner.Run(dir, "view", ckpt, "--min-fps", "-1", "--headless", "x");
+        Assert.Equal(2, floor.ExitCode);
+        Assert.Contains("--min-fps must be 0 or more, got -1", floor.Stderr);
         Assert.False(Directory.Exists(Path.Combine(dir, "x")), "nothing is written before the options are checked");
     }
 }

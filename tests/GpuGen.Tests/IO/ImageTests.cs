@@ -51,20 +51,123 @@ public sealed class ImageTests : IDisposable
     }
 
     [Fact]
-    public unsafe void GreyAlphaBecomesRgba()
+    public void GreyAlphaBecomesRgba()
     {
         var ga = new byte[6 * 2 * 2];
         new Random(6).NextBytes(ga);
-        byte* png;
-        int length;
-        fixed (byte* p = ga) png = StbNative.WritePngToMem(p, 12, 6, 2, 2, out length);
-        var bytes = new ReadOnlySpan<byte>(png, length).ToArray();
-        StbNative.Free(png);
+        var bytes = TestPng.Encode(6, 2, 8, TestPng.GreyAlpha, ga);
 
         var image = Image.Decode(bytes, "ga.png");
         Assert.Equal(4, image.Channels);
         for (int i = 0; i < 12; i++)
             Assert.Equal([ga[2 * i], ga[2 * i], ga[2 * i], ga[2 * i + 1]], image.Pixels.AsSpan(4 * i, 4).ToArray());
+    }
+
+    [Fact]
+    public void HandWrittenPngDecodesAsWritten()
+    {
+        // Positive control for the hand-made PNGs below: the same encoder at 8 bits decodes exactly.
+        var rgb = new byte[7 * 5 * 3];
+        new Random(9).NextBytes(rgb);
+        var image = Image.Decode(TestPng.Encode(7, 5, 8, TestPng.Rgb, rgb), "hand.png");
+        Assert.Equal((7, 5, 3), (image.Width, image.Height, image.Channels));
+        Assert.Equal(rgb, image.Pixels);
+    }
+
+    [Fact]
+    public void SixteenBitPngIsRejectedNamingTheFile()
+    {
+        var raw = new byte[4 * 3 * 2];
+        new Random(10).NextBytes(raw);
+        string path = Path.Combine(_dir, "deep.png");
+        File.WriteAllBytes(path, TestPng.Encode(4, 3, 16, TestPng.Grey, raw));
+        var ex = Assert.Throws<InvalidDataException>(() => Image.Load(path));
+        Assert.Equal($"image {path}: 16 bits per channel; GpuGen reads 8-bit images (convert it to 8 bits)", ex.Message);
+    }
+
+    [Fact]
+    public void ZeroSizedPngIsRejectedNamingTheFile()
+    {
+        string path = Path.Combine(_dir, "empty-pixels.png");
+        File.WriteAllBytes(path, TestPng.Encode(0, 3, 8, TestPng.Grey, []));
+        var ex = Assert.Throws<InvalidDataException>(() => Image.Load(path));
+        Assert.Equal($"image {path}: declares 0x3 pixels (an image needs at least one)", ex.Message);
+    }
+
+    [Fact]
+    public void EnormousDeclaredSizeIsRejectedBeforeDecoding()
+    {
+        // 20,000 × 20,000 = 4·10^8 pixels declared in the header over a one-row body: refused from
+        // the header alone (a decoder asked for it would allocate 1.6 GB before finding the body short).
+        string path = Path.Combine(_dir, "huge.png");
+        File.WriteAllBytes(path, TestPng.Encode(20_000, 20_000, 8, TestPng.Rgb, new byte[20_000 * 3], rows: 1));
+        var ex = Assert.Throws<InvalidDataException>(() => Image.Load(path));
+        Assert.Equal($"image {path}: declares 20000x20000 pixels, more than the 67,108,864 GpuGen decodes (corrupt, or far larger than a training image)", ex.Message);
+
+        // Just under the limit the header is accepted and the short body is what fails.
+        string under = Path.Combine(_dir, "under.png");
+        File.WriteAllBytes(under, TestPng.Encode(8192, 8192, 8, TestPng.Grey, new byte[8192], rows: 1));
+        var ex2 = Assert.Throws<InvalidDataException>(() => Image.Load(under));
+        Assert.Contains("cannot decode", ex2.Message);
+    }
+
+    [Fact]
+    public void CorruptPngBodyIsRejectedWithTheDecodersReason()
+    {
+        var png = RandomImage(new Random(11), 20, 20, 3).EncodePng();
+        // Overwrite the zlib stream of the first IDAT chunk (after the 8-byte signature, 25-byte IHDR, 8-byte IDAT head).
+        for (int i = 8 + 25 + 8; i < 8 + 25 + 8 + 16; i++) png[i] ^= 0x5A;
+        string path = Path.Combine(_dir, "scrambled.png");
+        File.WriteAllBytes(path, png);
+        var ex = Assert.Throws<InvalidDataException>(() => Image.Load(path));
+        Assert.Matches($@"^image {System.Text.RegularExpressions.Regex.Escape(path)}: cannot decode \(.+\)$", ex.Message);
+    }
+
+    [Fact]
+    public void WrongExtensionIsNamed()
+    {
+        var png = RandomImage(new Random(12), 4, 4, 3).EncodePng();
+        string asJpeg = Path.Combine(_dir, "photo.jpg");
+        File.WriteAllBytes(asJpeg, png);
+        var ex = Assert.Throws<InvalidDataException>(() => Image.Load(asJpeg));
+        Assert.Equal($"image {asJpeg}: the file holds a PNG image but is named .jpg (JPEG); rename it", ex.Message);
+
+        string asText = Path.Combine(_dir, "notes.txt");
+        File.WriteAllBytes(asText, png);
+        ex = Assert.Throws<InvalidDataException>(() => Image.Load(asText));
+        Assert.StartsWith($"image {asText}: '.txt' is not an image extension GpuGen reads (", ex.Message);
+
+        // The same bytes under their own name decode (the positive control).
+        string right = Path.Combine(_dir, "photo.png");
+        File.WriteAllBytes(right, png);
+        Assert.Equal(4, Image.Load(right).Width);
+    }
+
+    [Fact]
+    public void GifFirstFrameAndTgaDecode()
+    {
+        // A 2×2 GIF with a 4-colour palette (hand-assembled LZW, code size 2) and an uncompressed 24-bit TGA.
+        byte[] gif =
+        [
+            (byte)'G', (byte)'I', (byte)'F', (byte)'8', (byte)'9', (byte)'a', 2, 0, 2, 0, 0x81, 0, 0,
+            255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255,
+            0x2C, 0, 0, 0, 0, 2, 0, 2, 0, 0,
+            2, 3, 0x44, 0x34, 0x05, 0, 0x3B,
+        ];
+        var g = Image.Decode(gif, "tiny.gif", desiredChannels: 3);
+        Assert.Equal((2, 2), (g.Width, g.Height));
+        Assert.Equal([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255], g.Pixels);
+
+        var rgb = RandomImage(new Random(13), 3, 2, 3);
+        var tga = new byte[18 + 3 * 2 * 3];
+        tga[2] = 2;                                   // uncompressed true colour
+        tga[12] = 3; tga[14] = 2; tga[16] = 24;       // 3 × 2, 24 bits
+        tga[17] = 0x20;                               // rows stored top first
+        for (int p = 0; p < 6; p++)
+            for (int c = 0; c < 3; c++) tga[18 + 3 * p + c] = rgb.Pixels[3 * p + 2 - c];
+        string path = Path.Combine(_dir, "tiny.tga");
+        File.WriteAllBytes(path, tga);
+        Assert.Equal(rgb.Pixels, Image.Load(path).Pixels);
     }
 
     [Fact]
@@ -84,9 +187,21 @@ public sealed class ImageTests : IDisposable
         var junk = new byte[256];
         new Random(8).NextBytes(junk);
         var ex = Assert.Throws<InvalidDataException>(() => Image.Decode(junk, "upload #3"));
-        Assert.Contains("upload #3", ex.Message);
-        Assert.Matches(@"\(.+\)", ex.Message);   // stb's failure reason in parentheses
-        Assert.Throws<InvalidDataException>(() => Image.Decode([], "empty.png"));
+        Assert.StartsWith("image upload #3: cannot decode (", ex.Message);
+        Assert.Matches(@"\(.+\)$", ex.Message);   // the reason in parentheses
+        var empty = Assert.Throws<InvalidDataException>(() => Image.Decode([], "empty.png"));
+        Assert.Equal("image empty.png: cannot decode an empty file", empty.Message);
+    }
+
+    [Fact]
+    public void TruncatedJpegIsRejectedNamingTheFile()
+    {
+        var jpeg = RandomImage(new Random(14), 40, 30, 3).EncodeJpeg(90);
+        string path = Path.Combine(_dir, "cut.jpg");
+        File.WriteAllBytes(path, jpeg[..40]);   // inside the quantisation tables, before the frame header
+        var ex = Assert.Throws<InvalidDataException>(() => Image.Load(path));
+        Assert.StartsWith($"image {path}: cannot decode (", ex.Message);
+        Assert.DoesNotContain('\n', ex.Message);
     }
 
     [Fact]

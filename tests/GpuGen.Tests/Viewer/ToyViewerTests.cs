@@ -63,13 +63,16 @@ public sealed class ToyViewerTests
         }
     }
 
-    [HeadlessFact]
-    public void CloudShowsThePointsOfTheFrame()
+    [HeadlessTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void CloudShowsThePointsOfTheFrame(bool splatOnCpu)
     {
         using var device = Device.Cpu();
         using var model = TinyModel(device, 3);
         using var surface = ViewerSurface.Open(480, 300, headless: true);
         using var scene = new ToyScene(model.Schedule, model.DataSample(2000, 1), "8gaussians", "cloud");
+        scene.Cloud.SplatOnCpu = splatOnCpu;
         scene.Cloud.PointSize = 3;
         scene.Cloud.PointColor = Color.FromBytes(255, 255, 255);
         var rng = new System.Random(7);
@@ -84,6 +87,52 @@ public sealed class ToyViewerTests
             int j = (y * shot.Width + x) * shot.Channels;
             Assert.True(shot.Pixels[j] > 240 && shot.Pixels[j + 1] > 240 && shot.Pixels[j + 2] > 240, $"point {i / 2} at ({x}, {y}) is not drawn");
         }
+
+        // Only what changed travels: a frame with the same points uploads nothing; new points go up once.
+        long uploaded = scene.Cloud.BytesUploaded;
+        surface.Render((r, area) => scene.Draw(r, area, 0, null));
+        Assert.Equal(uploaded, scene.Cloud.BytesUploaded);
+        scene.Apply(new ToyFrame { Points = points.Select(v => -v).ToArray(), N = 40, StepsDone = 4, StepCount = 10, Timestep = 10, AlphaBar = 0.7, Sampler = "ddim", Seed = 1, Generation = 0, StepsPerSecond = 0 });
+        surface.Render((r, area) => scene.Draw(r, area, 0, null));
+        int side = (int)scene.Cloud.View.W;
+        Assert.Equal(uploaded + (splatOnCpu ? side * side * 4L : points.Length * 4L), scene.Cloud.BytesUploaded);
+    }
+
+    [WindowFact]
+    public void ScrubbingShowsAnyComputedStepAgain()
+    {
+        using var device = Device.Cpu();
+        using var model = TinyModel(device, 5);
+        using var surface = ViewerSurface.Open(480, 300, "scrub");
+        var controls = new ViewerControls(seed: 5, sampler: "ddim");
+        var shown = new List<(int Run, int Step)>();
+        var keys = new Thread(() =>
+        {
+            // Let the 10-step chain finish (it is held, not restarted: no loop), then walk back through it.
+            Thread.Sleep(1500);
+            surface.SimulateKey(ViewerKeys.GlfwHome);
+            Thread.Sleep(300);
+            surface.SimulateKey(ViewerKeys.GlfwRight);
+            surface.SimulateKey(ViewerKeys.GlfwRight);
+            surface.SimulateKey(ViewerKeys.GlfwRight);
+            Thread.Sleep(300);
+            surface.SimulateKey(ViewerKeys.GlfwLeft);
+            Thread.Sleep(300);
+            surface.SimulateKey(ViewerKeys.GlfwEscape);
+        });
+        keys.Start();
+        ToyFrame? last = null;
+        var report = ToyViewer.Run(surface, model, controls, new ToyChainOptions { N = 500, DdimSteps = 10, Loop = false },
+            new ViewRunOptions { MaxFramesPerSecond = 60 }, null, f => last = f);
+        keys.Join();
+        Assert.Equal(10, report.SamplingSteps);
+        // Home → x_T, three steps forward, one back: the window shows the state after 2 steps of the chain it computed.
+        Assert.NotNull(last);
+        Assert.Equal((2, 10, 5UL), (last.StepsDone, last.StepCount, last.Seed));
+        Assert.Equal(ToyChainWorker.Scheduler(model, "ddim", 10, 0f).Timesteps[2], last.Timestep);
+        Assert.Equal(2 * 500, last.Points.Length);
+        Assert.True(controls.State.Paused);
+        Assert.Equal(2, controls.State.Scrub);
     }
 }
 

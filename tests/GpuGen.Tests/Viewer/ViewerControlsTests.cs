@@ -6,6 +6,41 @@ namespace GpuGen.Tests.Viewer;
 public sealed class ViewerControlsTests
 {
     [Fact]
+    public void ScrubbingMovesAlongTheComputedChainWithoutSteppingTheSampler()
+    {
+        var c = new ViewerControls(seed: 1, sampler: "ddim");
+        c.SetComputed(6); // x_T and 5 finished steps: states 0 … 5
+        Assert.Null(c.State.Scrub);
+
+        var back = c.Press(ViewerKey.Left);
+        Assert.Equal((true, (int?)4), (back.Paused, back.Scrub)); // one before the newest, the sampler paused
+        Assert.Equal(3, c.Press(ViewerKey.Left).Scrub);
+        Assert.Equal(0, c.Press(ViewerKey.Home).Scrub);
+        Assert.Equal(0, c.Press(ViewerKey.Left).Scrub); // x_T is as far back as the chain goes
+        Assert.Equal(1, c.Press(ViewerKey.Right).Scrub);
+        Assert.False(c.TryTakeStep()); // → while scrubbing moves the view, not the sampler
+        for (int i = 0; i < 3; i++) c.Press(ViewerKey.Right);
+        Assert.Equal(4, c.State.Scrub);
+        Assert.Null(c.Press(ViewerKey.Right).Scrub); // reached the newest: live again, still paused
+        Assert.True(c.State.Paused);
+        c.Press(ViewerKey.Right); // the positive control: → at the newest, paused, takes a step
+        Assert.True(c.TryTakeStep());
+
+        c.Press(ViewerKey.Home);
+        c.SetComputed(3); // a shorter chain (restarted meanwhile): the position is pulled back inside it
+        c.Press(ViewerKey.End);
+        Assert.Null(c.State.Scrub);
+        c.Press(ViewerKey.Left);
+        c.SetComputed(2);
+        Assert.Equal(1, c.State.Scrub);
+        Assert.Null(c.Press(ViewerKey.R).Scrub); // a new chain shows live
+        c.Press(ViewerKey.Left);
+        var resumed = c.Press(ViewerKey.Space);
+        Assert.Equal((false, (int?)null), (resumed.Paused, resumed.Scrub));
+        Assert.Equal([ViewerKey.Left, ViewerKey.Home, ViewerKey.End], new[] { ViewerKeys.GlfwLeft, ViewerKeys.GlfwHome, ViewerKeys.GlfwEnd }.Select(k => ViewerKeys.FromGlfw(k, 0)!.Value));
+    }
+
+    [Fact]
     public void KeysDriveTheState()
     {
         var c = new ViewerControls(seed: 7, sampler: "ddpm", classes: 3, guidance: 1f);
