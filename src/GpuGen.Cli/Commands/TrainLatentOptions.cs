@@ -64,13 +64,7 @@ internal sealed class TrainLatentOptions
         : [Data, Steps, Seed, Output, Batch, LearningRate, Every, SampleEvery, Samples, Resume, Force, MaxSeconds, Device, Json, Arch, Latent, Likelihood, GaussianStd];
 
     /// <summary>The checkpoint to continue, or null for a fresh run; errors when --resume names nothing that exists.</summary>
-    public string? ResumePath(ParseResult r, string final)
-    {
-        if (r.GetResult(Resume) is not { Implicit: false }) return null;
-        string path = r.GetValue(Resume) is { Length: > 0 } given ? given : final;
-        if (!File.Exists(path)) throw new CliError($"--resume: there is no {path} to continue");
-        return path;
-    }
+    public string? ResumePath(ParseResult r, string final) => TrainGan.ResumePath(r, Resume, final);
 
     private static Option<string> Choice(string name, string description, string fallback, params string[] choices)
     {

@@ -45,6 +45,7 @@ public static class GanCheckpoint
     public static void Restore(CheckpointFile checkpoint, GanNetworks nets, Adam optG, Adam optD)
     {
         Checkpoint.Restore(checkpoint, nets);
+        if (checkpoint.WeightsOnly) return;   // an exported file: sampling needs no optimizer state
         foreach (var (key, net, opt) in new[] { ("g", (Nn.Module)nets.G, optG), ("d", nets.D, optD) })
         {
             var named = net.NamedParameters(key + ".").ToArray();
