@@ -103,6 +103,8 @@ public static class Checkpoint
                 optimizer.StepCount = checkpoint.OptimizerStep;
             }
         }
+        // An exported file (weights only) keeps its step for the family's Step; Adam's moments start at zero.
+        if (optimizer is not null && checkpoint.WeightsOnly) optimizer.StepCount = checkpoint.Step;
         if (ema is not null)
             ema.Updates = checkpoint.File.Metadata.TryGetValue("gpugen.ema.updates", out var u)
                 && long.TryParse(u, NumberStyles.None, CultureInfo.InvariantCulture, out long updates) ? updates : checkpoint.Step;
