@@ -56,15 +56,23 @@ internal sealed class TrainLatentOptions
     public Option<int> HiddenLayers { get; } = new("--hidden-layers") { Description = "hidden layers of each coupling net", DefaultValueFactory = _ => 2 };
     public Option<string> Mask { get; } = Choice("--mask", "images: checkerboard or channel masks, alternating", "checkerboard", [.. CouplingMasks.Kinds]);
     public Option<bool> ActNorm { get; } = new("--actnorm") { Description = "ActNorm (data-initialized scale and bias) after each coupling" };
+    public Option<string?> LrDecay { get; } = ChoiceOrDefault("--lr-decay", "flows: the learning rate over --steps: constant, or cosine down to 1% (default cosine for 2-D toys, constant for images)", "constant", "cosine");
     public Option<float> Alpha { get; } = new("--alpha") { Description = "images: α of the logit transform", DefaultValueFactory = _ => 0.05f };
     public Option<float?> Temperature { get; } = new("--temperature", "-t") { Description = "flows: temperature of the pictures' samples (default 1 for 2-D toys, 0.8 for images)" };
 
     public IEnumerable<Option> Options() => IsFlow
-        ? [Data, Steps, Seed, Output, Batch, LearningRate, Every, SampleEvery, Samples, Resume, Force, MaxSeconds, Device, Json, FlowArch, Scales, Blocks, Layers, Hidden, HiddenLayers, Mask, ActNorm, Alpha, Temperature]
+        ? [Data, Steps, Seed, Output, Batch, LearningRate, Every, SampleEvery, Samples, Resume, Force, MaxSeconds, Device, Json, FlowArch, Scales, Blocks, Layers, Hidden, HiddenLayers, Mask, ActNorm, LrDecay, Alpha, Temperature]
         : [Data, Steps, Seed, Output, Batch, LearningRate, Every, SampleEvery, Samples, Resume, Force, MaxSeconds, Device, Json, Arch, Latent, Likelihood, GaussianStd];
 
     /// <summary>The checkpoint to continue, or null for a fresh run; errors when --resume names nothing that exists.</summary>
     public string? ResumePath(ParseResult r, string final) => TrainGan.ResumePath(r, Resume, final);
+
+    private static Option<string?> ChoiceOrDefault(string name, string description, params string[] choices)
+    {
+        var o = new Option<string?>(name) { Description = description };
+        o.AcceptOnlyFromAmong(choices);
+        return o;
+    }
 
     private static Option<string> Choice(string name, string description, string fallback, params string[] choices)
     {
