@@ -51,11 +51,11 @@ internal sealed class TrainLatentOptions
     public Option<string> FlowArch { get; } = Choice("--arch", "images, realnvp: mlp (coupling MLPs on flattened images) or conv (RealNVP's multi-scale conv architecture)", FlowConfig.Mlp, [.. FlowConfig.Archs]);
     public Option<int> Scales { get; } = new("--scales") { Description = "--arch conv: scales (each but the last: 3 checkerboard couplings, squeeze, 3 channel couplings, factor out half)", DefaultValueFactory = _ => 2 };
     public Option<int> Blocks { get; } = new("--blocks") { Description = "--arch conv: residual blocks in each coupling's conv net", DefaultValueFactory = _ => 2 };
-    public Option<int> Layers { get; } = new("--layers") { Description = "coupling layers (--arch mlp)", DefaultValueFactory = _ => 8 };
+    public Option<int?> Layers { get; } = new("--layers") { Description = "coupling layers (--arch mlp; default 16 for 2-D toys, 8 for images)" };
     public Option<int?> Hidden { get; } = new("--hidden") { Description = "width of the coupling nets (default 512 for images, 64 for 2-D toys; --arch conv: filters, default 64)" };
     public Option<int> HiddenLayers { get; } = new("--hidden-layers") { Description = "hidden layers of each coupling net", DefaultValueFactory = _ => 2 };
     public Option<string> Mask { get; } = Choice("--mask", "images: checkerboard or channel masks, alternating", "checkerboard", [.. CouplingMasks.Kinds]);
-    public Option<bool> ActNorm { get; } = new("--actnorm") { Description = "ActNorm (data-initialized scale and bias) after each coupling" };
+    public Option<bool?> ActNorm { get; } = new("--actnorm") { Description = "ActNorm (data-initialized scale and bias) after each coupling (default on for 2-D toys, off for images; --actnorm false turns it off)" };
     public Option<string?> LrDecay { get; } = ChoiceOrDefault("--lr-decay", "flows: the learning rate over --steps: constant, or cosine down to 1% (default cosine for 2-D toys, constant for images)", "constant", "cosine");
     public Option<float> Alpha { get; } = new("--alpha") { Description = "images: α of the logit transform", DefaultValueFactory = _ => 0.05f };
     public Option<float?> Temperature { get; } = new("--temperature", "-t") { Description = "flows: temperature of the pictures' samples (default 1 for 2-D toys, 0.8 for images)" };

@@ -63,7 +63,12 @@ public sealed record FlowConfig(
     /// <summary>Whether the data are 2-D toy points (continuous, no dequantization) rather than images.</summary>
     public bool IsToy => ToyData.IsToy(Data);
 
-    /// <summary>A config for a 2-D toy distribution: a smaller net suits two features.</summary>
+    /// <summary>
+    /// A config for a 2-D toy distribution: a smaller net suits two features. `gpugen train` asks for
+    /// more by default: 16 couplings with ActNorm and a cosine decay over the run (5,000 steps of
+    /// RealNVP on 8gaussians, seed 1: test NLL 0.384 nats against the data's entropy of 0.314, where
+    /// these defaults, 8 couplings at a constant rate, give 0.622).
+    /// </summary>
     public static FlowConfig Toy(string kind, string data, int layers = 8, int hidden = 64, int hiddenLayers = 2,
         float lr = 1e-3f, int batch = 512, ulong seed = 0, bool actNorm = false, int decaySteps = 0) =>
         new(kind, ToyData.Canonical(data), 2, 1, 1, layers, hidden, hiddenLayers, "checkerboard", actNorm, 0f, lr, batch, seed, DecaySteps: decaySteps);
