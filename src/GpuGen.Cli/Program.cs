@@ -22,6 +22,7 @@ public static class Program
             DataCommand.Create(),
             DevicesCommand.Create(),
             DemoCommand.Create(),
+            ExportCommand.Create(),
             BenchCommand.Create(),
             CheckCommand.Create(),
             ViewCommand.Create(),

@@ -5,9 +5,10 @@ using GpuGen.Models.Diffusion;
 namespace GpuGen.Cli.Commands;
 
 /// <summary>
-/// `gpugen demo`: the main job. On images (the default, Fashion-MNIST) it trains a small diffusion
-/// model for about a minute, or loads --checkpoint, and opens the viewer window (frames on disk when
-/// there is no display; see <see cref="DemoImage"/>). On a 2-D toy (--data 8gaussians …) it trains
+/// `gpugen demo`: the main job. On images (the default, Fashion-MNIST) it opens the viewer window on
+/// the shipped diffusion model (models/, see <see cref="DemoImage"/>), or on --checkpoint, or with
+/// --train on a small model it trains for about a minute first (frames on disk when there is no
+/// display). On a 2-D toy (--data 8gaussians …) it trains
 /// for about a minute, then writes the samples over the data, the reverse chain and the loss curve.
 /// </summary>
 internal static class DemoCommand
@@ -18,12 +19,13 @@ internal static class DemoCommand
         var maxSteps = new Option<int>("--max-steps") { Description = "stop earlier after this many steps", DefaultValueFactory = _ => 20000 };
         var data = new Option<string>("--data") { Description = $"fashion-mnist, idx:DIR, folder:DIR (the viewer window), or a 2-D toy: {string.Join(", ", ToyData.Names)}", DefaultValueFactory = _ => "fashion-mnist" };
         var output = new Option<string>("--out", "-o") { Description = "where the pictures (and the demo's checkpoint) go", DefaultValueFactory = _ => "runs/demo" };
-        var checkpoint = new Option<string?>("--checkpoint") { Description = "images: skip training and show this ddpm-image checkpoint" };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = $"images: show this ddpm-image checkpoint (default: the shipped {DemoImage.ShippedModel})" };
+        var train = new Option<bool>("--train") { Description = "images: train a small model for --seconds first, then show it (instead of the shipped model)" };
         var view = new ViewOptions { Output = output };
         var seed = view.Seed;
         var device = view.Device;
         var json = view.Json;
-        var cmd = new Command("demo", "train a diffusion model for about a minute and show it sampling, live (or draw what it learned)") { seconds, maxSteps, data, output, checkpoint };
+        var cmd = new Command("demo", "show the shipped diffusion model sampling, live (--train: train one for about a minute first; 2-D toys: train and draw)") { seconds, maxSteps, data, output, checkpoint, train };
         foreach (var option in view.Options()) cmd.Add(option);
         cmd.SetAction(r =>
         {
@@ -32,7 +34,8 @@ internal static class DemoCommand
                 double s = r.GetValue(seconds);
                 if (!(s > 0)) throw new CliError($"--seconds must be positive, got {s}");
                 CommonOptions.Positive(r.GetValue(maxSteps), "--max-steps");
-                return DemoImage.Run(r, view, r.GetValue(data)!, r.GetValue(checkpoint), s, r.GetValue(maxSteps));
+                if (r.GetValue(train) && r.GetValue(checkpoint) is not null) throw new CliError("--train and --checkpoint: pick one (train a new model, or show a saved one)");
+                return DemoImage.Run(r, view, r.GetValue(data)!, r.GetValue(checkpoint), r.GetValue(train), s, r.GetValue(maxSteps));
             }
             string dir = r.GetValue(output)!;
             double budget = r.GetValue(seconds);

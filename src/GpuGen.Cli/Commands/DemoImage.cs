@@ -10,16 +10,26 @@ using GpuGen.Viewer.Training;
 namespace GpuGen.Cli.Commands;
 
 /// <summary>
-/// `gpugen demo` on images: trains a small class-conditional diffusion model on Fashion-MNIST for
-/// --seconds (or loads --checkpoint), showing the training in the window, then opens the sampling
-/// window. With no display it trains with a progress bar and writes the frames it would have shown.
+/// `gpugen demo` on images: opens the sampling window at once on the trained model shipped in
+/// models/ (Fashion-MNIST, class-conditional; a column per class, a new seed each chain), or on
+/// --checkpoint. With --train, or when the shipped file is missing (a partial checkout), it trains
+/// a small class-conditional model for --seconds, showing the training in the window, and then
+/// samples it. With no display it writes the frames it would have shown.
 /// </summary>
 internal static class DemoImage
 {
-    public static int Run(ParseResult r, ViewOptions view, string spec, string? checkpoint, double seconds, int maxSteps)
+    /// <summary>The shipped model, relative to the repository root.</summary>
+    public const string ShippedModel = "models/ddpm-fashion-mnist.safetensors";
+
+    public static int Run(ParseResult r, ViewOptions view, string spec, string? checkpoint, bool train, double seconds, int maxSteps)
     {
         string dir = r.GetValue(view.Output) ?? "runs/demo";
         Directory.CreateDirectory(dir);
+        if (checkpoint is null && !train && spec == "fashion-mnist")
+        {
+            checkpoint = FindShipped();
+            if (checkpoint is null) Console.WriteLine($"no trained model at {ShippedModel}: training a small one for {seconds:F0} s instead (as with --train)");
+        }
         using var dev = CommonOptions.OpenDevice(r.GetValue(view.Device)!);
         ImageDiffusion model;
         if (checkpoint is not null)
@@ -34,8 +44,21 @@ internal static class DemoImage
         using (model)
         {
             string title = checkpoint is null ? $"demo: ddpm on {spec}, {model.Step} steps" : $"{Path.GetFileName(checkpoint)} (step {model.Step})";
-            return ViewCommand.Show(r, view, model, title, dev.Name, headlessWhenNoDisplay: true, command: "demo");
+            // Four images per class (a column each) unless --n says otherwise: the whole chain of a
+            // conditional model in about half the time of the viewer's 64.
+            int? n = model.Conditional ? 4 * model.Config.Classes : null;
+            return ViewCommand.Show(r, view, model, title, dev.Name, headlessWhenNoDisplay: true, command: "demo", defaultN: n);
         }
+    }
+
+    /// <summary>
+    /// models/… under the working directory (./gpugen runs from the repository root), else beside the
+    /// build (./gpugen builds into .gpugen/cli, two levels below the root); null when neither has it.
+    /// </summary>
+    private static string? FindShipped()
+    {
+        string[] roots = [Directory.GetCurrentDirectory(), Path.Combine(AppContext.BaseDirectory, "..", "..")];
+        return roots.Select(root => Path.GetFullPath(Path.Combine(root, ShippedModel))).FirstOrDefault(File.Exists);
     }
 
     private static ImageDiffusion Train(ParseResult r, ViewOptions view, Device dev, string spec, string dir, double seconds, int maxSteps)

@@ -128,12 +128,13 @@ internal abstract class LatentTrainer : IDisposable
         }
         else
         {
+            int decay = (r.GetValue(o.LrDecay) ?? (toy ? "cosine" : "constant")) == "cosine" ? r.GetValue(o.Steps) : 0;
             var config = toy
-                ? FlowConfig.Toy(kind, spec, r.GetValue(o.Layers), r.GetValue(o.Hidden) ?? 64, r.GetValue(o.HiddenLayers),
-                    r.GetValue(o.LearningRate) ?? 1e-3f, r.GetValue(o.Batch) ?? 512, r.GetValue(o.Seed), r.GetValue(o.ActNorm))
-                : new FlowConfig(kind, spec, data!.Channels, data.Height, data.Width, r.GetValue(o.Layers), r.GetValue(o.Hidden) ?? (conv ? 64 : 512),
-                    r.GetValue(o.HiddenLayers), r.GetValue(o.Mask)!, r.GetValue(o.ActNorm), r.GetValue(o.Alpha),
-                    r.GetValue(o.LearningRate) ?? 1e-4f, r.GetValue(o.Batch) ?? 128, r.GetValue(o.Seed), arch, r.GetValue(o.Scales), r.GetValue(o.Blocks));
+                ? FlowConfig.Toy(kind, spec, r.GetValue(o.Layers) ?? 16, r.GetValue(o.Hidden) ?? 64, r.GetValue(o.HiddenLayers),
+                    r.GetValue(o.LearningRate) ?? 1e-3f, r.GetValue(o.Batch) ?? 512, r.GetValue(o.Seed), r.GetValue(o.ActNorm) ?? true, decay)
+                : new FlowConfig(kind, spec, data!.Channels, data.Height, data.Width, r.GetValue(o.Layers) ?? 8, r.GetValue(o.Hidden) ?? (conv ? 64 : 512),
+                    r.GetValue(o.HiddenLayers), r.GetValue(o.Mask)!, r.GetValue(o.ActNorm) ?? false, r.GetValue(o.Alpha),
+                    r.GetValue(o.LearningRate) ?? 1e-4f, r.GetValue(o.Batch) ?? 128, r.GetValue(o.Seed), arch, r.GetValue(o.Scales), r.GetValue(o.Blocks), decay);
             run = Checked(() => GpuGen.Models.Flows.Flow.Create(dev, config, data));
         }
         float temperature = r.GetValue(o.Temperature) ?? (toy ? 1f : 0.8f);

@@ -51,13 +51,7 @@ internal sealed class TrainDdpmOptions
     ];
 
     /// <summary>The checkpoint to continue, or null for a fresh run; errors when --resume names nothing that exists.</summary>
-    public static string? ResumePath(ParseResult r, TrainDdpmOptions o, string final)
-    {
-        if (r.GetResult(o.Resume) is not { Implicit: false }) return null;
-        string path = r.GetValue(o.Resume) is { Length: > 0 } given ? given : final;
-        if (!File.Exists(path)) throw new CliError($"--resume: there is no {path} to continue");
-        return path;
-    }
+    public static string? ResumePath(ParseResult r, TrainDdpmOptions o, string final) => TrainGan.ResumePath(r, o.Resume, final);
 
     private static Option<string?> MakeSchedule()
     {

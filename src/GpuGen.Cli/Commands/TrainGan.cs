@@ -6,6 +6,7 @@ using GpuGen.IO;
 using GpuGen.Metrics;
 using GpuGen.Models.Gan;
 using GpuGen.Tensors;
+using GpuGen.Training;
 
 namespace GpuGen.Cli.Commands;
 
@@ -209,6 +210,7 @@ internal static class TrainGan
         if (r.GetResult(resume) is not { Implicit: false }) return null;
         string path = r.GetValue(resume) is { Length: > 0 } given ? given : final;
         if (!File.Exists(path)) throw new CliError($"--resume: there is no {path} to continue");
+        Checkpoint.EnsureResumable(path);
         return path;
     }
 }

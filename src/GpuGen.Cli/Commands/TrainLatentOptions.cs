@@ -51,25 +51,27 @@ internal sealed class TrainLatentOptions
     public Option<string> FlowArch { get; } = Choice("--arch", "images, realnvp: mlp (coupling MLPs on flattened images) or conv (RealNVP's multi-scale conv architecture)", FlowConfig.Mlp, [.. FlowConfig.Archs]);
     public Option<int> Scales { get; } = new("--scales") { Description = "--arch conv: scales (each but the last: 3 checkerboard couplings, squeeze, 3 channel couplings, factor out half)", DefaultValueFactory = _ => 2 };
     public Option<int> Blocks { get; } = new("--blocks") { Description = "--arch conv: residual blocks in each coupling's conv net", DefaultValueFactory = _ => 2 };
-    public Option<int> Layers { get; } = new("--layers") { Description = "coupling layers (--arch mlp)", DefaultValueFactory = _ => 8 };
+    public Option<int?> Layers { get; } = new("--layers") { Description = "coupling layers (--arch mlp; default 16 for 2-D toys, 8 for images)" };
     public Option<int?> Hidden { get; } = new("--hidden") { Description = "width of the coupling nets (default 512 for images, 64 for 2-D toys; --arch conv: filters, default 64)" };
     public Option<int> HiddenLayers { get; } = new("--hidden-layers") { Description = "hidden layers of each coupling net", DefaultValueFactory = _ => 2 };
     public Option<string> Mask { get; } = Choice("--mask", "images: checkerboard or channel masks, alternating", "checkerboard", [.. CouplingMasks.Kinds]);
-    public Option<bool> ActNorm { get; } = new("--actnorm") { Description = "ActNorm (data-initialized scale and bias) after each coupling" };
+    public Option<bool?> ActNorm { get; } = new("--actnorm") { Description = "ActNorm (data-initialized scale and bias) after each coupling (default on for 2-D toys, off for images; --actnorm false turns it off)" };
+    public Option<string?> LrDecay { get; } = ChoiceOrDefault("--lr-decay", "flows: the learning rate over --steps: constant, or cosine down to 1% (default cosine for 2-D toys, constant for images)", "constant", "cosine");
     public Option<float> Alpha { get; } = new("--alpha") { Description = "images: α of the logit transform", DefaultValueFactory = _ => 0.05f };
     public Option<float?> Temperature { get; } = new("--temperature", "-t") { Description = "flows: temperature of the pictures' samples (default 1 for 2-D toys, 0.8 for images)" };
 
     public IEnumerable<Option> Options() => IsFlow
-        ? [Data, Steps, Seed, Output, Batch, LearningRate, Every, SampleEvery, Samples, Resume, Force, MaxSeconds, Device, Json, FlowArch, Scales, Blocks, Layers, Hidden, HiddenLayers, Mask, ActNorm, Alpha, Temperature]
+        ? [Data, Steps, Seed, Output, Batch, LearningRate, Every, SampleEvery, Samples, Resume, Force, MaxSeconds, Device, Json, FlowArch, Scales, Blocks, Layers, Hidden, HiddenLayers, Mask, ActNorm, LrDecay, Alpha, Temperature]
         : [Data, Steps, Seed, Output, Batch, LearningRate, Every, SampleEvery, Samples, Resume, Force, MaxSeconds, Device, Json, Arch, Latent, Likelihood, GaussianStd];
 
     /// <summary>The checkpoint to continue, or null for a fresh run; errors when --resume names nothing that exists.</summary>
-    public string? ResumePath(ParseResult r, string final)
+    public string? ResumePath(ParseResult r, string final) => TrainGan.ResumePath(r, Resume, final);
+
+    private static Option<string?> ChoiceOrDefault(string name, string description, params string[] choices)
     {
-        if (r.GetResult(Resume) is not { Implicit: false }) return null;
-        string path = r.GetValue(Resume) is { Length: > 0 } given ? given : final;
-        if (!File.Exists(path)) throw new CliError($"--resume: there is no {path} to continue");
-        return path;
+        var o = new Option<string?>(name) { Description = description };
+        o.AcceptOnlyFromAmong(choices);
+        return o;
     }
 
     private static Option<string> Choice(string name, string description, string fallback, params string[] choices)

@@ -37,9 +37,9 @@ internal static class ViewCommand
     }
 
     /// <summary>Opens the window (or the offscreen surface) on <paramref name="model"/> and runs it; shared with `gpugen demo`.</summary>
-    internal static int Show(ParseResult r, ViewOptions o, ImageDiffusion model, string title, string device, bool headlessWhenNoDisplay, string command = "view")
+    internal static int Show(ParseResult r, ViewOptions o, ImageDiffusion model, string title, string device, bool headlessWhenNoDisplay, string command = "view", int? defaultN = null)
     {
-        int n = r.GetValue(o.N);
+        int n = r.GetResult(o.N) is { Implicit: false } || defaultN is null ? r.GetValue(o.N) : defaultN.Value;
         CommonOptions.Positive(n, "--n");
         if (r.GetValue(o.Frames) is { } f) CommonOptions.Positive(f, "--frames");
         int? steps = r.GetValue(o.Steps);

@@ -40,6 +40,16 @@ public sealed class SafeTensor
         return new SafeTensor(name, SafeTensorDType.F32, shape, data, null);
     }
 
+    /// <summary>
+    /// A tensor stored as float16 ("F16"): <paramref name="data"/> (not copied) is rounded to the
+    /// nearest half when written; reading a file gives float32 data back (see <see cref="SafeTensors.Read"/>).
+    /// </summary>
+    public static SafeTensor Float16(string name, float[] data, params int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return new SafeTensor(name, SafeTensorDType.F16, shape, data, null);
+    }
+
     /// <summary>An int32 ("I32") tensor over <paramref name="data"/> (not copied).</summary>
     public static SafeTensor Int32(string name, int[] data, params int[] shape)
     {
@@ -47,7 +57,10 @@ public sealed class SafeTensor
         return new SafeTensor(name, SafeTensorDType.I32, shape, null, data);
     }
 
-    /// <summary>The float32 data; throws if this tensor is not F32.</summary>
+    /// <summary>Bytes per element in a file: 2 for F16, 4 for F32 and I32.</summary>
+    public int ElementBytes => DType == SafeTensorDType.F16 ? 2 : 4;
+
+    /// <summary>The float data (F32, or F16 before rounding); throws if this tensor is I32.</summary>
     public float[] AsFloat32() =>
         _f32 ?? throw new InvalidOperationException($"tensor '{Name}' is {DType}, not F32");
 

@@ -29,17 +29,26 @@ public static class SafeTensors
         ArgumentNullException.ThrowIfNull(tensors);
         var list = tensors.ToList();
         byte[] header = EncodeHeader(list, metadata);
+        // Halves are encoded before the file is opened, so a value out of their range fails the write
+        // with nothing on disk touched.
+        var halves = list.Where(t => t.DType == SafeTensorDType.F16).ToDictionary(t => t, EncodeHalf);
         using var file = AtomicFile.Create(path);
         Span<byte> length = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
         file.Stream.Write(length);
         file.Stream.Write(header);
         foreach (var t in list)
-            WriteData(file.Stream, t);
+        {
+            if (halves.TryGetValue(t, out var half)) file.Stream.Write(MemoryMarshal.AsBytes(half.AsSpan()));
+            else WriteData(file.Stream, t);
+        }
         file.Commit();
     }
 
-    /// <summary>Reads and validates a safetensors file of F32 and I32 tensors.</summary>
+    /// <summary>
+    /// Reads and validates a safetensors file of F32, F16 and I32 tensors. F16 tensors come back as
+    /// F32 tensors (each half widened exactly; NaN and ±Inf stay NaN and ±Inf).
+    /// </summary>
     /// <exception cref="InvalidDataException">
     /// The file is malformed; the message names the file and the tensor or field at fault.
     /// </exception>
@@ -117,7 +126,7 @@ public static class SafeTensors
                     throw new ArgumentException($"a tensor cannot be called '{MetadataKey}'", nameof(tensors));
                 if (!names.Add(t.Name))
                     throw new ArgumentException($"two tensors are called '{t.Name}'", nameof(tensors));
-                long bytes = (long)t.Count * 4;
+                long bytes = (long)t.Count * t.ElementBytes;
                 json.WriteStartObject(t.Name);
                 json.WriteString("dtype", t.DType.ToString());
                 json.WriteStartArray("shape");
@@ -206,7 +215,8 @@ public static class SafeTensors
         {
             "F32" => SafeTensorDType.F32,
             "I32" => SafeTensorDType.I32,
-            _ => throw new InvalidDataException($"{at} has dtype '{dtypeName}', which is not supported (expected F32 or I32)"),
+            "F16" => SafeTensorDType.F16,
+            _ => throw new InvalidDataException($"{at} has dtype '{dtypeName}', which is not supported (expected F32, F16 or I32)"),
         };
 
         if (!value.TryGetProperty("shape", out var shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)
@@ -232,7 +242,7 @@ public static class SafeTensors
             throw new InvalidDataException($"{at} data_offsets [{begin},{end}] have begin after end");
         if (end > dataLength)
             throw new InvalidDataException($"{at} data_offsets [{begin},{end}] run past the end of the {dataLength}-byte data area");
-        long needed = count * 4;
+        long needed = count * (dtype == SafeTensorDType.F16 ? 2 : 4);
         if (end - begin != needed)
             throw new InvalidDataException(
                 $"{at} shape {SafeTensor.FormatShape(shape)} needs {needed} bytes but data_offsets span {end - begin}");
@@ -241,6 +251,15 @@ public static class SafeTensors
 
     static SafeTensor ReadTensor(SafeFileHandle handle, Entry e, long dataStart)
     {
+        if (e.DType == SafeTensorDType.F16)
+        {
+            var half = new ushort[(e.End - e.Begin) / 2];
+            ReadExactly(handle, MemoryMarshal.AsBytes(half.AsSpan()), dataStart + e.Begin);
+            if (!BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(half, half);
+            var widened = new float[half.Length];
+            for (int i = 0; i < half.Length; i++) widened[i] = (float)BitConverter.UInt16BitsToHalf(half[i]);
+            return SafeTensor.Float32(e.Name, widened, e.Shape);
+        }
         int count = checked((int)((e.End - e.Begin) / 4));
         if (e.DType == SafeTensorDType.F32)
         {
@@ -272,6 +291,25 @@ public static class SafeTensors
         var swapped = MemoryMarshal.Cast<byte, int>(bytes).ToArray();
         BinaryPrimitives.ReverseEndianness(swapped, swapped);
         stream.Write(MemoryMarshal.AsBytes(swapped.AsSpan()));
+    }
+
+    /// <summary>
+    /// Rounds to the nearest half (ties to even, as (Half) does). NaN and ±Inf are kept; a finite value
+    /// beyond ±65504 that would round to ±Inf is refused rather than silently turned into an infinity.
+    /// </summary>
+    static ushort[] EncodeHalf(SafeTensor t)
+    {
+        var data = t.AsFloat32();
+        var half = new ushort[data.Length];
+        for (int i = 0; i < data.Length; i++)
+        {
+            var h = (Half)data[i];
+            if (Half.IsInfinity(h) && float.IsFinite(data[i]))
+                throw new ArgumentException($"tensor '{t.Name}': element {i} = {data[i]:R} is outside the float16 range (±65504)");
+            half[i] = BitConverter.HalfToUInt16Bits(h);
+        }
+        if (!BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(half, half);
+        return half;
     }
 
     static void ReadExactly(SafeFileHandle handle, Span<byte> buffer, long offset)

@@ -71,6 +71,18 @@ public static class Checkpoint
     }
 
     /// <summary>
+    /// Refuses to continue training from an exported weights-only file (<see cref="CheckpointExport"/>):
+    /// without Adam's moments and the EMA counter the run would not continue as it would have.
+    /// </summary>
+    public static void EnsureResumable(string path)
+    {
+        var checkpoint = Open(path, expectedFamily: null);
+        if (checkpoint.WeightsOnly)
+            throw new InvalidDataException($"checkpoint {path}: holds exported float16 weights without optimizer state; "
+                + "resume from a training checkpoint (the run's model.safetensors or step-K.safetensors)");
+    }
+
+    /// <summary>
     /// Copies the stored weights and buffers (and EMA / optimizer state, when given and present) into
     /// live tensors. A buffer missing from an older file keeps its current value.
     /// </summary>
@@ -91,6 +103,8 @@ public static class Checkpoint
                 optimizer.StepCount = checkpoint.OptimizerStep;
             }
         }
+        // An exported file (weights only) keeps its step for the family's Step; Adam's moments start at zero.
+        if (optimizer is not null && checkpoint.WeightsOnly) optimizer.StepCount = checkpoint.Step;
         if (ema is not null)
             ema.Updates = checkpoint.File.Metadata.TryGetValue("gpugen.ema.updates", out var u)
                 && long.TryParse(u, NumberStyles.None, CultureInfo.InvariantCulture, out long updates) ? updates : checkpoint.Step;

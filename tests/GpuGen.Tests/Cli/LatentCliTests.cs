@@ -83,6 +83,27 @@ public class LatentCliTests : IDisposable
     }
 
     [Fact]
+    public void EvalOf8GaussiansPrintsTheEntropyAndTheGap()
+    {
+        var train = Gpugen("train", "realnvp", "--data", "8gaussians", "--steps", "20", "--layers", "2", "--hidden", "8", "--samples", "100", "--out", "g8");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        Assert.Contains("2 affine couplings (checkerboard masks), nets 2→8×2→2, actnorm, batch 512, lr 0.001 (cosine to 1% over 20 steps)", train.Stdout);
+        var eval = Gpugen("eval", "g8/model.safetensors", "--n", "2000", "--json");
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        var j = Json(eval);
+        double entropy = j.GetProperty("data_entropy_nats").GetDouble(), nll = j.GetProperty("test_nll_nats").GetDouble();
+        Assert.InRange(entropy, 0.30, 0.33);   // ln 8 + ln 2πe·0.1² = 0.312
+        Assert.Equal(nll - entropy, j.GetProperty("gap_nats").GetDouble(), 5);
+        Assert.InRange(nll, entropy + 0.2, 10);   // 20 steps of a tiny flow are far from the floor
+
+        // Moons has no closed-form density: no entropy is claimed for it.
+        var moons = Gpugen("train", "realnvp", "--data", "moons", "--steps", "5", "--layers", "2", "--hidden", "8", "--samples", "100", "--out", "m");
+        Assert.True(moons.ExitCode == 0, moons.ToString());
+        var moonsEval = Gpugen("eval", "m/model.safetensors", "--n", "500", "--json");
+        Assert.False(Json(moonsEval).TryGetProperty("data_entropy_nats", out _));
+    }
+
+    [Fact]
     public void RealNvp_OnAToy_WritesTheDensityAndMeasuresNll()
     {
         var train = Gpugen("train", "realnvp", "--data", "moons", "--steps", "30", "--layers", "4", "--hidden", "16", "--samples", "200", "--out", "toy", "--json");

@@ -119,6 +119,28 @@ public class FlowTests(ITestOutputHelper output)
         Assert.True(nll - optimum <= 0.15, $"test NLL {nll:F3} is more than 0.15 nats above the optimum {optimum:F3}");
     }
 
+    [Fact]
+    public void CosineDecayDrivesAdamsLearningRate()
+    {
+        var config = FlowConfig.Toy(FlowConfig.RealNvp, "moons", layers: 2, hidden: 8, lr: 2e-3f, batch: 32, seed: 4, decaySteps: 10);
+        // lr·(0.01 + 0.99·½(1 + cos πt/T)), float64 reference.
+        foreach (int t in new[] { 0, 3, 5, 9, 10, 25 })
+            Assert.Equal(2e-3 * (0.01 + 0.99 * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(t, 10) / 10))), config.LearningRateAt(t), 9);
+        Assert.Equal(2e-3f, (config with { DecaySteps = 0 }).LearningRateAt(7));
+        using var device = Device.Cpu();
+        using var flow = Flow.Create(device, config);
+        for (int s = 0; s < 7; s++)
+        {
+            Assert.True(float.IsFinite(flow.TrainStep()));
+            Assert.Equal(config.LearningRateAt(s), flow.Optimizer.LearningRate);
+        }
+        // The schedule is part of the stored config; a config from before it reads as constant.
+        Assert.Equal(config, FlowConfig.FromJson(config.ToJson(), "test"));
+        string old = config.ToJson().Replace(",\"decay_steps\":10", "");
+        Assert.DoesNotContain("decay_steps", old);
+        Assert.Equal(0, FlowConfig.FromJson(old, "test").DecaySteps);
+    }
+
     /// <summary>−mean log p(x) of the exact 8gaussians-wide mixture over n of its own points, in float64.</summary>
     private static double TrueEntropy(int n)
     {

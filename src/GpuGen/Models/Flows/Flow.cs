@@ -98,6 +98,8 @@ public sealed class Flow : IDisposable
             objective.Backward();
             loss = (float)((nll.Item() + offset) * (Config.IsToy ? 1 : 1 / (Config.Dim * Math.Log(2))));
         }
+        // With a decay in the config the rate follows it; without, whatever the caller set stays.
+        if (Config.DecaySteps > 0) Optimizer.LearningRate = Config.LearningRateAt(Step);
         Optimizer.Step();
         return loss;
     }

@@ -45,6 +45,12 @@ public static class GanCheckpoint
     public static void Restore(CheckpointFile checkpoint, GanNetworks nets, Adam optG, Adam optD)
     {
         Checkpoint.Restore(checkpoint, nets);
+        if (checkpoint.WeightsOnly)
+        {
+            // An exported file: no optimizer state to restore; the step stays the one it was exported at.
+            optG.StepCount = optD.StepCount = checkpoint.Step;
+            return;
+        }
         foreach (var (key, net, opt) in new[] { ("g", (Nn.Module)nets.G, optG), ("d", nets.D, optD) })
         {
             var named = net.NamedParameters(key + ".").ToArray();
