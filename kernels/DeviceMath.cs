@@ -59,13 +59,13 @@ public static class DeviceMath
         return part[0];
     }
 
-    /// <summary>Two sums at once (p and q), each returned to every thread; the rules of <see cref="GroupSum"/>.</summary>
-    public static void GroupSum2(ArrayView<float> p, ArrayView<float> q, ref float a, ref float b)
+    /// <summary>Two sums at once (through p and q), both returned to every thread; the rules of <see cref="GroupSum"/>.</summary>
+    public static Pair GroupSum2(ArrayView<float> p, ArrayView<float> q, Pair values)
     {
         int lid = Group.IdxX;
         Group.Barrier();
-        p[lid] = a;
-        q[lid] = b;
+        p[lid] = values.A;
+        q[lid] = values.B;
         for (int s = Group.DimX / 2; s > 0; s >>= 1)
         {
             Group.Barrier();
@@ -76,8 +76,7 @@ public static class DeviceMath
             }
         }
         Group.Barrier();
-        a = p[0];
-        b = q[0];
+        return new Pair(p[0], q[0]);
     }
 
     public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
@@ -112,6 +111,13 @@ public static class DeviceMath
         float u = 1f + x;
         return u == 1f ? x : MathF.Log(u) * x / (u - 1f);
     }
+}
+
+/// <summary>Two floats reduced together (<see cref="DeviceMath.GroupSum2"/>).</summary>
+public readonly struct Pair(float a, float b)
+{
+    public readonly float A = a;
+    public readonly float B = b;
 }
 
 /// <summary>

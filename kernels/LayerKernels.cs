@@ -83,12 +83,17 @@ public static class LayerKernels
     /// <summary>Element e of a normalization block of rows of `spatial` elements, the rows `stride` apart.</summary>
     private static long At(int e, int spatial, long stride) => (e / spatial) * stride + e % spatial;
 
+    /// <summary>The two-pass statistics of a normalization block: μ_f, the sums of (x − μ_f) and (x − μ_f)², and rstd.</summary>
+    private readonly struct BlockStats(float mean, float shiftSum, float squareSum, float rstd)
+    {
+        public readonly float Mean = mean, ShiftSum = shiftSum, SquareSum = squareSum, Rstd = rstd;
+    }
+
     /// <summary>
-    /// The two-pass statistics of the m elements x[base + At(e)], returned to every thread: μ_f and the
-    /// group's sums of (x − μ_f) and (x − μ_f)² (for the running variance); rstd from them.
+    /// The statistics of the m elements x[base + At(e)], returned to every thread: μ_f and the group's sums of
+    /// (x − μ_f) and (x − μ_f)² (for the running variance); rstd from them.
     /// </summary>
-    private static void Stats(ArrayView<float> x, long b, int m, int spatial, long stride, float eps, ArrayView<float> p, ArrayView<float> q,
-        out float mean, out float shiftSum, out float squareSum, out float rstd)
+    private static BlockStats Stats(ArrayView<float> x, long b, int m, int spatial, long stride, float eps, ArrayView<float> p, ArrayView<float> q)
     {
         int lid = Group.IdxX;
         var k = new Kahan();
@@ -103,14 +108,10 @@ public static class LayerKernels
             d.Add(v);
             sq.Add(v * v);
         }
-        float ds = d.Sum, ss = sq.Sum;
-        DeviceMath.GroupSum2(p, q, ref ds, ref ss);
-        float shift = m > 0 ? ds / m : 0f;
-        float variance = m > 0 ? MathF.Max(0f, ss / m - shift * shift) : 0f;
-        mean = mu;
-        shiftSum = ds;
-        squareSum = ss;
-        rstd = 1f / MathF.Sqrt(variance + eps);
+        var sums = DeviceMath.GroupSum2(p, q, new Pair(d.Sum, sq.Sum));
+        float shift = m > 0 ? sums.A / m : 0f;
+        float variance = m > 0 ? MathF.Max(0f, sums.B / m - shift * shift) : 0f;
+        return new BlockStats(mu, sums.A, sums.B, 1f / MathF.Sqrt(variance + eps));
     }
 
     // ---- GroupNorm (x [batch, channels, spatial], block t = n·groups + g is contiguous) ------------------------
@@ -125,7 +126,8 @@ public static class LayerKernels
         for (int t = Grid.IdxX; t < blocks; t += Grid.DimX)
         {
             long b = (long)t * m;
-            Stats(x, b, m, m, 0, eps, p, q, out float mu, out _, out _, out float r);
+            var stats = Stats(x, b, m, m, 0, eps, p, q);
+            float mu = stats.Mean, r = stats.Rstd;
             if (lid == 0)
             {
                 mean[t] = mu;
@@ -181,8 +183,8 @@ public static class LayerKernels
                 ka.Add(gdy);
                 kb.Add(gdy * (x[b + e] - mu));
             }
-            float sa = ka.Sum, sb = kb.Sum;
-            DeviceMath.GroupSum2(p, q, ref sa, ref sb);
+            var sums = DeviceMath.GroupSum2(p, q, new Pair(ka.Sum, kb.Sum));
+            float sa = sums.A, sb = sums.B;
             if (m == 0) continue;
             float v = -r * sa / m, u = -r * r * (r * sb) / m;
             for (int e = lid; e < m; e += Group.DimX)
@@ -220,8 +222,8 @@ public static class LayerKernels
                 ka.Add(d);
                 kb.Add(d * (x[i] - mean[t]) * rstd[t]);
             }
-            float sa = ka.Sum, sb = kb.Sum;
-            DeviceMath.GroupSum2(p, q, ref sa, ref sb);
+            var sums = DeviceMath.GroupSum2(p, q, new Pair(ka.Sum, kb.Sum));
+            float sa = sums.A, sb = sums.B;
             if (lid == 0)
             {
                 if ((flags & HasDGamma) != 0) dGamma[c] += sb;
@@ -250,11 +252,12 @@ public static class LayerKernels
         {
             long b = (long)c * spatial;
             // Evaluation reduces over zero elements rather than branching around the barriers.
-            Stats(x, b, training ? m : 0, spatial, stride, eps, p, q, out float mu, out float shiftSum, out float squareSum, out float r);
+            var stats = Stats(x, b, training ? m : 0, spatial, stride, eps, p, q);
+            float mu = stats.Mean, r = stats.Rstd;
             if (training)
             {
-                float count = m, shift = shiftSum / count;
-                float variance = MathF.Max(0f, squareSum / count - shift * shift);
+                float count = m, shift = stats.ShiftSum / count;
+                float variance = MathF.Max(0f, stats.SquareSum / count - shift * shift);
                 if (lid == 0 && (flags & HasRunningMean) != 0) runningMean[c] = (1f - momentum) * runningMean[c] + momentum * (mu + shift);
                 if (lid == 0 && (flags & HasRunningVar) != 0) runningVar[c] = (1f - momentum) * runningVar[c] + momentum * (variance * count / (count - 1f));
             }
@@ -301,9 +304,8 @@ public static class LayerKernels
                 ka.Add(dy[i]);
                 kb.Add(dy[i] * (x[i] - mu));
             }
-            float sa = ka.Sum, sbRaw = kb.Sum;
-            DeviceMath.GroupSum2(p, q, ref sa, ref sbRaw);
-            float sb = r * sbRaw;
+            var sums = DeviceMath.GroupSum2(p, q, new Pair(ka.Sum, kb.Sum));
+            float sa = sums.A, sb = r * sums.B;
             if (lid == 0)
             {
                 if ((flags & HasDGamma) != 0) dGamma[c] += sb;
