@@ -23,6 +23,8 @@ public class PtxTests
         .Where(t => t.IsClass && t.IsAbstract && t.IsSealed && t.Name.EndsWith("Kernels", StringComparison.Ordinal))
         .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly))
         .Where(m => m.ReturnType == typeof(void))
+        // Generic kernels are the tiled ones (type argument an IGemmTile); other generic methods are device helpers.
+        .Where(m => !m.IsGenericMethodDefinition || m.GetGenericArguments()[0].GetGenericParameterConstraints().Contains(typeof(IGemmTile)))
         .SelectMany(m => m.IsGenericMethodDefinition
             ? Tilings.Select(tile => m.MakeGenericMethod(tile))
             : [m])
