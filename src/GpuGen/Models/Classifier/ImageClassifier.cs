@@ -45,7 +45,7 @@ public sealed class ImageClassifier : IDisposable
     /// <summary>Restores a classifier from a checkpoint written by <see cref="Save"/>; errors name the file.</summary>
     public static ImageClassifier Load(Device device, string path)
     {
-        return Checkpoint.Load(path, [Family], c => new ImageClassifier(device, ClassifierConfig.FromJson(c.ConfigJson, $"checkpoint {path}")), r => r.State());
+        return Checkpoint.Load(path, [Family], c => new ImageClassifier(device, ConfigJson.Read<ClassifierConfig>(c)), r => r.State());
     }
 
     public ClassifierConfig Config { get; }
@@ -65,7 +65,7 @@ public sealed class ImageClassifier : IDisposable
     /// <summary>The run's state as its checkpoints name it: weights, buffers and optimizer state.</summary>
     public StateDict State() => new StateDict(Net).WithOptimizer(Optimizer);
 
-    public void Save(string path) => Checkpoint.Save(path, Family, Config.ToJson(), Step, State());
+    public void Save(string path) => Checkpoint.Save(path, Family, ConfigJson.Write(Config), Step, State());
 
     /// <summary>The learning rate at step t of T: lr·½(1 + cos(πt/T)) (Loshchilov &amp; Hutter 2017 without restarts).</summary>
     public static float LearningRateAt(ClassifierConfig config, long step) =>

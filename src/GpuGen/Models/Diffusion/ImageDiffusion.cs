@@ -32,7 +32,7 @@ public sealed class ImageDiffusion : IDisposable
     /// <summary>Restores a run from a checkpoint written by <see cref="Save"/> (weights, EMA, optimizer, step).</summary>
     public static ImageDiffusion Load(Device device, string path)
     {
-        return Checkpoint.Load(path, [Family], c => new ImageDiffusion(device, ImageDiffusionConfig.FromJson(c.ConfigJson, $"checkpoint {path}")), r => r.State());
+        return Checkpoint.Load(path, [Family], c => new ImageDiffusion(device, ConfigJson.Read<ImageDiffusionConfig>(c)), r => r.State());
     }
 
     public ImageDiffusionConfig Config { get; }
@@ -72,7 +72,7 @@ public sealed class ImageDiffusion : IDisposable
     /// <summary>The run's state as its checkpoints name it: weights, buffers, EMA and optimizer state.</summary>
     public StateDict State() => new StateDict(Net).WithEma(Ema).WithOptimizer(Optimizer);
 
-    public void Save(string path) => Checkpoint.Save(path, Family, Config.ToJson(), Step, State());
+    public void Save(string path) => Checkpoint.Save(path, Family, ConfigJson.Write(Config), Step, State());
 
     /// <summary>
     /// A sampler over this model's schedule: "ddpm" (ancestral; respaced when 0 &lt; steps &lt; T) or

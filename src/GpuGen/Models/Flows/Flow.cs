@@ -50,7 +50,7 @@ public sealed class Flow : IDisposable
     public static Flow Load(Device device, string path, Dataset? data = null)
     {
         var run = Checkpoint.Load(path, [FlowConfig.RealNvp, FlowConfig.Nice],
-            c => new Flow(device, FlowConfig.FromJson(c.ConfigJson, $"checkpoint {path}"), data), r => r.State());
+            c => new Flow(device, ConfigJson.Read<FlowConfig>(c), data), r => r.State());
         run.Network.MarkInitialized();
         return run;
     }
@@ -228,7 +228,7 @@ public sealed class Flow : IDisposable
     /// <summary>The run's state as its checkpoints name it: weights, buffers and optimizer state.</summary>
     public StateDict State() => new StateDict(Network).WithOptimizer(Optimizer);
 
-    public void Save(string path) => Checkpoint.Save(path, Config.Kind, Config.ToJson(), Step, State());
+    public void Save(string path) => Checkpoint.Save(path, Config.Kind, ConfigJson.Write(Config), Step, State());
 
     /// <summary>Fills the device batch for step <paramref name="step"/>: random examples (pixel values 0…255), or toy points.</summary>
     private void FillBatch(long step)

@@ -35,7 +35,7 @@ public sealed class Gan : IDisposable
     /// <summary>Restores a run from a checkpoint written by <see cref="Save"/>.</summary>
     public static Gan Load(Device device, string path)
     {
-        return Checkpoint.Load(path, [Family], c => new Gan(device, GanConfig.FromJson(c.ConfigJson, $"checkpoint {path}")), r => r.State());
+        return Checkpoint.Load(path, [Family], c => new Gan(device, ConfigJson.Read<GanConfig>(c)), r => r.State());
     }
 
     public GanConfig Config { get; }
@@ -62,7 +62,7 @@ public sealed class Gan : IDisposable
     /// <summary>The run's state as its checkpoints name it: weights, buffers and optimizer state.</summary>
     public StateDict State() => new StateDict(Networks).WithOptimizer(OptimizerG, "g").WithOptimizer(OptimizerD, "d");
 
-    public void Save(string path) => Checkpoint.Save(path, Family, Config.ToJson(), Step, State());
+    public void Save(string path) => Checkpoint.Save(path, Family, ConfigJson.Write(Config), Step, State());
 
     /// <summary>
     /// One D update and one G update on a batch of real samples ([B, 1, H, W] in [−1, 1], or [B, 2]) and,

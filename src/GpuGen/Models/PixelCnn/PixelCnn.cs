@@ -29,7 +29,7 @@ public sealed class PixelCnn : IDisposable
     /// <summary>Restores a run from a checkpoint written by <see cref="Save"/> (weights, optimizer, step).</summary>
     public static PixelCnn Load(Device device, string path)
     {
-        return Checkpoint.Load(path, [Family], c => new PixelCnn(device, PixelCnnConfig.FromJson(c.ConfigJson, $"checkpoint {path}")), r => r.State());
+        return Checkpoint.Load(path, [Family], c => new PixelCnn(device, ConfigJson.Read<PixelCnnConfig>(c)), r => r.State());
     }
 
     public PixelCnnConfig Config { get; }
@@ -49,7 +49,7 @@ public sealed class PixelCnn : IDisposable
     /// <summary>The run's state as its checkpoints name it: weights, buffers and optimizer state.</summary>
     public StateDict State() => new StateDict(Net).WithOptimizer(Optimizer);
 
-    public void Save(string path) => Checkpoint.Save(path, Family, Config.ToJson(), Step, State());
+    public void Save(string path) => Checkpoint.Save(path, Family, ConfigJson.Write(Config), Step, State());
 
     /// <summary>
     /// One Adam step on <paramref name="count"/> images of 8-bit pixels [count, H, W] (and their labels when

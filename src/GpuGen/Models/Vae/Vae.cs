@@ -32,7 +32,7 @@ public sealed class Vae : IDisposable
 
     public static Vae Load(Device device, string path)
     {
-        return Checkpoint.Load(path, ["vae", "cvae"], c => new Vae(device, VaeConfig.FromJson(c.ConfigJson, $"checkpoint {path}")), r => r.State());
+        return Checkpoint.Load(path, ["vae", "cvae"], c => new Vae(device, ConfigJson.Read<VaeConfig>(c)), r => r.State());
     }
 
     public VaeConfig Config { get; }
@@ -218,7 +218,7 @@ public sealed class Vae : IDisposable
     /// <summary>The run's state as its checkpoints name it: weights, buffers and optimizer state.</summary>
     public StateDict State() => new StateDict(Network).WithOptimizer(Optimizer);
 
-    public void Save(string path) => Checkpoint.Save(path, Config.Family, Config.ToJson(), Step, State());
+    public void Save(string path) => Checkpoint.Save(path, Config.Family, ConfigJson.Write(Config), Step, State());
 
     private float[] Means(Tensor output)
     {
