@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GpuGen.Cli.Commands;
+using GpuGen.Training;
 
 namespace GpuGen.Cli;
 
@@ -42,6 +43,12 @@ public static class Program
         {
             Console.Error.WriteLine($"gpugen: {OneLine(e.Message)}");
             return e is CliError or ArgumentException ? 2 : 1;
+        }
+        catch (TrainingDivergedException e)
+        {
+            // The run's folder keeps its last good checkpoint; nothing after the bad step was written.
+            Console.Error.WriteLine($"gpugen: {e.Message}");
+            return 1;
         }
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GpuGen.Bench;
+using GpuGen.IO;
 using Spectre.Console;
 
 namespace GpuGen.Cli.Commands;

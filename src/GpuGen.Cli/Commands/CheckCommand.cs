@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
-using GpuGen.Backends;
 using GpuGen.Backends.Cpu;
-using GpuGen.Bench;
+using GpuGen.Backends;
 using GpuGen.Bench.Parity;
+using GpuGen.Bench;
+using GpuGen.IO;
 using Spectre.Console;
 
 namespace GpuGen.Cli.Commands;

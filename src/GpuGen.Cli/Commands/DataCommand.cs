@@ -39,7 +39,7 @@ internal static class DataCommand
         var points = ToyData.Sample(toy, count, seed);
         if (npyPath is not null) Npy.Write(CommonOptions.OutputPath(npyPath, "--npy"), points, [count, 2]);
         if (pngPath is not null)
-            Plot.Scatter([new ScatterSeries(points, Rgb.Blue, 1.6f, 0.6f)], 512, 512, ToyData.Canonical(toy), Pictures.ToyBounds)
+            Plot.Scatter([new ScatterSeries(points, Rgb.Blue, 1.6f, 0.6f)], 512, 512, ToyData.Canonical(toy), ToyPictures.Frame)
                 .SavePng(CommonOptions.OutputPath(pngPath, "--png"));
         double mx = 0, my = 0;
         for (int i = 0; i < count; i++) { mx += points[2 * i]; my += points[2 * i + 1]; }

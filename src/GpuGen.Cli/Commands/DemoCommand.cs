@@ -1,6 +1,7 @@
 using System.CommandLine;
 using GpuGen.Data;
 using GpuGen.Models.Diffusion;
+using GpuGen.Training;
 
 namespace GpuGen.Cli.Commands;
 
@@ -44,20 +45,20 @@ internal static class DemoCommand
             Directory.CreateDirectory(dir);
             using var dev = CommonOptions.OpenDevice(r.GetValue(device)!);
             var config = new ToyDiffusionConfig(Data: ToyData.Canonical(r.GetValue(data)!), Seed: r.GetValue(seed));
-            using var run = ToyDiffusion.Create(dev, config);
+            using var training = new ToyDiffusionTraining(ToyDiffusion.Create(dev, config), 2000);
+            var run = training.Model;
             Console.WriteLine($"GpuGen demo: DDPM on {config.Data}, {run.Model.ParameterCount():N0} parameters, on {dev}");
             Console.WriteLine($"training for up to {budget:F0} s ...");
-            var result = TrainCommand.TrainLoop(run, r.GetValue(maxSteps), 0, dir, progress: true, seconds: budget);
-            Console.WriteLine("sampling 2000 points through 1000 reverse steps ...");
-            var summary = TrainCommand.Finish(run, dir, 2000, r.GetValue(seed), result);
+            var result = TrainRunner.Drive(training, new TrainingOptions(dir, r.GetValue(maxSteps), budget, PictureSeed: r.GetValue(seed)));
+            var summary = TrainRunner.Report(training, result, "demo", r.GetValue(seed));
 
             var scheduler = new DdpmScheduler(run.Schedule);
-            var (observer, frames) = Pictures.ChainRecorder(scheduler);
+            var (observer, frames) = DiffusionPictures.ChainRecorder(scheduler);
             run.Sample(1000, r.GetValue(seed) + 1, observer: observer);
             string chainPath = Path.Combine(dir, "chain.png");
-            Pictures.Chain(frames, run.DataSample(1000, r.GetValue(seed) + 1)).SavePng(chainPath);
+            DiffusionPictures.Chain(frames, run.DataSample(1000, r.GetValue(seed) + 1)).SavePng(chainPath);
             Console.WriteLine($"wrote {chainPath} (the reverse chain) and {Path.Combine(dir, "loss.png")}");
-            if (r.GetValue(json)) Console.WriteLine(summary.Add("command", "demo").Add("chain_png", chainPath).Add("device", dev.Name));
+            if (r.GetValue(json)) Console.WriteLine(summary.Add("chain_png", chainPath).Add("device", dev.Name));
             return 0;
         });
         return cmd;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using GpuGen.IO;
 using GpuGen.Training;
 
 namespace GpuGen.Cli.Commands;

@@ -1,14 +1,15 @@
 using System.CommandLine;
 using System.Globalization;
+using GpuGen.IO;
 using GpuGen.Models.Flows;
 using GpuGen.Models.Gan;
 using GpuGen.Models.PixelCnn;
 using GpuGen.Models.Vae;
-using GpuGen.Viewer;
 using GpuGen.Viewer.Diffusion;
 using GpuGen.Viewer.Flows;
 using GpuGen.Viewer.Latent;
 using GpuGen.Viewer.PixelCnn;
+using GpuGen.Viewer;
 
 namespace GpuGen.Cli.Commands;
 

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using GpuGen.Cli.Commands.Families;
 using GpuGen.Data;
-using GpuGen.IO;
 using GpuGen.Models.Classifier;
 
 namespace GpuGen.Cli.Commands;
@@ -15,75 +13,28 @@ internal static class TrainClassifier
 {
     public static Command Create()
     {
-        var defaults = new ClassifierConfig();
-        var data = new Option<string>("--data") { Description = "labelled training images: fashion-mnist, idx:DIR or folder:DIR", DefaultValueFactory = _ => "fashion-mnist" };
-        var steps = new Option<int>("--steps") { Description = "optimisation steps (the default reaches ≥ 92% test accuracy on Fashion-MNIST)", DefaultValueFactory = _ => defaults.Steps };
-        var batch = new Option<int>("--batch") { Description = "batch size", DefaultValueFactory = _ => defaults.Batch };
-        var lr = new Option<float>("--lr") { Description = "Adam's initial learning rate (decays to 0 on a cosine)", DefaultValueFactory = _ => defaults.LearningRate };
-        var noFlip = new Option<bool>("--no-flip") { Description = "do not add left–right mirror images to the training data" };
-        var seed = CommonOptions.Seed();
-        var output = new Option<string>("--out", "-o") { Description = "run folder (model.safetensors, loss.png, loss.npy)", Required = true };
-        var force = new Option<bool>("--force") { Description = "replace a model already in the run folder" };
-        var device = CommonOptions.Device();
-        var json = CommonOptions.Json();
-        var cmd = new Command("classifier", "the CNN classifier whose features the Fréchet distances use")
-        {
-            data, steps, batch, lr, noFlip, seed, output, force, device, json,
-        };
+        var o = new TrainClassifierOptions();
+        var cmd = new Command("classifier", "the CNN classifier whose features the Fréchet distances use");
+        foreach (var option in o.Options()) cmd.Add(option);
         cmd.SetAction(r =>
         {
-            string dir = r.GetValue(output)!;
-            int total = r.GetValue(steps);
-            CommonOptions.Positive(total, "--steps");
-            if (r.GetValue(batch) < 2) throw new CliError($"--batch must be at least 2 (batch normalization), got {r.GetValue(batch)}");
-            string final = Path.Combine(dir, "model.safetensors");
-            if (File.Exists(final) && !r.GetValue(force))
-                throw new CliError($"{final} already exists; pass --force to replace it");
-            string spec = Canonical(r.GetValue(data)!);
-            var train = Dataset.Open(spec);
+            var defaults = new ClassifierConfig();
+            int batch = r.GetValue(o.Batch) ?? defaults.Batch;
+            if (batch < 2) throw new CliError($"--batch must be at least 2 (batch normalization), got {batch}");
+            string spec = Canonical(r.GetValue(o.Data)!);
+            var train = TrainRunner.OpenData(spec);
             var test = OpenTest(spec);
-            CommonOptions.OutputPath(final, "--out");
-
-            using var dev = CommonOptions.OpenDevice(r.GetValue(device)!);
-            var recipe = new ClassifierConfig(LearningRate: r.GetValue(lr), Batch: r.GetValue(batch), Steps: total,
-                Seed: r.GetValue(seed), FlipAugment: !r.GetValue(noFlip));
-            var config = ClassifierCache.ConfigFor(train, recipe) with { Data = spec };
-            using var clf = ImageClassifier.Create(dev, config);
-            Console.WriteLine($"training a classifier on {train} on {dev}: {config}, {clf.Net.ParameterCount():N0} parameters");
-            var losses = new List<float>();
-            double seconds = 0, trainAccuracy = double.NaN;
-            using (var bar = new ProgressBar("train", total))
+            int perClass = o.SamplesOr(r, 10);
+            return TrainRunner.Run(r, o, "classifier", (dev, resume) =>
             {
-                clf.Train(train, p =>
+                var model = resume is not null ? ImageClassifier.Load(dev, resume.Path) : TrainRunner.Checked(() =>
                 {
-                    losses.Add((float)p.Loss);
-                    seconds = p.Seconds;
-                    trainAccuracy = p.Accuracy;
-                    bar.Report(p.Step, Status(p));
+                    var recipe = new ClassifierConfig(LearningRate: r.GetValue(o.LearningRate) ?? defaults.LearningRate, Batch: batch, Steps: r.GetValue(o.Steps),
+                        Seed: r.GetValue(o.Seed), FlipAugment: !r.GetValue(o.NoFlip));
+                    return ImageClassifier.Create(dev, ClassifierCache.ConfigFor(train, recipe) with { Data = spec });
                 });
-            }
-            clf.Save(final);
-            if (losses.Count > 1)
-            {
-                Plot.LossCurve(losses.ToArray(), title: "classifier training loss (cross-entropy, smoothed)", logY: true).SavePng(Path.Combine(dir, "loss.png"));
-                Npy.Write(Path.Combine(dir, "loss.npy"), losses.ToArray(), [losses.Count]);
-            }
-            var evaluation = test is null ? null : clf.Evaluate(test);
-            double stepsPerSecond = total / Math.Max(1e-9, seconds);
-            Console.WriteLine($"{total} steps in {seconds:F1} s ({stepsPerSecond:F2} steps/s); training-batch accuracy {trainAccuracy:P1} (moving average)");
-            if (evaluation is not null) ClassifierReport.Print(evaluation, test!);
-            else Console.WriteLine($"{spec} has no test split; no test accuracy");
-            Console.WriteLine($"wrote {final}");
-            if (r.GetValue(json))
-            {
-                var o = new JsonOut().Add("command", "train classifier").Add("data", spec).Add("steps", clf.Step).Add("seconds", seconds)
-                    .Add("steps_per_s", stepsPerSecond).Add("train_accuracy", trainAccuracy)
-                    .Add("final_loss", losses.Count > 0 ? losses[^1] : double.NaN).Add("device", dev.Name).Add("checkpoint", final);
-                if (evaluation is not null) ClassifierReport.AddTo(o, evaluation, test!);
-                else o.Add("test_accuracy", double.NaN);
-                Console.WriteLine(o);
-            }
-            return 0;
+                return TrainRunner.Wrap(model, resume, m => new ClassifierTraining(m, train, test, perClass));
+            });
         });
         return cmd;
     }
@@ -118,4 +69,15 @@ internal static class TrainClassifier
             return null;
         }
     }
+}
+
+/// <summary>The options of `gpugen train classifier`.</summary>
+internal sealed class TrainClassifierOptions() : TrainOptions("labelled training images: fashion-mnist, idx:DIR or folder:DIR", "fashion-mnist",
+    steps: new ClassifierConfig().Steps, sampleEvery: 0,
+    batch: $"batch size (default {new ClassifierConfig().Batch})", lr: $"Adam's initial learning rate, decaying to 0 on a cosine over --steps (default {new ClassifierConfig().LearningRate})",
+    samples: "held-out images per class in samples.png, each row the images the classifier assigns to one class (default 10)")
+{
+    public Option<bool> NoFlip { get; } = new("--no-flip") { Description = "do not add left–right mirror images to the training data" };
+
+    protected override IEnumerable<Option> FamilyOptions() => [NoFlip];
 }

@@ -9,37 +9,13 @@ namespace GpuGen.Cli.Commands;
 /// The options of `gpugen train vae|cvae|nice|realnvp`: those every family shares, then the VAE's or the
 /// flow's. Defaults that differ between images and 2-D toys are null here.
 /// </summary>
-internal sealed class TrainLatentOptions
+internal sealed class TrainLatentOptions(bool flow) : TrainOptions(
+    flow ? $"training data: fashion-mnist, idx:DIR, folder:DIR, or a 2-D toy ({string.Join(", ", ToyData.Names)})" : "training images: fashion-mnist, idx:DIR or folder:DIR",
+    "fashion-mnist", steps: 5000, sampleEvery: 0,
+    batch: "batch size (default 128; flows on 2-D toys 512)", lr: "Adam learning rate (default: VAE 1e-3, flows on images 1e-4, flows on 2-D toys 1e-3)",
+    samples: "images in each sample grid (default 100) or points in a 2-D picture (default 2000)")
 {
-    public TrainLatentOptions(bool flow)
-    {
-        IsFlow = flow;
-        Data = new Option<string>("--data")
-        {
-            Description = flow
-                ? $"training data: fashion-mnist, idx:DIR, folder:DIR, or a 2-D toy ({string.Join(", ", ToyData.Names)})"
-                : "training images: fashion-mnist, idx:DIR or folder:DIR",
-            DefaultValueFactory = _ => "fashion-mnist",
-        };
-    }
-
-    public bool IsFlow { get; }
-
-    // ---- shared ----
-    public Option<string> Data { get; }
-    public Option<int> Steps { get; } = new("--steps") { Description = "total optimisation steps", DefaultValueFactory = _ => 5000 };
-    public Option<ulong> Seed { get; } = CommonOptions.Seed();
-    public Option<string> Output { get; } = new("--out", "-o") { Description = "run folder (model.safetensors, step-K.safetensors, samples.png, loss.png)", Required = true };
-    public Option<int?> Batch { get; } = new("--batch") { Description = "batch size (default 128; flows on 2-D toys 512)" };
-    public Option<float?> LearningRate { get; } = new("--lr") { Description = "Adam learning rate (default: VAE 1e-3, flows on images 1e-4, flows on 2-D toys 1e-3)" };
-    public Option<int> Every { get; } = new("--checkpoint-every") { Description = "also write DIR/step-K.safetensors every K steps (0: only at the end)", DefaultValueFactory = _ => 0 };
-    public Option<int> SampleEvery { get; } = new("--sample-every") { Description = "also write DIR/samples-step-K.png every K steps (0: only at the end)", DefaultValueFactory = _ => 0 };
-    public Option<int?> Samples { get; } = new("--samples") { Description = "images in each sample grid (default 100) or points in a 2-D picture (default 2000)" };
-    public Option<string?> Resume { get; } = new("--resume") { Description = "continue DIR/model.safetensors (or the checkpoint given) up to --steps", Arity = ArgumentArity.ZeroOrOne };
-    public Option<bool> Force { get; } = new("--force") { Description = "start over even if DIR already holds a model" };
-    public Option<double> MaxSeconds { get; } = new("--max-seconds") { Description = "stop after this many seconds of training (then save as at the end)", DefaultValueFactory = _ => double.PositiveInfinity };
-    public Option<string> Device { get; } = CommonOptions.Device();
-    public Option<bool> Json { get; } = CommonOptions.Json();
+    public bool IsFlow { get; } = flow;
 
     // ---- VAE / CVAE ----
     public Option<string> Arch { get; } = Choice("--arch", "encoder and decoder: mlp (the vae_mlp_step network) or conv", VaeConfig.Mlp, VaeConfig.Mlp, VaeConfig.Conv);
@@ -60,12 +36,9 @@ internal sealed class TrainLatentOptions
     public Option<float> Alpha { get; } = new("--alpha") { Description = "images: α of the logit transform", DefaultValueFactory = _ => 0.05f };
     public Option<float?> Temperature { get; } = new("--temperature", "-t") { Description = "flows: temperature of the pictures' samples (default 1 for 2-D toys, 0.8 for images)" };
 
-    public IEnumerable<Option> Options() => IsFlow
-        ? [Data, Steps, Seed, Output, Batch, LearningRate, Every, SampleEvery, Samples, Resume, Force, MaxSeconds, Device, Json, FlowArch, Scales, Blocks, Layers, Hidden, HiddenLayers, Mask, ActNorm, LrDecay, Alpha, Temperature]
-        : [Data, Steps, Seed, Output, Batch, LearningRate, Every, SampleEvery, Samples, Resume, Force, MaxSeconds, Device, Json, Arch, Latent, Likelihood, GaussianStd];
-
-    /// <summary>The checkpoint to continue, or null for a fresh run; errors when --resume names nothing that exists.</summary>
-    public string? ResumePath(ParseResult r, string final) => TrainGan.ResumePath(r, Resume, final);
+    protected override IEnumerable<Option> FamilyOptions() => IsFlow
+        ? [FlowArch, Scales, Blocks, Layers, Hidden, HiddenLayers, Mask, ActNorm, LrDecay, Alpha, Temperature]
+        : [Arch, Latent, Likelihood, GaussianStd];
 
     private static Option<string?> ChoiceOrDefault(string name, string description, params string[] choices)
     {

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using GpuGen.IO;
 using GpuGen.Models.Diffusion;
 using GpuGen.Training;
-using GpuGen.Viewer;
 using GpuGen.Viewer.Diffusion;
+using GpuGen.Viewer;
 
 namespace GpuGen.Cli.Commands;
 

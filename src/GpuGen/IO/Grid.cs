@@ -6,6 +6,9 @@ namespace GpuGen.IO;
 /// </summary>
 public static class Grid
 {
+    /// <summary>Small images (under 48 pixels high) are drawn twice as large.</summary>
+    public static int ScaleFor(int height) => height < 48 ? 2 : 1;
+
     /// <summary>
     /// Tiles <paramref name="count"/> images of <paramref name="channels"/>×<paramref name="height"/>×<paramref name="width"/>
     /// floats. With neither <paramref name="rows"/> nor <paramref name="cols"/> the grid is as square as

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GpuGen.Data;
+using GpuGen.IO;
 using GpuGen.Models.Classifier;
 using GpuGen.Tensors;
 
@@ -33,7 +34,7 @@ internal static class ClassifierFamily
         int n = Math.Min(r.GetValue(o.N), Math.Min(train.Count, test.Count));
         var reference = n >= 2 ? clf.Reference(train, test, n, r.GetValue(o.Seed)) : null;
         Console.WriteLine($"classifier {path} (step {clf.Step}, trained on {clf.Config.Data}) on {dev.Name}, {clock.Elapsed.TotalSeconds:F1} s:");
-        ClassifierReport.Print(evaluation, test);
+        ClassifierReport.Print(evaluation, test, Console.Out);
         if (reference is not null) Console.WriteLine($"Fréchet distance floor (its features of {n} training vs {n} test images): {reference.Floor:F4}");
         if (r.GetValue(o.Json))
             Console.WriteLine(ClassifierReport.AddTo(new JsonOut().Add("command", "eval").Add("family", ImageClassifier.Family)

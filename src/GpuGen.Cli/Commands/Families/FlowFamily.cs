@@ -28,7 +28,7 @@ internal static class FlowFamily
         var samples = run.Sample(count, temperature, seed);
         double seconds = clock.Elapsed.TotalSeconds;
         if (npyPath is not null) Npy.Write(npyPath, samples, c.IsToy ? [count, 2] : [count, c.Channels, c.Height, c.Width]);
-        if (pngPath is not null) Picture(run, samples, temperature, seed).SavePng(pngPath);
+        if (pngPath is not null) FlowPictures.Picture(run, samples, temperature, seed).SavePng(pngPath);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} samples in {seconds:F2} s at temperature {temperature} on {dev.Name}"));
         foreach (var written in new[] { npyPath, pngPath }.OfType<string>()) Console.WriteLine($"wrote {written}");
         if (r.GetValue(o.Json))
@@ -36,21 +36,6 @@ internal static class FlowFamily
                 .Add("temperature", temperature).Add("seconds", seconds).Add("samples_per_s", count / Math.Max(1e-9, seconds))
                 .Add("device", dev.Name).Add("npy", npyPath).Add("png", pngPath));
         return 0;
-    }
-
-    /// <summary>n fresh samples at a temperature as a picture (see the overload).</summary>
-    public static Image Picture(Flow run, int n, float temperature, ulong seed) => Picture(run, run.Sample(n, temperature, seed), temperature, seed);
-
-    /// <summary>Images: a grid. 2-D toys: the model's density p(x) as a heat map beside the samples over data.</summary>
-    public static Image Picture(Flow run, float[] samples, float temperature, ulong seed)
-    {
-        var c = run.Config;
-        string t = temperature.ToString("0.##", CultureInfo.InvariantCulture);
-        if (c.IsToy)
-            return LatentPictures.DensityBeside(run, samples, run.DataSample(samples.Length / 2, seed),
-                $"{c.Kind} on {c.Data}, step {run.Step}", $"samples (T = {t}) over data");
-        int n = samples.Length / c.Dim;
-        return Grid.FromFloats(samples, n, c.Channels, c.Height, c.Width, PixelRange.ZeroToOne, scale: LatentPictures.Scale(c.Height));
     }
 
     /// <summary>Images: test bits/dim (one uniform dequantization per image). 2-D toys: test NLL in nats on fresh points of the generator.</summary>

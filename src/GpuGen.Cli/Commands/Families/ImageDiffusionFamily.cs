@@ -36,14 +36,14 @@ internal static class ImageDiffusionFamily
         var clock = Stopwatch.StartNew();
         using var session = run.StartSampling(count, seed, scheduler, labels, w, useEma: !r.GetValue(o.NoEma));
         int rows = Math.Min(count, 8);
-        var (observer, frames) = ImagePictures.ChainRecorder(scheduler, session.X, rows);
+        var (observer, frames) = DiffusionPictures.ImageChainRecorder(scheduler, session.X, rows);
         session.Run(chainPath is null ? null : observer);
         var samples = session.X.ToArray();
         double seconds = clock.Elapsed.TotalSeconds;
         var shape = run.ImageShape;
         if (npyPath is not null) Npy.Write(npyPath, samples, [count, .. shape]);
-        if (gridPath is not null) ImagePictures.Grid(run, samples, count, labels is null && run.Conditional ? run.Config.Classes : 0).SavePng(gridPath);
-        if (chainPath is not null) ImagePictures.Chain(run, frames, rows).SavePng(chainPath);
+        if (gridPath is not null) DiffusionPictures.Grid(run, samples, count, labels is null && run.Conditional ? run.Config.Classes : 0).SavePng(gridPath);
+        if (chainPath is not null) DiffusionPictures.ImageChain(run, frames, rows).SavePng(chainPath);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{count} samples in {seconds:F2} s with {samplerName} ({scheduler.Timesteps.Count} steps{(run.Conditional ? $", guidance {w}" : "")}) on {dev.Name}"));
         foreach (var written in new[] { npyPath, gridPath, chainPath }.OfType<string>()) Console.WriteLine($"wrote {written}");

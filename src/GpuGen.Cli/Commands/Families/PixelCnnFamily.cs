@@ -26,14 +26,14 @@ internal static class PixelCnnFamily
             labels = Enumerable.Repeat(k, count).ToArray();
         }
         int rows = Math.Min(count, 8);
-        var (observer, frames) = GanPictures.FillRecorder(run, rows);
+        var (observer, frames) = PixelCnnPictures.FillRecorder(run, rows);
         var clock = Stopwatch.StartNew();
         var images = run.Sample(count, r.GetValue(o.Seed), labels, fillPath is null ? null : observer);
         double seconds = clock.Elapsed.TotalSeconds;
         var c = run.Config;
         if (npyPath is not null) Npy.Write(npyPath, images.Select(v => v / 255f).ToArray(), [count, 1, c.Height, c.Width]);
-        if (gridPath is not null) GanPictures.Samples(run, images, count).SavePng(gridPath);
-        if (fillPath is not null) GanPictures.Fill(run, frames, rows).SavePng(fillPath);
+        if (gridPath is not null) PixelCnnPictures.Samples(run, images, count).SavePng(gridPath);
+        if (fillPath is not null) PixelCnnPictures.Fill(run, frames, rows).SavePng(fillPath);
         double rate = count / Math.Max(1e-9, seconds);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} samples ({c.Height * c.Width} pixels each, raster order) in {seconds:F2} s on {dev.Name}: {rate:F2} images/s"));
         foreach (var written in new[] { npyPath, gridPath, fillPath }.OfType<string>()) Console.WriteLine($"wrote {written}");

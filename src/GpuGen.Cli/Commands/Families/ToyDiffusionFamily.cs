@@ -31,7 +31,7 @@ internal static class ToyDiffusionFamily
         {
             throw new CliError(e.Message);
         }
-        var (observer, frames) = Pictures.ChainRecorder(scheduler);
+        var (observer, frames) = DiffusionPictures.ChainRecorder(scheduler);
         ulong seed = r.GetValue(o.Seed);
         var clock = Stopwatch.StartNew();
         var samples = run.Sample(count, seed, useEma: !r.GetValue(o.NoEma), scheduler, chainPath is null ? null : observer);
@@ -39,8 +39,8 @@ internal static class ToyDiffusionFamily
         var data = run.DataSample(Math.Max(count, 2), seed);
         double mmd = count >= 2 ? Mmd.Squared(samples, data, 2) : double.NaN;
         if (npyPath is not null) Npy.Write(npyPath, samples, [count, 2]);
-        if (pngPath is not null) Pictures.SamplesOverData(data, samples, $"{samplerName} samples, {run.Config.Data}").SavePng(pngPath);
-        if (chainPath is not null) Pictures.Chain(frames, data).SavePng(chainPath);
+        if (pngPath is not null) ToyPictures.SamplesOverData(data, samples, $"{samplerName} samples, {run.Config.Data}").SavePng(pngPath);
+        if (chainPath is not null) DiffusionPictures.Chain(frames, data).SavePng(chainPath);
         Console.WriteLine($"{count} samples in {seconds:F2} s with {samplerName} ({scheduler.Timesteps.Count} steps) on {dev.Name}; MMD² to data {mmd:F5}");
         foreach (var written in new[] { npyPath, pngPath, chainPath }.OfType<string>()) Console.WriteLine($"wrote {written}");
         if (r.GetValue(o.Json))

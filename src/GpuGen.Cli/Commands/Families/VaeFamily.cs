@@ -38,7 +38,7 @@ internal static class VaeFamily
         ulong seed = r.GetValue(o.Seed);
 
         var clock = Stopwatch.StartNew();
-        var grid = SampleGrid(run, count, cls, seed, temperature, out var samples);
+        var grid = VaePictures.SampleGrid(run, count, cls, seed, temperature, out var samples);
         double seconds = clock.Elapsed.TotalSeconds;
         if (npyPath is not null) Npy.Write(npyPath, samples, [count, c.Channels, c.Height, c.Width]);
         if (gridPath is not null) grid.SavePng(gridPath);
@@ -46,8 +46,8 @@ internal static class VaeFamily
         {
             var (test, split) = ImageDiffusionFamily.OpenHeldOut(c.Data);
             CheckShape(run, test, c.Data);
-            if (reconPath is not null) LatentPictures.Reconstructions(run, test, 16).SavePng(reconPath);
-            if (walkPath is not null) (c.Latent == 2 ? LatentPictures.Walk2D(run, cls ?? 0) : LatentPictures.Interpolations(run, test, 8, 10)).SavePng(walkPath);
+            if (reconPath is not null) VaePictures.Reconstructions(run, test, 16).SavePng(reconPath);
+            if (walkPath is not null) (c.Latent == 2 ? VaePictures.Walk2D(run, cls ?? 0) : VaePictures.Interpolations(run, test, 8, 10)).SavePng(walkPath);
             Console.WriteLine($"held-out images from {c.Data} ({split} split)");
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -58,27 +58,6 @@ internal static class VaeFamily
                 .Add("seconds", seconds).Add("samples_per_s", count / Math.Max(1e-9, seconds)).Add("device", dev.Name)
                 .Add("npy", npyPath).Add("grid", gridPath).Add("recon", reconPath).Add("walk", walkPath));
         return 0;
-    }
-
-    /// <summary>
-    /// n samples as a grid: for a CVAE without a fixed class, one row per class (sample i has class i / cols).
-    /// </summary>
-    public static Image SampleGrid(Vae run, int n, int? cls, ulong seed, float temperature, out float[] samples)
-    {
-        var c = run.Config;
-        int[]? labels = null;
-        int cols = 0;
-        if (c.Conditional)
-        {
-            if (cls is int k) labels = Enumerable.Repeat(k, n).ToArray();
-            else
-            {
-                cols = (n + c.Classes - 1) / c.Classes;
-                labels = Enumerable.Range(0, n).Select(i => i / cols).ToArray();
-            }
-        }
-        samples = run.Sample(n, labels, seed, temperature);
-        return Grid.FromFloats(samples, n, c.Channels, c.Height, c.Width, PixelRange.ZeroToOne, cols: cols, scale: LatentPictures.Scale(c.Height));
     }
 
     /// <summary>

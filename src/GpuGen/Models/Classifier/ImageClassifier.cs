@@ -115,7 +115,7 @@ public sealed class ImageClassifier : IDisposable
                 (batchLoss, correct) = TrainStep(batch.Images, batch.Labels!);
                 count = batch.Count;
             }
-            if (!float.IsFinite(batchLoss)) throw new InvalidOperationException($"classifier training diverged at step {Step}: loss is {batchLoss}");
+            if (!float.IsFinite(batchLoss)) throw new Training.TrainingDivergedException(Step, "classifier loss", batchLoss, lastGood: null);
             double batchAccuracy = (double)correct / count;
             loss = double.IsNaN(loss) ? batchLoss : 0.98 * loss + 0.02 * batchLoss;
             accuracy = double.IsNaN(accuracy) ? batchAccuracy : 0.98 * accuracy + 0.02 * batchAccuracy;
@@ -329,7 +329,7 @@ public sealed class ImageClassifier : IDisposable
     }
 
     /// <summary>The dataset followed by a left–right mirror image of every example (same labels).</summary>
-    internal static Dataset WithMirrors(Dataset data)
+    public static Dataset WithMirrors(Dataset data)
     {
         int size = data.ExampleSize, w = data.Width, rows = data.Channels * data.Height;
         var pixels = new byte[2L * data.Count * size];

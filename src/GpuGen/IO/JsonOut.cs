@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace GpuGen.Cli;
+namespace GpuGen.IO;
 
 /// <summary>Builds the one JSON object that a command prints as its last line under --json.</summary>
 public sealed class JsonOut

@@ -1,33 +1,16 @@
 using GpuGen.IO;
-using GpuGen.Models.Gan;
-using GpuGen.Models.PixelCnn;
 
-namespace GpuGen.Cli;
+namespace GpuGen.Models.PixelCnn;
 
-/// <summary>The pictures of the adversarial and autoregressive families: sample grids, training curves, the raster fill.</summary>
-internal static class GanPictures
+/// <summary>The pictures of PixelCNN: sample grids (classes as columns) and the raster fill, pixel by pixel.</summary>
+public static class PixelCnnPictures
 {
-    /// <summary>GAN samples: a grid of images (a cGAN's classes as columns) or points over data for the 2-D toys.</summary>
-    public static Image Samples(Gan run, float[] samples, int n, string title)
-    {
-        var c = run.Config;
-        if (c.IsMlp) return Pictures.SamplesOverData(Data.ToyData.Sample(c.Data, n, 12345), samples, title);
-        return Grid.FromFloats(samples, n, 1, c.Height, c.Width, cols: c.Classes > 0 ? Math.Min(c.Classes, n) : 0, scale: c.Height < 48 ? 2 : 1);
-    }
-
     /// <summary>PixelCNN samples (bytes [n, H, W]) as a grid; a conditional model's classes as columns.</summary>
     public static Image Samples(PixelCnn run, byte[] images, int n)
     {
         var c = run.Config;
         return Grid.FromFloats(images.Select(v => v / 255f).ToArray(), n, 1, c.Height, c.Width, PixelRange.ZeroToOne,
-            cols: c.Classes > 0 ? Math.Min(c.Classes, n) : 0, scale: c.Height < 48 ? 2 : 1);
-    }
-
-    /// <summary>Side-by-side curves, one panel per named series (e.g. D loss, G loss, D(real), D(fake)).</summary>
-    public static Image Curves(IReadOnlyList<(string Name, List<float> Values)> series, int smoothing = 50)
-    {
-        var panels = series.Select(s => Plot.LossCurve(s.Values.ToArray(), 420, 280, s.Name, smoothing: Math.Min(smoothing, Math.Max(1, s.Values.Count / 5)))).ToList();
-        return Plot.Strip(panels);
+            cols: c.Classes > 0 ? Math.Min(c.Classes, n) : 0, scale: Grid.ScaleFor(c.Height));
     }
 
     /// <summary>
@@ -55,6 +38,6 @@ internal static class GanPictures
         for (int row = 0; row < rows; row++)
             for (int col = 0; col < cols; col++)
                 for (int k = 0; k < p; k++) tiles[(row * cols + col) * p + k] = frames[col][row * p + k] / 255f;
-        return Grid.FromFloats(tiles, rows * cols, 1, c.Height, c.Width, PixelRange.ZeroToOne, cols: cols, scale: c.Height < 48 ? 2 : 1);
+        return Grid.FromFloats(tiles, rows * cols, 1, c.Height, c.Width, PixelRange.ZeroToOne, cols: cols, scale: Grid.ScaleFor(c.Height));
     }
 }

@@ -1,16 +1,15 @@
 using GpuGen.Data;
-using GpuGen.Models.Classifier;
+using GpuGen.IO;
+namespace GpuGen.Models.Classifier;
 
-namespace GpuGen.Cli.Commands.Families;
-
-/// <summary>How the command line shows a classifier's accuracy: a few lines for people, keys for --json.</summary>
-internal static class ClassifierReport
+/// <summary>How a classifier's accuracy is shown: a few lines for people, keys for a JSON summary.</summary>
+public static class ClassifierReport
 {
-    public static void Print(ClassifierEvaluation e, Dataset data)
+    public static void Print(ClassifierEvaluation e, Dataset data, TextWriter report)
     {
-        Console.WriteLine($"test accuracy {e.Accuracy:P2} on {e.Count} images of {data.Name} (cross-entropy {e.Loss:F4})");
+        report.WriteLine($"test accuracy {e.Accuracy:P2} on {e.Count} images of {data.Name} (cross-entropy {e.Loss:F4})");
         for (int c = 0; c < e.ClassCounts.Length; c++)
-            if (e.ClassCounts[c] > 0) Console.WriteLine($"  {Name(data, c),-14} {e.ClassAccuracy[c],7:P1}  ({e.ClassCounts[c]} images)");
+            if (e.ClassCounts[c] > 0) report.WriteLine($"  {Name(data, c),-14} {e.ClassAccuracy[c],7:P1}  ({e.ClassCounts[c]} images)");
     }
 
     /// <summary>test_accuracy, test_loss, n and class_accuracy (one object per class: class, name, n, accuracy).</summary>

@@ -1,66 +1,31 @@
 using GpuGen.Data;
 using GpuGen.IO;
-using GpuGen.Models.Flows;
-using GpuGen.Models.Vae;
 using GpuGen.Tensors;
 
-namespace GpuGen.Cli;
+namespace GpuGen.Models.Vae;
 
-/// <summary>The pictures of the VAE and flow families: reconstructions, latent walks, density heat maps.</summary>
-internal static class LatentPictures
+/// <summary>The pictures of the VAE family: sample grids, reconstructions, interpolations and 2-D latent walks.</summary>
+public static class VaePictures
 {
-    /// <summary>Small images are drawn twice as large.</summary>
-    public static int Scale(int height) => height < 48 ? 2 : 1;
-
-    /// <summary>The square a 2-D toy's pictures show.</summary>
-    public static PlotBounds ToyBounds(string data) => PlotBounds.Square(data == "8gaussians-wide" ? 4.2f : 3.2f);
-
     /// <summary>
-    /// A toy flow's density p(x) on a grid (a heat map, linear in p, black to yellow) beside its samples
-    /// over the data, both over the same square.
+    /// n samples as a grid: for a CVAE without a fixed class, one row per class (sample i has class i / cols).
     /// </summary>
-    public static Image DensityBeside(Flow run, float[] samples, float[] data, string title, string samplesLabel)
+    public static Image SampleGrid(Vae run, int n, int? cls, ulong seed, float temperature, out float[] samples)
     {
-        const int size = 256;
-        var bounds = ToyBounds(run.Config.Data);
-        var logp = run.LogDensityGrid(size, bounds.XMin, bounds.XMax);
-        var heat = HeatMap(logp, size, size);
-        var scatter = Plot.Scatter(
-            [
-                new ScatterSeries(data, Rgb.LightGrey, Radius: 1.4f, Opacity: 0.5f),
-                new ScatterSeries(samples, Rgb.Blue, Radius: 1.4f, Opacity: 0.6f),
-            ],
-            size, size, null, bounds);
-        return Plot.Strip([heat, scatter], ["model density p(x)", samplesLabel], title: title);
-    }
-
-    /// <summary>Log-densities (row-major, top row first) as an image, coloured by p / max p through an inferno-like map.</summary>
-    public static Image HeatMap(ReadOnlySpan<float> logp, int width, int height)
-    {
-        float max = float.NegativeInfinity;
-        foreach (float v in logp) if (float.IsFinite(v)) max = Math.Max(max, v);
-        var image = new Image(width, height, 3);
-        for (int i = 0; i < width * height; i++)
+        var c = run.Config;
+        int[]? labels = null;
+        int cols = 0;
+        if (c.Conditional)
         {
-            float t = float.IsFinite(logp[i]) && float.IsFinite(max) ? MathF.Exp(logp[i] - max) : 0f;
-            var (r, g, b) = Inferno(t);
-            image.Pixels[3 * i] = r;
-            image.Pixels[3 * i + 1] = g;
-            image.Pixels[3 * i + 2] = b;
+            if (cls is int k) labels = Enumerable.Repeat(k, n).ToArray();
+            else
+            {
+                cols = (n + c.Classes - 1) / c.Classes;
+                labels = Enumerable.Range(0, n).Select(i => i / cols).ToArray();
+            }
         }
-        return image;
-    }
-
-    private static readonly (float R, float G, float B)[] InfernoStops =
-        [(0, 0, 4), (40, 11, 84), (101, 21, 110), (159, 42, 99), (212, 72, 66), (245, 125, 21), (250, 193, 39), (252, 255, 164)];
-
-    private static (byte, byte, byte) Inferno(float t)
-    {
-        t = Math.Clamp(t, 0f, 1f) * (InfernoStops.Length - 1);
-        int i = Math.Min((int)t, InfernoStops.Length - 2);
-        float f = t - i;
-        var (a, b) = (InfernoStops[i], InfernoStops[i + 1]);
-        return ((byte)(a.R + f * (b.R - a.R) + 0.5f), (byte)(a.G + f * (b.G - a.G) + 0.5f), (byte)(a.B + f * (b.B - a.B) + 0.5f));
+        samples = run.Sample(n, labels, seed, temperature);
+        return Grid.FromFloats(samples, n, c.Channels, c.Height, c.Width, PixelRange.ZeroToOne, cols: cols, scale: Grid.ScaleFor(c.Height));
     }
 
     /// <summary><paramref name="m"/> held-out images (v/255, spread over the split) in rows of 8, each row above its reconstructions.</summary>
@@ -82,7 +47,7 @@ internal static class LatentPictures
             tiles.AddRange(recon.AsSpan(row * c.Dim, w * c.Dim).ToArray());
             tiles.AddRange(new float[(cols - w) * c.Dim]);
         }
-        return Grid.FromFloats(tiles.ToArray(), tiles.Count / c.Dim, c.Channels, c.Height, c.Width, PixelRange.ZeroToOne, cols: cols, scale: Scale(c.Height));
+        return Grid.FromFloats(tiles.ToArray(), tiles.Count / c.Dim, c.Channels, c.Height, c.Width, PixelRange.ZeroToOne, cols: cols, scale: Grid.ScaleFor(c.Height));
     }
 
     /// <summary>
@@ -112,7 +77,7 @@ internal static class LatentPictures
             decoded.CopyTo(dst[d..]);
             x.AsSpan(d, d).CopyTo(dst[((cols - 1) * d)..]);
         }
-        return Grid.FromFloats(tiles, rows * cols, c.Channels, c.Height, c.Width, PixelRange.ZeroToOne, cols: cols, scale: Scale(c.Height));
+        return Grid.FromFloats(tiles, rows * cols, c.Channels, c.Height, c.Width, PixelRange.ZeroToOne, cols: cols, scale: Grid.ScaleFor(c.Height));
     }
 
     /// <summary>A 2-D latent space decoded on a 15×15 grid over [−2.5, 2.5]² around the prior mean (of class <paramref name="cls"/> for a CVAE).</summary>

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Globalization;
+using GpuGen.IO;
+using GpuGen.Tensors;
+using GpuGen.Training;
+
+namespace GpuGen.Cli.Commands;
+
+/// <summary>
+/// What every `gpugen train FAMILY` does around <see cref="TrainingDriver"/>: decides where the run
+/// starts (<see cref="RunFolder"/>), opens the device, lets the family build or load its model, shows
+/// the progress bar, prints the outcome and, with --json, the summary as the last line.
+/// </summary>
+internal static class TrainRunner
+{
+    /// <summary>Builds the family's model: a new one, or the one in <paramref name="resume"/>.</summary>
+    public delegate ITrainingRun Open(Device device, RunFolder.Found? resume);
+
+    public static int Run(ParseResult r, TrainOptions o, string command, Open open, Func<ITrainingRun, Action<TrainingProgress>>? watch = null)
+    {
+        string dir = r.GetValue(o.Output)!;
+        ulong seed = r.GetValue(o.Seed);
+        var options = new TrainingOptions(dir, r.GetValue(o.Steps), r.GetValue(o.MaxSeconds), r.GetValue(o.Every), r.GetValue(o.SampleEvery), seed);
+        options.Validate();
+        var resume = RunFolder.Resolve(dir, o.ResumeRequest(r), r.GetValue(o.Force), Console.Out);
+        using var dev = CommonOptions.OpenDevice(r.GetValue(o.Device)!);
+        using var run = open(dev, resume);
+        if (run.Step >= options.Steps) Console.WriteLine($"the model has already taken {run.Step} steps (--steps {options.Steps}): nothing to train");
+        Console.WriteLine($"training {command} on {run.DataName} on {dev}: {run.Description}, {run.Parameters:N0} parameters, from step {run.Step}");
+
+        var result = Drive(run, options with { ResumedFrom = resume?.Path }, watch?.Invoke(run));
+        var json = Report(run, result, $"train {command}", seed);
+        if (r.GetValue(o.Json)) Console.WriteLine(json.Add("device", dev.Name));
+        return 0;
+    }
+
+    /// <summary>The driver under a progress bar; <paramref name="watcher"/> sees every step too (a live view).</summary>
+    public static TrainingResult Drive(ITrainingRun run, TrainingOptions options, Action<TrainingProgress>? watcher = null)
+    {
+        using var bar = new ProgressBar("train", options.Steps - run.Step);
+        return TrainingDriver.Run(run, options, p =>
+        {
+            string rate = p.StepsPerSecond.ToString(p.StepsPerSecond >= 100 ? "F0" : "F2", CultureInfo.InvariantCulture);
+            bar.Report(p.Done, $"{p.Status}  {rate} steps/s  ETA {ProgressBar.Eta(p.Seconds, p.Fraction)}", p.Fraction);
+            watcher?.Invoke(p);
+        });
+    }
+
+    /// <summary>Prints how the run went and returns its summary: the common numbers, each series' final value, then the family's.</summary>
+    public static JsonOut Report(ITrainingRun run, TrainingResult result, string command, ulong seed)
+    {
+        var finals = run.Series.Select((_, i) => (double)result.Final(i)).ToArray();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{result.StepsRun} steps in {result.Seconds:F1} s ({result.StepsPerSecond:F2} steps/s); {run.Status(finals)} (mean of the last 100)"));
+        var json = new JsonOut().Add("command", command).Add("family", run.Family).Add("data", run.DataName)
+            .Add("steps", result.Step).Add("steps_run", result.StepsRun).Add("seconds", result.Seconds).Add("steps_per_s", result.StepsPerSecond);
+        for (int i = 0; i < run.Series.Count; i++) json.Add(run.Series[i].JsonKey, result.Final(i));
+        json.Add("first_loss", result.First(0)).Add("parameters", run.Parameters);
+        run.Finish(json, result, seed, Console.Out);
+        Console.WriteLine($"wrote {result.Checkpoint}, {string.Join(", ", result.Files)}");
+        return json.Add("checkpoint", result.Checkpoint).Add("samples_png", Path.Combine(Path.GetDirectoryName(result.Checkpoint)!, "samples.png"));
+    }
+
+    /// <summary>Model options the family's config rejects, as one line.</summary>
+    public static T Checked<T>(Func<T> make)
+    {
+        try
+        {
+            return make();
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliError($"bad model options: {e.Message}");
+        }
+    }
+
+    /// <summary>--data opened, its loader's errors as one line naming the data.</summary>
+    public static Data.Dataset OpenData(string spec)
+    {
+        try
+        {
+            return Data.Dataset.Open(spec);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
+        {
+            throw new CliError($"--data {spec}: {e.Message}");
+        }
+    }
+
+    /// <summary>The family's training run over data it checks the model against; a mismatch names the checkpoint resumed.</summary>
+    public static ITrainingRun Wrap<TModel>(TModel model, RunFolder.Found? resume, Func<TModel, ITrainingRun> wrap) where TModel : IDisposable
+    {
+        try
+        {
+            return wrap(model);
+        }
+        catch (ArgumentException e)
+        {
+            model.Dispose();
+            throw new CliError(resume is null ? $"bad model options: {e.Message}" : $"--resume {resume.Path}: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System.Globalization;
+using GpuGen.IO;
+using GpuGen.Training;
+
+namespace GpuGen.Models.Flows;
+
+/// <summary>
+/// NICE or RealNVP under <see cref="TrainingDriver"/>: the exact negative log-likelihood as the loss
+/// (nats for 2-D toys, bits/dim for images), samples at a temperature as the picture, and for toys
+/// the NLL of 5,000 fresh points of the generator at the end — what a toy run is judged by.
+/// </summary>
+public sealed class FlowTraining(Flow model, int pictureSamples, float temperature) : ITrainingRun
+{
+    /// <summary>Fresh generator points in the end-of-run NLL.</summary>
+    public const int ToyTestPoints = 5000;
+
+    public Flow Model => model;
+    public string Family => model.Config.Kind;
+    public long Step => model.Step;
+    public long Parameters => model.Network.ParameterCount();
+    public string DataName => model.Config.Data;
+    public string Description => model.Config.ToString();
+    public IReadOnlyList<TrainingSeries> Series { get; } = [TrainingSeries.Loss($"training loss ({model.LossUnit})")];
+
+    public void TrainStep(Span<float> values) => values[0] = model.TrainStep();
+
+    public string Status(ReadOnlySpan<double> smoothed) => string.Create(CultureInfo.InvariantCulture, $"loss {smoothed[0]:F4} {model.LossUnit}");
+
+    public void Save(string path) => model.Save(path);
+
+    public void WritePicture(string path, ulong seed) => FlowPictures.Picture(model, pictureSamples, temperature, seed).SavePng(path);
+
+    public void Finish(JsonOut summary, TrainingResult result, ulong seed, TextWriter report)
+    {
+        summary.Add("loss_unit", model.LossUnit);
+        if (!model.Config.IsToy) return;
+        double nll = model.ToyNll(ToyTestPoints, seed);
+        report.WriteLine(string.Create(CultureInfo.InvariantCulture, $"test NLL {nll:F4} nats on {ToyTestPoints} fresh points of {model.Config.Data}"));
+        summary.Add("test_nll_nats", nll);
+    }
+
+    public void Dispose() => model.Dispose();
+}

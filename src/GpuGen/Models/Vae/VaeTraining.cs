@@ -1,0 +1,60 @@
+using System.Globalization;
+using GpuGen.Data;
+using GpuGen.IO;
+using GpuGen.Training;
+
+namespace GpuGen.Models.Vae;
+
+/// <summary>
+/// A VAE or CVAE under <see cref="TrainingDriver"/>: batches in the config's seeded order (dynamically
+/// binarized for a Bernoulli decoder), the negative ELBO per image as the loss, a sample grid as the picture.
+/// </summary>
+public sealed class VaeTraining : ITrainingRun
+{
+    private readonly Vae model;
+    private readonly Dataset data;
+    private readonly DataLoader loader;
+    private readonly int gridImages;
+
+    public VaeTraining(Vae model, Dataset data, int gridImages)
+    {
+        var c = model.Config;
+        if (c.Channels != data.Channels || c.Height != data.Height || c.Width != data.Width)
+            throw new ArgumentException($"the model takes {c.Channels}×{c.Height}×{c.Width} images, the data has {data.Channels}×{data.Height}×{data.Width}");
+        this.model = model;
+        this.data = data;
+        this.gridImages = gridImages;
+        var scaling = c.Likelihood == VaeConfig.Bernoulli ? PixelScaling.Binarized : PixelScaling.ZeroToOne;
+        loader = new DataLoader(data, model.Device, new DataLoaderOptions { BatchSize = c.Batch, Seed = c.Seed, StartBatch = model.Step, Scaling = scaling });
+    }
+
+    public Vae Model => model;
+    public string Family => model.Config.Family;
+    public long Step => model.Step;
+    public long Parameters => model.Network.ParameterCount();
+    public string DataName => model.Config.Data;
+    public string Description => model.Config.ToString();
+    public IReadOnlyList<TrainingSeries> Series { get; } = [TrainingSeries.Loss("training loss (nats/image)")];
+
+    public void TrainStep(Span<float> values)
+    {
+        using var scope = model.Device.Step();
+        var batch = loader.Next();
+        var labels = model.Config.Conditional ? batch.Indices.Select(i => data.Labels[i]).ToArray() : null;
+        values[0] = model.TrainStep(batch.Images, labels);
+    }
+
+    public string Status(ReadOnlySpan<double> smoothed) => string.Create(CultureInfo.InvariantCulture, $"loss {smoothed[0]:F4} nats/image");
+
+    public void Save(string path) => model.Save(path);
+
+    public void WritePicture(string path, ulong seed) => VaePictures.SampleGrid(model, gridImages, null, seed, 1f, out _).SavePng(path);
+
+    public void Finish(JsonOut summary, TrainingResult result, ulong seed, TextWriter report) => summary.Add("loss_unit", "nats/image");
+
+    public void Dispose()
+    {
+        loader.Dispose();
+        model.Dispose();
+    }
+}

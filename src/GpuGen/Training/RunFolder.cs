@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace GpuGen.Training;
+
+/// <summary>
+/// The checkpoints of a run folder: the final model.safetensors and the step-K.safetensors written on
+/// the way. Decides where a run starts — fresh, or from the newest complete checkpoint — so that a
+/// run killed between checkpoints (even with SIGKILL, which leaves step files but no final file)
+/// continues from where its last checkpoint left it. Checkpoints are written atomically, so a
+/// checkpoint file that exists is complete; one that does not open is skipped and named.
+/// </summary>
+public static partial class RunFolder
+{
+    public const string FinalName = "model.safetensors";
+
+    /// <summary>A checkpoint found in a run folder, and the step it holds.</summary>
+    public sealed record Found(string Path, long Step);
+
+    /// <summary>
+    /// The checkpoint a run continues from, or null for a fresh start. <paramref name="resume"/> is null
+    /// when continuing was not asked for, "" to continue the newest checkpoint in <paramref name="dir"/>,
+    /// or a checkpoint's path. A folder that already holds checkpoints is not started over without
+    /// <paramref name="force"/>.
+    /// </summary>
+    public static Found? Resolve(string dir, string? resume, bool force, TextWriter? report = null)
+    {
+        if (resume is { Length: > 0 })
+        {
+            if (!File.Exists(resume)) throw new ArgumentException($"--resume: there is no {resume} to continue");
+            Checkpoint.EnsureResumable(resume);
+            return new Found(resume, Checkpoint.Open(resume, expectedFamily: null).Step);
+        }
+        var newest = Newest(dir, report);
+        if (resume is null)
+        {
+            if (newest is not null && !force)
+                throw new ArgumentException($"{newest.Path} already exists (a run at step {newest.Step}); pass --resume to continue it or --force to start over");
+            return null;
+        }
+        if (newest is null)
+            throw new ArgumentException($"--resume: {dir} holds no checkpoint to continue ({FinalName} or step-K.safetensors)");
+        Checkpoint.EnsureResumable(newest.Path);
+        if (System.IO.Path.GetFileName(newest.Path) != FinalName)
+            report?.WriteLine($"resuming from {newest.Path}, the newest complete checkpoint (step {newest.Step}; {FinalName} is missing or older)");
+        return newest;
+    }
+
+    /// <summary>The checkpoint with the most steps among model.safetensors and step-K.safetensors (model.safetensors on a tie), or null.</summary>
+    public static Found? Newest(string dir, TextWriter? report = null)
+    {
+        if (!Directory.Exists(dir)) return null;
+        Found? best = null;
+        foreach (string path in Candidates(dir))
+        {
+            long step;
+            try
+            {
+                step = Checkpoint.Open(path, expectedFamily: null).Step;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                report?.WriteLine($"skipping {path}: {e.Message}");
+                continue;
+            }
+            if (best is null || step > best.Step) best = new Found(path, step);
+        }
+        return best;
+    }
+
+    /// <summary>model.safetensors first, then step-K.safetensors by K, so that the first of equal steps wins.</summary>
+    private static IEnumerable<string> Candidates(string dir)
+    {
+        string final = System.IO.Path.Combine(dir, FinalName);
+        if (File.Exists(final)) yield return final;
+        var steps = new List<(long K, string Path)>();
+        foreach (string path in Directory.EnumerateFiles(dir, "step-*.safetensors"))
+        {
+            var m = StepFile().Match(System.IO.Path.GetFileName(path));
+            if (m.Success && long.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out long k)) steps.Add((k, path));
+        }
+        foreach (var (_, path) in steps.OrderBy(s => s.K)) yield return path;
+    }
+
+    [GeneratedRegex(@"^step-(\d+)\.safetensors$")]
+    private static partial Regex StepFile();
+}
