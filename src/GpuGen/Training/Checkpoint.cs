@@ -9,8 +9,9 @@ namespace GpuGen.Training;
 /// <summary>
 /// Checkpoints as safetensors files, readable by PyTorch's safetensors loader: a run's
 /// <see cref="StateDict"/> (weights and buffers under their module paths, EMA copies, Adam's moments)
-/// and string metadata with the model family, its JSON config, the step and the state's counters. Written atomically: a crash never leaves a half file, and
-/// an existing checkpoint is replaced only by a complete one.
+/// and string metadata with the model family, its JSON config (<see cref="Models.ConfigJson"/>), the
+/// step and the state's counters. Written atomically: a crash never leaves a half file, and an
+/// existing checkpoint is replaced only by a complete one.
 /// </summary>
 public static class Checkpoint
 {

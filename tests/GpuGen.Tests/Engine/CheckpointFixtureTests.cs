@@ -59,6 +59,17 @@ public sealed class CheckpointFixtureTests : IDisposable
         Approx.Close(Array.ConvertAll(expected, v => (double)v), actual, Rtol, Atol, $"{name} samples");
     }
 
+    /// <summary>Positive control for the tolerance: the live weights instead of the EMA's fall outside it.</summary>
+    [Fact]
+    public void LiveWeightsInsteadOfTheAverageAreOutsideTheTolerance()
+    {
+        string npy = Path.Combine(dir, "samples.npy");
+        var r = CliRunner.Run(dir, "sample", Fixture("ddpm-2d.safetensors"), "--seed", "7", "--npy", npy, "-n", "16", "--no-ema");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var expected = Npy.ReadFloat32(Fixture("ddpm-2d-samples.npy"), out _);
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => Approx.Close(Array.ConvertAll(expected, v => (double)v), Npy.ReadFloat32(npy, out _), Rtol, Atol));
+    }
+
     [Fact]
     public void ClassifierFixtureGivesTheSameLogits()
     {
