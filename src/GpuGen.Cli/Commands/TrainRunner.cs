@@ -83,7 +83,8 @@ internal static class TrainRunner
         }
         catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
         {
-            throw new CliError($"--data {spec}: {e.Message}");
+            // The loaders' messages mostly start with the spec already; name it once.
+            throw new CliError(e.Message.StartsWith(spec, StringComparison.Ordinal) ? $"--data {e.Message}" : $"--data {spec}: {e.Message}");
         }
     }
 

@@ -5,6 +5,7 @@ using GpuGen.Data;
 using GpuGen.IO;
 using GpuGen.Metrics;
 using GpuGen.Models.Diffusion;
+using GpuGen.Pictures;
 
 namespace GpuGen.Cli.Commands.Families;
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using GpuGen.IO;
 using GpuGen.Metrics;
 using GpuGen.Models.Diffusion;
+using GpuGen.Pictures;
 
 namespace GpuGen.Cli.Commands.Families;
 

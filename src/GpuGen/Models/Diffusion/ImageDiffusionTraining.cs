@@ -1,6 +1,7 @@
 using System.Globalization;
 using GpuGen.Data;
 using GpuGen.IO;
+using GpuGen.Pictures;
 using GpuGen.Training;
 
 namespace GpuGen.Models.Diffusion;

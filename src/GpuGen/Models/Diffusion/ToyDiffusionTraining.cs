@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using GpuGen.IO;
 using GpuGen.Metrics;
+using GpuGen.Pictures;
 using GpuGen.Training;
 
 namespace GpuGen.Models.Diffusion;
