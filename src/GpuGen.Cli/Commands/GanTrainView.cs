@@ -19,18 +19,7 @@ internal static class GanTrainView
         string? shot = r.GetValue(o.ViewScreenshot) is { } s ? CommonOptions.OutputPath(s, "--view-screenshot") : null;
         string spec = r.GetValue(o.Data)!;
         string what = $"{(conditional ? "cgan" : "gan")} on {spec}";
-        if (ViewerSurface.WindowUnavailable() is { } why)
-            throw new CliError($"--view needs a window: {why.Split(';')[0]}; train without --view (samples-step-K.png and loss.png show progress), or watch the checkpoint later with gpugen view CKPT --headless DIR");
-        ViewerSurface surface;
-        try
-        {
-            surface = ViewerSurface.Open(1100, 600, $"GpuGen — training {what}");
-        }
-        catch (NotSupportedException e)
-        {
-            throw new CliError($"--view: {e.Message}");
-        }
-        using (surface)
+        using (var surface = TrainView.OpenWindow($"training {what}", "samples-step-K.png and loss.png show progress"))
         {
             var monitor = new GanTrainingMonitor(r.GetValue(o.Steps), $"training {what}");
             float[] data = ToyData.IsToy(spec) ? ToyData.Sample(spec, DataPoints, r.GetValue(o.Seed), 0x5649_4557UL) : [];

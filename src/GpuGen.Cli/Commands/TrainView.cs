@@ -14,23 +14,27 @@ internal static class TrainView
     {
         CommonOptions.Positive(r.GetValue(o.ViewEvery), "--view-every");
         string? shot = r.GetValue(o.ViewScreenshot) is { } s ? CommonOptions.OutputPath(s, "--view-screenshot") : null;
-        if (ViewerSurface.WindowUnavailable() is { } why)
-            throw new CliError($"--view needs a window: {why.Split(';')[0]}; train without --view (samples-step-K.png show progress), or watch a checkpoint later with gpugen view CKPT --headless DIR");
-        ViewerSurface surface;
-        try
-        {
-            surface = ViewerSurface.Open(1100, 600, $"GpuGen — training ddpm on {r.GetValue(o.Data)}");
-        }
-        catch (NotSupportedException e)
-        {
-            throw new CliError($"--view: {e.Message}");
-        }
-        using (surface)
+        using (var surface = OpenWindow($"training ddpm on {r.GetValue(o.Data)}", "samples-step-K.png show progress"))
         {
             var monitor = new TrainingMonitor(r.GetValue(o.Steps), $"training ddpm on {r.GetValue(o.Data)}");
             int code = TrainingViewer.Run(surface, monitor, () => train(monitor), screenshot: shot);
             if (shot is not null) Console.Error.WriteLine($"wrote {shot}"); // stdout's last line stays the JSON
             return code;
+        }
+    }
+
+    /// <summary>The window of `train … --view`; without a display, one line saying what to do instead.</summary>
+    internal static ViewerSurface OpenWindow(string what, string progressFiles)
+    {
+        if (ViewerSurface.WindowUnavailable() is { } why)
+            throw new CliError($"--view needs a window: {why.Split(';')[0]}; train without --view ({progressFiles}), or watch the checkpoint later with gpugen view CKPT --headless DIR");
+        try
+        {
+            return ViewerSurface.Open(1100, 600, $"GpuGen — {what}");
+        }
+        catch (NotSupportedException e)
+        {
+            throw new CliError($"--view: {e.Message}");
         }
     }
 
