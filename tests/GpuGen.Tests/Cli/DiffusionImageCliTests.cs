@@ -1,5 +1,4 @@
 using System.Text.Json;
-using GpuGen.IO;
 
 namespace GpuGen.Tests.Cli;
 
@@ -44,8 +43,10 @@ public class DiffusionImageCliTests : IDisposable
             Assert.Equal(3, doc.RootElement.GetProperty("steps").GetInt32());
             Assert.True(double.IsFinite(doc.RootElement.GetProperty("final_loss").GetDouble()));
         }
-        foreach (var f in new[] { "model.safetensors", "step-2.safetensors", "samples-step-2.png", "samples.png", "loss.png" })
-            Assert.True(File.Exists(Path.Combine(dir, "run", f)), $"missing run/{f}");
+        RunFiles.Checkpoint(Path.Combine(dir, "run", "model.safetensors"), "ddpm-image", 3);
+        RunFiles.Checkpoint(Path.Combine(dir, "run", "step-2.safetensors"), "ddpm-image", 2);
+        foreach (var f in new[] { "samples-step-2.png", "samples.png", "loss.png" }) RunFiles.Png(Path.Combine(dir, "run", f));
+        RunFiles.Npy(Path.Combine(dir, "run", "loss.npy"), 3);
 
         var again = Gpugen(["train", "ddpm", "--steps", "3", .. model]);
         Assert.Equal(2, again.ExitCode);
@@ -61,10 +62,9 @@ public class DiffusionImageCliTests : IDisposable
         var sample = Gpugen("sample", "run/model.safetensors", "--sampler", "ddim", "--steps", "5", "--eta", "0.5", "--n", "6", "--seed", "3",
             "--class", "1", "--guidance", "2", "--grid", "g.png", "--chain", "c.png", "--npy", "s.npy", "--json");
         Assert.True(sample.ExitCode == 0, sample.ToString());
-        var samples = Npy.ReadFloat32(Path.Combine(dir, "s.npy"), out var shape);
-        Assert.Equal([6, 1, 8, 8], shape);
-        Assert.All(samples, v => Assert.True(float.IsFinite(v)));
-        Assert.True(File.Exists(Path.Combine(dir, "g.png")) && File.Exists(Path.Combine(dir, "c.png")));
+        RunFiles.Npy(Path.Combine(dir, "s.npy"), 6, 1, 8, 8);
+        RunFiles.Png(Path.Combine(dir, "g.png"));
+        RunFiles.Png(Path.Combine(dir, "c.png"));
         using (var doc = JsonDocument.Parse(sample.LastLine))
             Assert.Equal(5, doc.RootElement.GetProperty("steps").GetInt32());
         // The toy aliases still work, and a respaced DDPM chain runs.
@@ -72,6 +72,8 @@ public class DiffusionImageCliTests : IDisposable
         Assert.True(ddpm.ExitCode == 0, ddpm.ToString());
         using (var doc = JsonDocument.Parse(ddpm.LastLine))
             Assert.Equal(7, doc.RootElement.GetProperty("steps").GetInt32());
+        RunFiles.Png(Path.Combine(dir, "p.png"));
+        RunFiles.Png(Path.Combine(dir, "q.png"));
 
         var eval = Gpugen("eval", "run/model.safetensors", "--n", "16", "--bpd-n", "4", "--bpd-timesteps", "5", "--no-fd", "--json");
         Assert.True(eval.ExitCode == 0, eval.ToString());

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using GpuGen.IO;
 
 namespace GpuGen.Tests.Cli;
 
@@ -48,8 +47,10 @@ public class LatentCliTests : IDisposable
         Assert.Equal("cvae", t.GetProperty("family").GetString());
         Assert.Equal(3, t.GetProperty("steps").GetInt32());
         Assert.True(t.GetProperty("final_loss").GetDouble() > 0, "−ELBO of binary images is positive");
-        foreach (var f in new[] { "model.safetensors", "step-2.safetensors", "samples-step-2.png", "samples.png", "loss.png" })
-            Assert.True(File.Exists(Path.Combine(dir, "run", f)), $"missing run/{f}");
+        RunFiles.Checkpoint(Path.Combine(dir, "run", "model.safetensors"), "cvae", 3);
+        RunFiles.Checkpoint(Path.Combine(dir, "run", "step-2.safetensors"), "cvae", 2);
+        foreach (var f in new[] { "samples-step-2.png", "samples.png", "loss.png" }) RunFiles.Png(Path.Combine(dir, "run", f));
+        RunFiles.Npy(Path.Combine(dir, "run", "loss.npy"), 3);
 
         var again = Gpugen(["train", "cvae", "--steps", "3", .. model]);
         Assert.Equal(2, again.ExitCode);
@@ -65,10 +66,9 @@ public class LatentCliTests : IDisposable
         var sample = Gpugen("sample", "run/model.safetensors", "--n", "6", "--seed", "3", "--temperature", "0.5", "--grid", "g.png",
             "--recon", "r.png", "--walk", "w.png", "--npy", "s.npy", "--json");
         Assert.True(sample.ExitCode == 0, sample.ToString());
-        var samples = Npy.ReadFloat32(Path.Combine(dir, "s.npy"), out var shape);
-        Assert.Equal([6, 1, 8, 8], shape);
+        var samples = RunFiles.Npy(Path.Combine(dir, "s.npy"), 6, 1, 8, 8);
         Assert.All(samples, v => Assert.True(v >= 0 && v <= 1, $"sample value {v} outside [0, 1]"));
-        foreach (var f in new[] { "g.png", "r.png", "w.png" }) Assert.True(File.Exists(Path.Combine(dir, f)), $"missing {f}");
+        foreach (var f in new[] { "g.png", "r.png", "w.png" }) RunFiles.Png(Path.Combine(dir, f));
         var badClass = Gpugen("sample", "run/model.safetensors", "--class", "2");
         Assert.Equal(2, badClass.ExitCode);
         Assert.Contains("--class", badClass.Stderr);
@@ -111,13 +111,14 @@ public class LatentCliTests : IDisposable
         var t = Json(train);
         Assert.Equal("nats", t.GetProperty("loss_unit").GetString());
         Assert.True(double.IsFinite(t.GetProperty("test_nll_nats").GetDouble()));
-        Assert.True(File.Exists(Path.Combine(dir, "toy", "samples.png")));
+        RunFiles.Checkpoint(Path.Combine(dir, "toy", "model.safetensors"), "realnvp", 30);
+        RunFiles.Png(Path.Combine(dir, "toy", "samples.png"));
+        RunFiles.Npy(Path.Combine(dir, "toy", "loss.npy"), 30);
 
         var sample = Gpugen("sample", "toy/model.safetensors", "--n", "50", "--temperature", "0.7", "--grid", "d.png", "--npy", "p.npy", "--json");
         Assert.True(sample.ExitCode == 0, sample.ToString());
-        Npy.ReadFloat32(Path.Combine(dir, "p.npy"), out var shape);
-        Assert.Equal([50, 2], shape);
-        Assert.True(new FileInfo(Path.Combine(dir, "d.png")).Length > 1000);
+        RunFiles.Npy(Path.Combine(dir, "p.npy"), 50, 2);
+        RunFiles.Png(Path.Combine(dir, "d.png"));
 
         var eval = Gpugen("eval", "toy/model.safetensors", "--n", "500", "--json");
         Assert.True(eval.ExitCode == 0, eval.ToString());
@@ -144,8 +145,7 @@ public class LatentCliTests : IDisposable
 
         var sample = Gpugen("sample", "conv/model.safetensors", "--n", "5", "--temperature", "0.7", "--npy", "c.npy", "--json");
         Assert.True(sample.ExitCode == 0, sample.ToString());
-        var values = Npy.ReadFloat32(Path.Combine(dir, "c.npy"), out var shape);
-        Assert.Equal([5, 1, 8, 8], shape);
+        var values = RunFiles.Npy(Path.Combine(dir, "c.npy"), 5, 1, 8, 8);
         Assert.All(values, v => Assert.True(v >= 0 && v <= 1, $"sample value {v} outside [0, 1]"));
 
         var eval = Gpugen("eval", "conv/model.safetensors", "--json");
@@ -177,8 +177,8 @@ public class LatentCliTests : IDisposable
         Assert.True(bpd > 0 && bpd < 20, $"bits/dim {bpd}");
         var sample = Gpugen("sample", "nice/model.safetensors", "--n", "4", "--grid", "n.png", "--npy", "n.npy");
         Assert.True(sample.ExitCode == 0, sample.ToString());
-        var pixels = Npy.ReadFloat32(Path.Combine(dir, "n.npy"), out var shape);
-        Assert.Equal([4, 1, 8, 8], shape);
+        var pixels = RunFiles.Npy(Path.Combine(dir, "n.npy"), 4, 1, 8, 8);
+        RunFiles.Png(Path.Combine(dir, "n.png"));
         Assert.All(pixels, v => Assert.True(v >= 0 && v <= 1));
 
         var toyVae = Gpugen("train", "vae", "--data", "8gaussians", "--out", "v");
