@@ -163,6 +163,7 @@ public class AdversarialCliTests(ITestOutputHelper output) : IDisposable
         Assert.True(eval.ExitCode == 0, eval.ToString());
         var e = Last(eval);
         Assert.Equal(16, e.GetProperty("n").GetInt32());
-        Assert.InRange(e.GetProperty("test_bits_per_dim").GetDouble(), 0.5, 8.5);
+        output.WriteLine(eval.LastLine);
+        Assert.InRange(e.GetProperty("test_bits_per_dim").GetDouble(), 0.5, 8.5);   // measured 8.03: near the uniform model's 8 after 3 steps
     }
 }

@@ -1,9 +1,10 @@
 using System.Text.Json;
+using Xunit.Abstractions;
 
 namespace GpuGen.Tests.Cli;
 
 /// <summary>`gpugen train ddpm` / `sample` / `eval` on a tiny generated IDX image dataset (family "ddpm-image").</summary>
-public class DiffusionImageCliTests : IDisposable
+public class DiffusionImageCliTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string dir = Directory.CreateTempSubdirectory("gpugen-cli-img-").FullName;
 
@@ -77,12 +78,15 @@ public class DiffusionImageCliTests : IDisposable
 
         var eval = Gpugen("eval", "run/model.safetensors", "--n", "16", "--bpd-n", "4", "--bpd-timesteps", "5", "--no-fd", "--json");
         Assert.True(eval.ExitCode == 0, eval.ToString());
+        output.WriteLine(eval.LastLine);
         using (var doc = JsonDocument.Parse(eval.LastLine))
         {
             var root = doc.RootElement;
             Assert.Equal("test", root.GetProperty("split").GetString());
-            Assert.InRange(root.GetProperty("eps_mse").GetDouble(), 1e-3, 10);
-            Assert.InRange(root.GetProperty("bits_per_dim").GetDouble(), 0.01, 100);
+            // Predicting ε = 0 scores E[ε²] = 1; after 5 steps measured 0.462. 8 bits/dim is a uniform
+            // model of 256 levels; the 5-timestep bound of a 5-step model measured 8.43.
+            Assert.InRange(root.GetProperty("eps_mse").GetDouble(), 0.1, 1.5);
+            Assert.InRange(root.GetProperty("bits_per_dim").GetDouble(), 2, 16);
             Assert.Equal(16, root.GetProperty("n").GetInt32());
             Assert.False(root.TryGetProperty("fd", out _));
         }

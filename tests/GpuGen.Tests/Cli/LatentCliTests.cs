@@ -1,9 +1,10 @@
 using System.Text.Json;
+using Xunit.Abstractions;
 
 namespace GpuGen.Tests.Cli;
 
 /// <summary>`gpugen train|sample|eval` for vae, cvae, nice and realnvp on a tiny generated IDX dataset and a 2-D toy.</summary>
-public class LatentCliTests : IDisposable
+public class LatentCliTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string dir = Directory.CreateTempSubdirectory("gpugen-cli-latent-").FullName;
 
@@ -150,8 +151,10 @@ public class LatentCliTests : IDisposable
 
         var eval = Gpugen("eval", "conv/model.safetensors", "--json");
         Assert.True(eval.ExitCode == 0, eval.ToString());
+        output.WriteLine(eval.LastLine);
         double bpd = Json(eval).GetProperty("test_bits_per_dim").GetDouble();
-        Assert.True(bpd > 0 && double.IsFinite(bpd), $"test bits/dim {bpd}");   // after 5 steps with ActNorm fitted to one batch of 8, far from converged
+        // After 5 steps with ActNorm fitted to one batch of 8, far from converged: measured 17.4 (8 is a uniform model of 256 levels).
+        Assert.InRange(bpd, 4, 40);
 
         var badLayers = Gpugen("train", "realnvp", "--arch", "conv", "--layers", "4", "--data", "idx:bars", "--out", "x");
         Assert.Equal(2, badLayers.ExitCode);
@@ -173,8 +176,9 @@ public class LatentCliTests : IDisposable
         Assert.True(eval.ExitCode == 0, eval.ToString());
         var e = Json(eval);
         Assert.Equal(16, e.GetProperty("n").GetInt32());
+        output.WriteLine(eval.LastLine);
         double bpd = e.GetProperty("test_bits_per_dim").GetDouble();
-        Assert.True(bpd > 0 && bpd < 20, $"bits/dim {bpd}");
+        Assert.InRange(bpd, 4, 20);   // measured 9.67 after 4 steps (8 is a uniform model of 256 levels)
         var sample = Gpugen("sample", "nice/model.safetensors", "--n", "4", "--grid", "n.png", "--npy", "n.npy");
         Assert.True(sample.ExitCode == 0, sample.ToString());
         var pixels = RunFiles.Npy(Path.Combine(dir, "n.npy"), 4, 1, 8, 8);
