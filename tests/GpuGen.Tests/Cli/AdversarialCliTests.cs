@@ -58,21 +58,7 @@ public class AdversarialCliTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>8×8 images of class 0 (a bright row) or 1 (a bright column) over faint noise, as IDX files in DIR/bars.</summary>
-    private void WriteBars(string prefix, int count, int seed)
-    {
-        var rng = new System.Random(seed);
-        var pixels = new byte[count * 64];
-        var labels = new byte[count];
-        for (int i = 0; i < count; i++)
-        {
-            labels[i] = (byte)(i % 2);
-            int at = rng.Next(8);
-            for (int k = 0; k < 64; k++) pixels[i * 64 + k] = (labels[i] == 0 ? k / 8 == at : k % 8 == at) ? (byte)255 : (byte)rng.Next(0, 30);
-        }
-        Directory.CreateDirectory(Path.Combine(dir, "bars"));
-        GpuGen.Data.Idx.WriteImages(Path.Combine(dir, "bars", $"{prefix}-images-idx3-ubyte"), pixels, count, 8, 8);
-        GpuGen.Data.Idx.WriteLabels(Path.Combine(dir, "bars", $"{prefix}-labels-idx1-ubyte"), labels);
-    }
+    private void WriteBars(string prefix, int count, int seed) => BarsIdx.Write(Path.Combine(dir, "bars"), prefix, count, seed, noise: 30);
 
     [Fact]
     public void Cgan_TrainResumeSampleAndEvalWithFdAndAccuracy()

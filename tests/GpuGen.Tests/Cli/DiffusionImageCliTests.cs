@@ -12,22 +12,7 @@ public class DiffusionImageCliTests(ITestOutputHelper output) : IDisposable
 
     private CliRunner.Result Gpugen(params string[] args) => CliRunner.Run(dir, args);
 
-    private void WriteIdx(string prefix, int count, int seed)
-    {
-        var rng = new System.Random(seed);
-        var pixels = new byte[count * 64];
-        var labels = new byte[count];
-        for (int i = 0; i < count; i++)
-        {
-            labels[i] = (byte)(i % 2);
-            int at = rng.Next(0, 7);
-            for (int k = 0; k < 64; k++)
-                pixels[i * 64 + k] = (labels[i] == 0 ? k / 8 == at : k % 8 == at) ? (byte)255 : (byte)rng.Next(0, 40);
-        }
-        Directory.CreateDirectory(Path.Combine(dir, "bars"));
-        GpuGen.Data.Idx.WriteImages(Path.Combine(dir, "bars", $"{prefix}-images-idx3-ubyte"), pixels, count, 8, 8);
-        GpuGen.Data.Idx.WriteLabels(Path.Combine(dir, "bars", $"{prefix}-labels-idx1-ubyte"), labels);
-    }
+    private void WriteIdx(string prefix, int count, int seed) => BarsIdx.Write(Path.Combine(dir, "bars"), prefix, count, seed, places: 7);
 
     [Fact]
     public void TrainResumeSampleAndEvalWithJson()
