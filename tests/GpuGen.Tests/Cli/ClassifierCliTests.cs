@@ -30,8 +30,9 @@ public class ClassifierCliTests : IDisposable
             Assert.Equal("idx:" + Path.Combine(dir, "shapes"), root.GetProperty("data").GetString());
         }
         Assert.Contains("train", train.Stderr);    // the progress lines
-        foreach (var f in new[] { "model.safetensors", "loss.png", "loss.npy" })
-            Assert.True(File.Exists(Path.Combine(dir, "run", f)), $"missing {f}");
+        RunFiles.Checkpoint(Path.Combine(dir, "run", "model.safetensors"), "classifier", 60);
+        RunFiles.Png(Path.Combine(dir, "run", "loss.png"));
+        RunFiles.Npy(Path.Combine(dir, "run", "loss.npy"), 60);
 
         // eval finds the test split from the checkpoint's own data and reports the same accuracy.
         var eval = Gpugen("eval", "run/model.safetensors", "--json");

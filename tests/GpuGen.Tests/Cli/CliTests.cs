@@ -33,16 +33,18 @@ public class CliTests : IDisposable
             Assert.True(doc.RootElement.GetProperty("steps_per_s").GetDouble() > 0);
             Assert.Equal("moons", doc.RootElement.GetProperty("data").GetString());
         }
-        foreach (var f in new[] { "model.safetensors", "step-20.safetensors", "step-40.safetensors", "samples.png", "loss.png", "loss.npy" })
-            Assert.True(File.Exists(Path.Combine(dir, "run", f)), $"missing {f}");
-        Assert.Equal(512, Image.Load(Path.Combine(dir, "run", "samples.png")).Width);
+        RunFiles.Checkpoint(Path.Combine(dir, "run", "model.safetensors"), "ddpm-2d", 40);
+        RunFiles.Checkpoint(Path.Combine(dir, "run", "step-20.safetensors"), "ddpm-2d", 20);
+        RunFiles.Checkpoint(Path.Combine(dir, "run", "step-40.safetensors"), "ddpm-2d", 40);
+        RunFiles.Png(Path.Combine(dir, "run", "samples.png"), width: 512);
+        RunFiles.Png(Path.Combine(dir, "run", "loss.png"));
+        RunFiles.Npy(Path.Combine(dir, "run", "loss.npy"), 40);   // one loss per step
 
         var sample = Gpugen("sample", "run/model.safetensors", "--n", "37", "--seed", "3", "--npy", "s.npy", "--png", "s.png",
             "--sampler", "ddim", "--ddim-steps", "10", "--json");
         Assert.True(sample.ExitCode == 0, sample.ToString());
-        var points = Npy.ReadFloat32(Path.Combine(dir, "s.npy"), out var shape);
-        Assert.Equal([37, 2], shape);
-        Assert.All(points, v => Assert.True(float.IsFinite(v)));
+        var points = RunFiles.Npy(Path.Combine(dir, "s.npy"), 37, 2);
+        RunFiles.Png(Path.Combine(dir, "s.png"));
         using (var doc = JsonDocument.Parse(sample.LastLine))
             Assert.Equal(10, doc.RootElement.GetProperty("steps").GetInt32());
 
@@ -104,6 +106,7 @@ public class CliTests : IDisposable
         Assert.Equal(GpuGen.Data.ToyData.Sample("swissroll", 300, 4), points);
         using (var doc = JsonDocument.Parse(data.LastLine))
             Assert.Equal("swissroll", doc.RootElement.GetProperty("distribution").GetString());
+        RunFiles.Png(Path.Combine(dir, "d.png"));
 
         var devices = Gpugen("devices", "--json");
         Assert.True(devices.ExitCode == 0, devices.ToString());
@@ -129,7 +132,7 @@ public class CliTests : IDisposable
         for (int i = 0; i < images.Length; i++) Assert.Equal(pixels[i] / 255f, images[i]);
         using var doc = JsonDocument.Parse(r.LastLine);
         Assert.Equal(7, doc.RootElement.GetProperty("count").GetInt32());
-        Assert.True(File.Exists(Path.Combine(dir, "g.png")));
+        RunFiles.Png(Path.Combine(dir, "g.png"));
         File.WriteAllBytes(Path.Combine(dir, "idx", "train-images-idx3-ubyte.gz"), [0x1f, 0x8b, 8, 0]);
         AssertCleanError(Gpugen("data", "idx:idx"), 1, "train-images-idx3-ubyte.gz");
     }

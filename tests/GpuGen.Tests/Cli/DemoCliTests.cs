@@ -29,9 +29,9 @@ public sealed class DemoCliTests : IDisposable
         Assert.Equal("demo", json.GetProperty("command").GetString());
         Assert.Equal(2, json.GetProperty("frames_written").GetInt32());
         Assert.True(json.GetProperty("headless").GetBoolean());
-        Assert.True(File.Exists(Path.Combine(dir, "demo", "model.safetensors")), "demo/model.safetensors");
+        RunFiles.Checkpoint(Path.Combine(dir, "demo", "model.safetensors"), "ddpm-image", 3);
         Assert.Contains("3 steps; wrote", result.Stdout);
-        for (int i = 0; i < 2; i++) Assert.True(File.Exists(Path.Combine(dir, "frames", $"frame-{i:D3}.png")), $"frames/frame-{i:D3}.png");
+        for (int i = 0; i < 2; i++) RunFiles.Png(Path.Combine(dir, "frames", $"frame-{i:D3}.png"), 320, 200);
     }
 
     [HeadlessFact]
@@ -51,13 +51,15 @@ public sealed class DemoCliTests : IDisposable
         Assert.DoesNotContain("training", result.Stdout);
         Assert.False(File.Exists(Path.Combine(dir, "demo", "model.safetensors")));   // nothing trained, nothing saved
         Assert.Equal(2, JsonDocument.Parse(result.LastLine).RootElement.GetProperty("frames_written").GetInt32());
+        for (int i = 0; i < 2; i++) RunFiles.Png(Path.Combine(dir, "frames", $"frame-{i:D3}.png"), 320, 200);
 
         // --train ignores the shipped file (the positive control of the line above: training does say so).
         var trained = CliRunner.Run(dir, ["demo", "--train", "--max-steps", "2", "--out", "demo", "--headless", "frames2", "--frames", "2",
             "--steps", "3", "--n", "4", "--width", "320", "--height", "200"]);
         Assert.True(trained.ExitCode == 0, trained.ToString());
         Assert.Contains("training for up to", trained.Stdout);
-        Assert.True(File.Exists(Path.Combine(dir, "demo", "model.safetensors")));
+        RunFiles.Checkpoint(Path.Combine(dir, "demo", "model.safetensors"), "ddpm-image", step: null);   // up to 2 steps, as the time allows
+        RunFiles.Png(Path.Combine(dir, "frames2", "frame-000.png"), 320, 200);
     }
 
     [HeadlessFact]
@@ -68,6 +70,8 @@ public sealed class DemoCliTests : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("no trained model at models/ddpm-fashion-mnist.safetensors: training a small one", result.Stdout);
         Assert.Contains("1 steps; wrote", result.Stdout);
+        RunFiles.Checkpoint(Path.Combine(dir, "demo", "model.safetensors"), "ddpm-image", 1);
+        RunFiles.Png(Path.Combine(dir, "frames", "frame-000.png"), 320, 200);
     }
 
     [Fact]

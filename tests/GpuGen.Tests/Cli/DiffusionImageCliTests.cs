@@ -1,10 +1,10 @@
 using System.Text.Json;
-using GpuGen.IO;
+using Xunit.Abstractions;
 
 namespace GpuGen.Tests.Cli;
 
 /// <summary>`gpugen train ddpm` / `sample` / `eval` on a tiny generated IDX image dataset (family "ddpm-image").</summary>
-public class DiffusionImageCliTests : IDisposable
+public class DiffusionImageCliTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string dir = Directory.CreateTempSubdirectory("gpugen-cli-img-").FullName;
 
@@ -12,22 +12,7 @@ public class DiffusionImageCliTests : IDisposable
 
     private CliRunner.Result Gpugen(params string[] args) => CliRunner.Run(dir, args);
 
-    private void WriteIdx(string prefix, int count, int seed)
-    {
-        var rng = new System.Random(seed);
-        var pixels = new byte[count * 64];
-        var labels = new byte[count];
-        for (int i = 0; i < count; i++)
-        {
-            labels[i] = (byte)(i % 2);
-            int at = rng.Next(0, 7);
-            for (int k = 0; k < 64; k++)
-                pixels[i * 64 + k] = (labels[i] == 0 ? k / 8 == at : k % 8 == at) ? (byte)255 : (byte)rng.Next(0, 40);
-        }
-        Directory.CreateDirectory(Path.Combine(dir, "bars"));
-        GpuGen.Data.Idx.WriteImages(Path.Combine(dir, "bars", $"{prefix}-images-idx3-ubyte"), pixels, count, 8, 8);
-        GpuGen.Data.Idx.WriteLabels(Path.Combine(dir, "bars", $"{prefix}-labels-idx1-ubyte"), labels);
-    }
+    private void WriteIdx(string prefix, int count, int seed) => BarsIdx.Write(Path.Combine(dir, "bars"), prefix, count, seed, places: 7);
 
     [Fact]
     public void TrainResumeSampleAndEvalWithJson()
@@ -44,8 +29,10 @@ public class DiffusionImageCliTests : IDisposable
             Assert.Equal(3, doc.RootElement.GetProperty("steps").GetInt32());
             Assert.True(double.IsFinite(doc.RootElement.GetProperty("final_loss").GetDouble()));
         }
-        foreach (var f in new[] { "model.safetensors", "step-2.safetensors", "samples-step-2.png", "samples.png", "loss.png" })
-            Assert.True(File.Exists(Path.Combine(dir, "run", f)), $"missing run/{f}");
+        RunFiles.Checkpoint(Path.Combine(dir, "run", "model.safetensors"), "ddpm-image", 3);
+        RunFiles.Checkpoint(Path.Combine(dir, "run", "step-2.safetensors"), "ddpm-image", 2);
+        foreach (var f in new[] { "samples-step-2.png", "samples.png", "loss.png" }) RunFiles.Png(Path.Combine(dir, "run", f));
+        RunFiles.Npy(Path.Combine(dir, "run", "loss.npy"), 3);
 
         var again = Gpugen(["train", "ddpm", "--steps", "3", .. model]);
         Assert.Equal(2, again.ExitCode);
@@ -61,10 +48,9 @@ public class DiffusionImageCliTests : IDisposable
         var sample = Gpugen("sample", "run/model.safetensors", "--sampler", "ddim", "--steps", "5", "--eta", "0.5", "--n", "6", "--seed", "3",
             "--class", "1", "--guidance", "2", "--grid", "g.png", "--chain", "c.png", "--npy", "s.npy", "--json");
         Assert.True(sample.ExitCode == 0, sample.ToString());
-        var samples = Npy.ReadFloat32(Path.Combine(dir, "s.npy"), out var shape);
-        Assert.Equal([6, 1, 8, 8], shape);
-        Assert.All(samples, v => Assert.True(float.IsFinite(v)));
-        Assert.True(File.Exists(Path.Combine(dir, "g.png")) && File.Exists(Path.Combine(dir, "c.png")));
+        RunFiles.Npy(Path.Combine(dir, "s.npy"), 6, 1, 8, 8);
+        RunFiles.Png(Path.Combine(dir, "g.png"));
+        RunFiles.Png(Path.Combine(dir, "c.png"));
         using (var doc = JsonDocument.Parse(sample.LastLine))
             Assert.Equal(5, doc.RootElement.GetProperty("steps").GetInt32());
         // The toy aliases still work, and a respaced DDPM chain runs.
@@ -72,15 +58,20 @@ public class DiffusionImageCliTests : IDisposable
         Assert.True(ddpm.ExitCode == 0, ddpm.ToString());
         using (var doc = JsonDocument.Parse(ddpm.LastLine))
             Assert.Equal(7, doc.RootElement.GetProperty("steps").GetInt32());
+        RunFiles.Png(Path.Combine(dir, "p.png"));
+        RunFiles.Png(Path.Combine(dir, "q.png"));
 
         var eval = Gpugen("eval", "run/model.safetensors", "--n", "16", "--bpd-n", "4", "--bpd-timesteps", "5", "--no-fd", "--json");
         Assert.True(eval.ExitCode == 0, eval.ToString());
+        output.WriteLine(eval.LastLine);
         using (var doc = JsonDocument.Parse(eval.LastLine))
         {
             var root = doc.RootElement;
             Assert.Equal("test", root.GetProperty("split").GetString());
-            Assert.InRange(root.GetProperty("eps_mse").GetDouble(), 1e-3, 10);
-            Assert.InRange(root.GetProperty("bits_per_dim").GetDouble(), 0.01, 100);
+            // Predicting ε = 0 scores E[ε²] = 1; after 5 steps measured 0.462. 8 bits/dim is a uniform
+            // model of 256 levels; the 5-timestep bound of a 5-step model measured 8.43.
+            Assert.InRange(root.GetProperty("eps_mse").GetDouble(), 0.1, 1.5);
+            Assert.InRange(root.GetProperty("bits_per_dim").GetDouble(), 2, 16);
             Assert.Equal(16, root.GetProperty("n").GetInt32());
             Assert.False(root.TryGetProperty("fd", out _));
         }

@@ -30,17 +30,18 @@ public sealed class ExportCliTests : IDisposable
         Assert.InRange(bytes, source / 12, source / 6);   // 2 bytes a weight instead of 16 (weights, EMA, two moments in float32)
         Assert.InRange(e.GetProperty("max_abs_error").GetDouble(), 1e-7, 2e-3);
         Assert.Contains(SafeTensors.Read(Path.Combine(dir, "small.safetensors")).Tensors, t => t.Name.EndsWith("weight"));
+        Assert.True(RunFiles.Checkpoint(Path.Combine(dir, "small.safetensors"), "ddpm-2d", 40).WeightsOnly);
 
         var sample = Gpugen("sample", "small.safetensors", "--n", "100", "--npy", "s.npy", "--json");
         Assert.True(sample.ExitCode == 0, sample.ToString());
-        Npy.ReadFloat32(Path.Combine(dir, "s.npy"), out var shape);
-        Assert.Equal([100, 2], shape);
+        RunFiles.Npy(Path.Combine(dir, "s.npy"), 100, 2);
 
         var resume = Gpugen("train", "ddpm", "--data", "moons", "--steps", "50", "--out", "run", "--resume", "small.safetensors");
         Assert.Equal(1, resume.ExitCode);
         Assert.StartsWith("gpugen: checkpoint small.safetensors: holds exported float16 weights without optimizer state", resume.Stderr.Trim());
         var resumeTraining = Gpugen("train", "ddpm", "--data", "moons", "--steps", "41", "--out", "run", "--resume", "--json");
         Assert.True(resumeTraining.ExitCode == 0, resumeTraining.ToString());   // the run's own checkpoint still resumes
+        Assert.False(RunFiles.Checkpoint(Path.Combine(dir, "run", "model.safetensors"), "ddpm-2d", 41).WeightsOnly);
     }
 
     [Fact]

@@ -30,8 +30,8 @@ public sealed class FamilyViewCliTests : IDisposable
         var root = JsonDocument.Parse(result.LastLine).RootElement.Clone();
         Assert.Equal(count, root.GetProperty("frames_written").GetInt32());
         Assert.Equal(root.GetProperty("step_count").GetInt32(), root.GetProperty("last_step").GetInt32());
-        for (int i = 0; i < count; i++) Assert.True(File.Exists(Path.Combine(dir, frames, $"frame-{i:D3}.png")), $"{frames}/frame-{i:D3}.png");
-        Assert.True(File.Exists(Path.Combine(dir, frames, "contact-sheet.png")));
+        for (int i = 0; i < count; i++) RunFiles.Png(Path.Combine(dir, frames, $"frame-{i:D3}.png"), 320, 200);
+        RunFiles.Png(Path.Combine(dir, frames, "contact-sheet.png"));
         return root;
     }
 
@@ -101,12 +101,11 @@ public sealed class FamilyViewCliTests : IDisposable
         var result = CliRunner.Run(dir, "train", "gan", "--data", "8gaussians", "--steps", "30", "--batch", "32", "--hidden", "16", "--layers", "1",
             "--view", "--view-every", "5", "--view-screenshot", "shots/last.png", "--out", "run", "--json");
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.True(File.Exists(Path.Combine(dir, "run", "model.safetensors")));
+        RunFiles.Checkpoint(Path.Combine(dir, "run", "model.safetensors"), "gan", 30);
         Assert.Equal(30, JsonDocument.Parse(result.LastLine).RootElement.GetProperty("steps").GetInt32());
         // The window's last frame: its size, and more than one colour (panels, curves, points).
-        var shot = GpuGen.IO.Image.Load(Path.Combine(dir, "shots", "last.png"));
-        Assert.Equal((1100, 600), (shot.Width, shot.Height));
-        Assert.True(shot.Pixels.Distinct().Count() > 10, "the saved frame is nearly blank");
+        var shot = RunFiles.Png(Path.Combine(dir, "shots", "last.png"), 1100, 600);
+        Assert.True(RunFiles.Colours(shot) > 10, "the saved frame is nearly blank");
 
         var alone = CliRunner.Run(dir, "train", "gan", "--data", "8gaussians", "--steps", "3", "--view-screenshot", "x.png", "--out", "run2");
         Assert.Equal(2, alone.ExitCode);

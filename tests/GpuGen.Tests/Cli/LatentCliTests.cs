@@ -1,10 +1,10 @@
 using System.Text.Json;
-using GpuGen.IO;
+using Xunit.Abstractions;
 
 namespace GpuGen.Tests.Cli;
 
 /// <summary>`gpugen train|sample|eval` for vae, cvae, nice and realnvp on a tiny generated IDX dataset and a 2-D toy.</summary>
-public class LatentCliTests : IDisposable
+public class LatentCliTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string dir = Directory.CreateTempSubdirectory("gpugen-cli-latent-").FullName;
 
@@ -13,22 +13,7 @@ public class LatentCliTests : IDisposable
     private CliRunner.Result Gpugen(params string[] args) => CliRunner.Run(dir, args);
 
     /// <summary>8×8 images of class 0 (a bright row) or 1 (a bright column) over faint noise.</summary>
-    private void WriteIdx(string prefix, int count, int seed)
-    {
-        var rng = new System.Random(seed);
-        var pixels = new byte[count * 64];
-        var labels = new byte[count];
-        for (int i = 0; i < count; i++)
-        {
-            labels[i] = (byte)(i % 2);
-            int at = rng.Next(0, 8);
-            for (int k = 0; k < 64; k++)
-                pixels[i * 64 + k] = (labels[i] == 0 ? k / 8 == at : k % 8 == at) ? (byte)255 : (byte)rng.Next(0, 40);
-        }
-        Directory.CreateDirectory(Path.Combine(dir, "bars"));
-        GpuGen.Data.Idx.WriteImages(Path.Combine(dir, "bars", $"{prefix}-images-idx3-ubyte"), pixels, count, 8, 8);
-        GpuGen.Data.Idx.WriteLabels(Path.Combine(dir, "bars", $"{prefix}-labels-idx1-ubyte"), labels);
-    }
+    private void WriteIdx(string prefix, int count, int seed) => BarsIdx.Write(Path.Combine(dir, "bars"), prefix, count, seed);
 
     private static JsonElement Json(CliRunner.Result result)
     {
@@ -48,8 +33,10 @@ public class LatentCliTests : IDisposable
         Assert.Equal("cvae", t.GetProperty("family").GetString());
         Assert.Equal(3, t.GetProperty("steps").GetInt32());
         Assert.True(t.GetProperty("final_loss").GetDouble() > 0, "−ELBO of binary images is positive");
-        foreach (var f in new[] { "model.safetensors", "step-2.safetensors", "samples-step-2.png", "samples.png", "loss.png" })
-            Assert.True(File.Exists(Path.Combine(dir, "run", f)), $"missing run/{f}");
+        RunFiles.Checkpoint(Path.Combine(dir, "run", "model.safetensors"), "cvae", 3);
+        RunFiles.Checkpoint(Path.Combine(dir, "run", "step-2.safetensors"), "cvae", 2);
+        foreach (var f in new[] { "samples-step-2.png", "samples.png", "loss.png" }) RunFiles.Png(Path.Combine(dir, "run", f));
+        RunFiles.Npy(Path.Combine(dir, "run", "loss.npy"), 3);
 
         var again = Gpugen(["train", "cvae", "--steps", "3", .. model]);
         Assert.Equal(2, again.ExitCode);
@@ -65,10 +52,9 @@ public class LatentCliTests : IDisposable
         var sample = Gpugen("sample", "run/model.safetensors", "--n", "6", "--seed", "3", "--temperature", "0.5", "--grid", "g.png",
             "--recon", "r.png", "--walk", "w.png", "--npy", "s.npy", "--json");
         Assert.True(sample.ExitCode == 0, sample.ToString());
-        var samples = Npy.ReadFloat32(Path.Combine(dir, "s.npy"), out var shape);
-        Assert.Equal([6, 1, 8, 8], shape);
+        var samples = RunFiles.Npy(Path.Combine(dir, "s.npy"), 6, 1, 8, 8);
         Assert.All(samples, v => Assert.True(v >= 0 && v <= 1, $"sample value {v} outside [0, 1]"));
-        foreach (var f in new[] { "g.png", "r.png", "w.png" }) Assert.True(File.Exists(Path.Combine(dir, f)), $"missing {f}");
+        foreach (var f in new[] { "g.png", "r.png", "w.png" }) RunFiles.Png(Path.Combine(dir, f));
         var badClass = Gpugen("sample", "run/model.safetensors", "--class", "2");
         Assert.Equal(2, badClass.ExitCode);
         Assert.Contains("--class", badClass.Stderr);
@@ -111,13 +97,14 @@ public class LatentCliTests : IDisposable
         var t = Json(train);
         Assert.Equal("nats", t.GetProperty("loss_unit").GetString());
         Assert.True(double.IsFinite(t.GetProperty("test_nll_nats").GetDouble()));
-        Assert.True(File.Exists(Path.Combine(dir, "toy", "samples.png")));
+        RunFiles.Checkpoint(Path.Combine(dir, "toy", "model.safetensors"), "realnvp", 30);
+        RunFiles.Png(Path.Combine(dir, "toy", "samples.png"));
+        RunFiles.Npy(Path.Combine(dir, "toy", "loss.npy"), 30);
 
         var sample = Gpugen("sample", "toy/model.safetensors", "--n", "50", "--temperature", "0.7", "--grid", "d.png", "--npy", "p.npy", "--json");
         Assert.True(sample.ExitCode == 0, sample.ToString());
-        Npy.ReadFloat32(Path.Combine(dir, "p.npy"), out var shape);
-        Assert.Equal([50, 2], shape);
-        Assert.True(new FileInfo(Path.Combine(dir, "d.png")).Length > 1000);
+        RunFiles.Npy(Path.Combine(dir, "p.npy"), 50, 2);
+        RunFiles.Png(Path.Combine(dir, "d.png"));
 
         var eval = Gpugen("eval", "toy/model.safetensors", "--n", "500", "--json");
         Assert.True(eval.ExitCode == 0, eval.ToString());
@@ -144,14 +131,15 @@ public class LatentCliTests : IDisposable
 
         var sample = Gpugen("sample", "conv/model.safetensors", "--n", "5", "--temperature", "0.7", "--npy", "c.npy", "--json");
         Assert.True(sample.ExitCode == 0, sample.ToString());
-        var values = Npy.ReadFloat32(Path.Combine(dir, "c.npy"), out var shape);
-        Assert.Equal([5, 1, 8, 8], shape);
+        var values = RunFiles.Npy(Path.Combine(dir, "c.npy"), 5, 1, 8, 8);
         Assert.All(values, v => Assert.True(v >= 0 && v <= 1, $"sample value {v} outside [0, 1]"));
 
         var eval = Gpugen("eval", "conv/model.safetensors", "--json");
         Assert.True(eval.ExitCode == 0, eval.ToString());
+        output.WriteLine(eval.LastLine);
         double bpd = Json(eval).GetProperty("test_bits_per_dim").GetDouble();
-        Assert.True(bpd > 0 && double.IsFinite(bpd), $"test bits/dim {bpd}");   // after 5 steps with ActNorm fitted to one batch of 8, far from converged
+        // After 5 steps with ActNorm fitted to one batch of 8, far from converged: measured 17.4 (8 is a uniform model of 256 levels).
+        Assert.InRange(bpd, 4, 40);
 
         var badLayers = Gpugen("train", "realnvp", "--arch", "conv", "--layers", "4", "--data", "idx:bars", "--out", "x");
         Assert.Equal(2, badLayers.ExitCode);
@@ -173,12 +161,13 @@ public class LatentCliTests : IDisposable
         Assert.True(eval.ExitCode == 0, eval.ToString());
         var e = Json(eval);
         Assert.Equal(16, e.GetProperty("n").GetInt32());
+        output.WriteLine(eval.LastLine);
         double bpd = e.GetProperty("test_bits_per_dim").GetDouble();
-        Assert.True(bpd > 0 && bpd < 20, $"bits/dim {bpd}");
+        Assert.InRange(bpd, 4, 20);   // measured 9.67 after 4 steps (8 is a uniform model of 256 levels)
         var sample = Gpugen("sample", "nice/model.safetensors", "--n", "4", "--grid", "n.png", "--npy", "n.npy");
         Assert.True(sample.ExitCode == 0, sample.ToString());
-        var pixels = Npy.ReadFloat32(Path.Combine(dir, "n.npy"), out var shape);
-        Assert.Equal([4, 1, 8, 8], shape);
+        var pixels = RunFiles.Npy(Path.Combine(dir, "n.npy"), 4, 1, 8, 8);
+        RunFiles.Png(Path.Combine(dir, "n.png"));
         Assert.All(pixels, v => Assert.True(v >= 0 && v <= 1));
 
         var toyVae = Gpugen("train", "vae", "--data", "8gaussians", "--out", "v");

@@ -20,7 +20,7 @@ public sealed class ToyViewCliTests : IDisposable
             "--samples", "10", "--out", "run");
         Assert.True(train.ExitCode == 0, train.ToString());
         string ckpt = Path.Combine(dir, "run", "model.safetensors");
-        Assert.True(File.Exists(ckpt), train.ToString());
+        RunFiles.Checkpoint(ckpt, "ddpm-2d", 4);
 
         var result = CliRunner.Run(dir, "view", ckpt, "--headless", "frames", "--frames", "4", "--sampler", "ddim", "--steps", "6",
             "--width", "400", "--height", "260", "--seed", "9", "--json");
@@ -33,9 +33,8 @@ public sealed class ToyViewCliTests : IDisposable
         Assert.Equal(6, root.GetProperty("sampling_steps").GetInt32());
         Assert.Equal((6, 6), (root.GetProperty("last_step").GetInt32(), root.GetProperty("step_count").GetInt32()));
         Assert.True(root.GetProperty("headless").GetBoolean());
-        for (int i = 0; i < 4; i++) Assert.True(File.Exists(Path.Combine(dir, "frames", $"frame-{i:D3}.png")));
-        var sheet = GpuGen.IO.Image.Load(Path.Combine(dir, "frames", "contact-sheet.png"));
-        Assert.Equal((2 * 200 + 3 * 4, 2 * 130 + 3 * 4), (sheet.Width, sheet.Height));
+        for (int i = 0; i < 4; i++) RunFiles.Png(Path.Combine(dir, "frames", $"frame-{i:D3}.png"), 400, 260);
+        RunFiles.Png(Path.Combine(dir, "frames", "contact-sheet.png"), 2 * 200 + 3 * 4, 2 * 130 + 3 * 4);
 
         var conditional = CliRunner.Run(dir, "view", ckpt, "--class", "1", "--headless", "x");
         Assert.Equal(2, conditional.ExitCode);

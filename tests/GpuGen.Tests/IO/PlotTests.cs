@@ -50,13 +50,29 @@ public sealed class PlotTests
         Assert.Equal(Rgb.Ink, PixelAt(image, a.X - 1, a.Y + a.H / 2));
     }
 
+    /// <summary>Pixels of exactly this colour.</summary>
+    static int Count(Image image, Rgb colour)
+    {
+        int n = 0;
+        for (int i = 0; i < image.Width * image.Height; i++)
+            if (PixelAt(image, i % image.Width, i / image.Width) == colour) n++;
+        return n;
+    }
+
     [Fact]
     public void PointsOutsideFixedBoundsAreClipped()
     {
         var series = new ScatterSeries([5f, 0f], Rgb.Red, Radius: 6, Opacity: 1);
         var image = Plot.Scatter([series], 200, 200, null, PlotBounds.Square(1));
-        for (int i = 0; i < image.Pixels.Length; i += 3)
-            Assert.False(image.Pixels[i] == 214 && image.Pixels[i + 1] == 39, $"red pixel at {i / 3 % 200},{i / 3 / 200}");
+        Assert.Equal(0, Count(image, Rgb.Red));
+        // Not a blank image either: the frame is drawn in ink, and the plot has several colours.
+        Assert.True(Count(image, Rgb.Ink) > 4 * 100, $"only {Count(image, Rgb.Ink)} ink pixels: no frame drawn");
+        Assert.True(image.Pixels.Chunk(3).Select(p => (p[0], p[1], p[2])).Distinct().Count() >= 2, "the plot is one colour");
+
+        // The positive control: the same picture with the point inside the bounds does have red pixels,
+        // a disc of radius 6 (about π·6² ≈ 113 pixels; at least the inscribed 8×8 square).
+        var inside = Plot.Scatter([series with { Xy = [0.5f, 0f] }], 200, 200, null, PlotBounds.Square(1));
+        Assert.InRange(Count(inside, Rgb.Red), 64, 2 * 113);
     }
 
     [Fact]

@@ -56,7 +56,27 @@ public sealed unsafe class CpuWorkersTests
         }
     }
 
-    [Fact]
+    [MultiCoreFact]
+    public void WithoutALoanTheFirstWorkerTakesChunks()
+    {
+        // The positive control of the test below: the same launches, no loan, and worker 1 does run
+        // some chunks, so "no chunk on worker 1" there is the loan's doing and not a check that
+        // cannot fail. On a loaded machine a launch can run on the caller alone (a descheduled
+        // worker, the stall back-off of up to 1 s, a launch of another test holding the pool), so
+        // launches repeat until one reaches worker 1, for up to 30 s; on a quiet machine the first does.
+        long until = System.Diagnostics.Stopwatch.GetTimestamp() + 30 * System.Diagnostics.Stopwatch.Frequency;
+        int launches = 0, onWorker1 = 0;
+        while (onWorker1 == 0 && System.Diagnostics.Stopwatch.GetTimestamp() < until)
+        {
+            var marks = new int[32];
+            fixed (int* p = marks) CpuWorkers.Run(&MarkWorker1, p, marks.Length);
+            onWorker1 = marks.Sum();
+            launches++;
+        }
+        Assert.True(onWorker1 > 0, $"worker 1 ran no chunk in {launches} launches without a loan");
+    }
+
+    [MultiCoreFact]
     public void WhileACoreIsLentTheFirstWorkerSitsLaunchesOut()
     {
         // Chunks slow enough (~100 µs) that an awake worker always takes some from the back.
@@ -98,5 +118,15 @@ public sealed unsafe class CpuWorkersTests
     {
         if (chunk == ((int*)context)[16]) throw new InvalidOperationException($"chunk {chunk}");
         Count(context, chunk);
+    }
+}
+
+/// <summary>A fact that needs a worker thread besides the caller: skipped, with the reason, on a one-core machine.</summary>
+file sealed class MultiCoreFactAttribute : FactAttribute
+{
+    public MultiCoreFactAttribute()
+    {
+        if (Environment.ProcessorCount < 2)
+            Skip = $"one core here (Environment.ProcessorCount = {Environment.ProcessorCount}): the CPU backend has no worker thread to check";
     }
 }

@@ -37,5 +37,26 @@ public static class TestData
         return x;
     }
 
+    /// <summary>
+    /// A seed from a test case's name: 32-bit FNV-1a over its UTF-16 code units, kept to 30 bits
+    /// (so seed + k stays positive).
+    /// Unlike string.GetHashCode (randomised per process) it is the same in every run, so a case that
+    /// fails once fails again with the same inputs.
+    /// </summary>
+    public static int Seed(string name)
+    {
+        uint h = 2166136261;                        // FNV offset basis
+        foreach (char c in name)
+        {
+            h = (h ^ (byte)c) * 16777619;           // FNV prime; low byte, then high byte
+            h = (h ^ (byte)(c >> 8)) * 16777619;
+        }
+        return (int)(h & 0x3fff_ffff);
+    }
+
+    /// <summary>A seed from a test case's parameters (FNV-1a over their decimal text, comma-separated); never HashCode.Combine, which is randomised per process.</summary>
+    public static int Seed(params long[] parts) =>
+        Seed(string.Join(',', parts.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+
     public static double[] ToDouble(float[] x) => Array.ConvertAll(x, v => (double)v);
 }

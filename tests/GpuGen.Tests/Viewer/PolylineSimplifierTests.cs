@@ -1,3 +1,4 @@
+using GpuGen.Tests.Support;
 using GpuGen.Viewer.Rendering;
 
 namespace GpuGen.Tests.Viewer;
@@ -15,7 +16,7 @@ public sealed class PolylineSimplifierTests
     [InlineData(0.05f)]
     public void DroppedPointsStayWithinTheToleranceAndBreaksStay(float tolerance)
     {
-        var rng = new System.Random(System.Random.Shared.Next());
+        var rng = new System.Random(TestData.Seed((long)MathF.Round(tolerance * 1000)));
         for (int trial = 0; trial < 20; trial++)
         {
             int n = rng.Next(2, 900);
@@ -74,7 +75,7 @@ public sealed class PolylineSimplifierTests
     [Fact]
     public void ColumnSpansCoverWhatTheLineThroughEveryPointCovers()
     {
-        var rng = new System.Random(System.Random.Shared.Next());
+        var rng = new System.Random(77);
         for (int trial = 0; trial < 10; trial++)
         {
             // Spans are for series denser than the pixels (the panel uses them past two points a column).

@@ -18,8 +18,8 @@ public sealed class RenderTests
     {
         using var surface = ViewerSurface.Open(640, 480, "test", visible: true);
         Assert.True(surface.IsWindow);
-        CheckGrid(surface, channels: 1, n: 7, h: 9, w: 6, seed: System.Random.Shared.Next());
-        CheckGrid(surface, channels: 3, n: 4, h: 5, w: 11, seed: System.Random.Shared.Next());
+        CheckGrid(surface, channels: 1, n: 7, h: 9, w: 6, seed: 11);
+        CheckGrid(surface, channels: 3, n: 4, h: 5, w: 11, seed: 12);
     }
 
     [HeadlessFact]
@@ -27,8 +27,8 @@ public sealed class RenderTests
     {
         using var surface = ViewerSurface.Open(500, 300, headless: true);
         Assert.False(surface.IsWindow);
-        CheckGrid(surface, channels: 1, n: 64, h: 28, w: 28, seed: System.Random.Shared.Next());
-        CheckGrid(surface, channels: 3, n: 5, h: 7, w: 7, seed: System.Random.Shared.Next());
+        CheckGrid(surface, channels: 1, n: 64, h: 28, w: 28, seed: 13);
+        CheckGrid(surface, channels: 3, n: 5, h: 7, w: 7, seed: 14);
     }
 
     [WindowFact]
@@ -38,7 +38,7 @@ public sealed class RenderTests
         // the frame again offscreen. Both must give the same pixels.
         using var surface = ViewerSurface.Open(520, 360, "screenshot");
         using var grid = new SampleGridPanel { Title = "samples" };
-        var data = RandomImages(9, 3, 8, 8, System.Random.Shared.Next());
+        var data = RandomImages(9, 3, 8, 8, 15);
         grid.Update(data, 9, 3, 8, 8);
         var captured = surface.RenderCaptured((r, area) => grid.Draw(r, area));
         surface.Render((r, area) => grid.Draw(r, area));
@@ -80,7 +80,7 @@ public sealed class RenderTests
         // A frame starts in the panels' colour; the header line and every pixel no panel claims are
         // painted the window's colour when it ends. Random layouts, every pixel checked.
         using var surface = ViewerSurface.Open(310, 205, headless: true);
-        var rng = new System.Random(System.Random.Shared.Next());
+        var rng = new System.Random(16);
         for (int trial = 0; trial < 4; trial++)
         {
             var panels = new List<RectF>();
@@ -120,7 +120,7 @@ public sealed class RenderTests
     {
         using var surface = ViewerSurface.Open(400, 330, headless: true);
         using var cloud = new PointCloudPanel { Bounds = (-1, 1), PointSize = 2, PointColor = new Color(1, 0, 0, 1) };
-        var rng = new System.Random(System.Random.Shared.Next());
+        var rng = new System.Random(17);
         // Points on a coarse lattice (no two within a few pixels of each other), jittered.
         var xy = new List<float>();
         for (int i = 0; i < 6; i++)
