@@ -67,7 +67,7 @@ internal static class FamilyViewCommand
                     "keys: space pause, → one layer, ← → scrub, r new z, +/− speed, s save, esc quit",
                     (surface, controls, run) => Report(FlowViewer.Run(surface, model, count, temperature, controls, run, Console.WriteLine, f => Last(json, f))));
             }
-            default:
+            case Gan.Family:
             {
                 using var model = Gan.Load(dev, path);
                 var c = model.Config;
@@ -77,6 +77,8 @@ internal static class FamilyViewCommand
                 return Run(r, o, $"{Path.GetFileName(path)} (gan on {c.Data}, step {model.Step})", dev.Name, json, Keys,
                     (surface, controls, run) => Report(LatentViewer.Run(surface, spec, controls, run, Console.WriteLine, f => Last(json, f))));
             }
+            default:
+                throw new CliError($"checkpoint {path} holds a '{family}' model, which gpugen view has no live view for");
         }
     }
 
