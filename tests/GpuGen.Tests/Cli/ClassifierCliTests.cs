@@ -32,7 +32,8 @@ public class ClassifierCliTests : IDisposable
         Assert.Contains("train", train.Stderr);    // the progress lines
         RunFiles.Checkpoint(Path.Combine(dir, "run", "model.safetensors"), "classifier", 60);
         RunFiles.Png(Path.Combine(dir, "run", "loss.png"));
-        RunFiles.Npy(Path.Combine(dir, "run", "loss.npy"), 60);
+        RunFiles.Npy(Path.Combine(dir, "run", "loss.npy"), 2, 60);   // the two series of every step: loss and batch accuracy
+        RunFiles.Png(Path.Combine(dir, "run", "samples.png"));        // held-out images, a row per class the classifier assigns
 
         // eval finds the test split from the checkpoint's own data and reports the same accuracy.
         var eval = Gpugen("eval", "run/model.safetensors", "--json");
