@@ -21,8 +21,8 @@ internal static class TrainClassifier
             var defaults = new ClassifierConfig();
             int batch = r.GetValue(o.Batch) ?? defaults.Batch;
             if (batch < 2) throw new CliError($"--batch must be at least 2 (batch normalization), got {batch}");
-            string spec = DataSpec.Canonical(r.GetValue(o.Data)!);
-            var train = TrainRunner.OpenData(spec);
+            string given = r.GetValue(o.Data)!, spec = DataSpec.Canonical(given);
+            var train = TrainRunner.OpenData(given); // its errors name the data as the user spelled it
             var test = DataSpec.OpenTest(spec);
             int perClass = o.SamplesOr(r, 10);
             return TrainRunner.Run(r, o, "classifier", (dev, resume) =>

@@ -33,5 +33,31 @@ public sealed record SampleRequest(
     bool UseEma = true,
     IReadOnlySet<string>? Pictures = null)
 {
+    /// <summary>The options of diffusion samplers, by their `gpugen sample` names.</summary>
+    public static IReadOnlyList<string> DiffusionOptions { get; } = ["--sampler", "--steps", "--eta", "--spacing", "--clip", "--variance"];
+
     public bool Wants(string picture) => Pictures?.Contains(picture) == true;
+
+    /// <summary>The options given (pictures included), by their `gpugen sample` names, in the order a refusal names them.</summary>
+    public IEnumerable<string> Given()
+    {
+        if (Wants(SamplePictures.Chain)) yield return "--chain";
+        if (Guidance is not null) yield return "--guidance";
+        if (Class is not null) yield return "--class";
+        if (Wants(SamplePictures.Recon)) yield return "--recon";
+        if (Wants(SamplePictures.Walk)) yield return "--walk";
+        if (Temperature is not null) yield return "--temperature";
+        if (Sampler is not null) yield return "--sampler";
+        if (Steps is not null) yield return "--steps";
+        if (Eta is not null) yield return "--eta";
+        if (Spacing is not null) yield return "--spacing";
+        if (Clip is not null) yield return "--clip";
+        if (Variance is not null) yield return "--variance";
+    }
+
+    /// <summary>Refuses the first given option of <paramref name="options"/> with "OPTION <paramref name="why"/>".</summary>
+    public void Refuse(string why, IEnumerable<string> options)
+    {
+        if (Given().FirstOrDefault(options.Contains) is { } given) throw new ArgumentException($"{given} {why}");
+    }
 }

@@ -27,9 +27,8 @@ public sealed class ImageDiffusionModel(Device device, string path) : Generative
     protected override SampleResult SampleCore(SampleRequest request)
     {
         int count = request.N;
-        foreach (var picture in new[] { SamplePictures.Recon, SamplePictures.Walk })
-            if (request.Wants(picture)) throw new ArgumentException($"--{picture} is for VAEs, not {Family} models");
-        if (request.Temperature is not null) throw new ArgumentException($"--temperature does not apply to {Family} models");
+        request.Refuse($"is for VAEs, not {Family} models", ["--recon", "--walk"]);
+        request.Refuse($"does not apply to {Family} models", ["--temperature"]);
         string samplerName = request.Sampler ?? "ddpm";
         var scheduler = MakeScheduler(samplerName, request.Steps, request.Eta ?? 0f, request.Clip ?? 1f, request.Spacing, request.Variance == "fixed_small");
         float w = request.Guidance ?? 1f;

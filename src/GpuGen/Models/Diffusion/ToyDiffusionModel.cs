@@ -21,11 +21,9 @@ public sealed class ToyDiffusionModel(Device device, string path) : GenerativeMo
     protected override SampleResult SampleCore(SampleRequest request)
     {
         int count = request.N;
-        foreach (var picture in new[] { SamplePictures.Recon, SamplePictures.Walk })
-            if (request.Wants(picture)) throw new ArgumentException($"--{picture} is for VAEs, not {Family} models");
+        request.Refuse($"is for VAEs, not {Family} models", ["--recon", "--walk"]);
         if (request.Class is not null || (request.Guidance ?? 1f) != 1f) throw new ArgumentException($"{Family} models are unconditional: --class and --guidance do not apply");
-        foreach (var (value, name) in new (object?, string)[] { (request.Temperature, "--temperature"), (request.Clip, "--clip") })
-            if (value is not null) throw new ArgumentException($"{name} does not apply to {Family} models");
+        request.Refuse($"does not apply to {Family} models", ["--temperature", "--clip"]);
         string samplerName = request.Sampler ?? "ddpm";
         var spacing = request.Spacing is { } sp ? Timesteps.ParseSpacing(sp) : (TimestepSpacing?)null;
         IScheduler scheduler;

@@ -24,11 +24,8 @@ public sealed class FlowModel(Device device, string path) : GenerativeModel(devi
     protected override SampleResult SampleCore(SampleRequest request)
     {
         int count = request.N;
-        foreach (var (given, name) in new (bool, string)[] { (request.Wants(SamplePictures.Chain), "--chain"), (request.Guidance is not null, "--guidance"),
-            (request.Class is not null, "--class"), (request.Wants(SamplePictures.Recon), "--recon"), (request.Wants(SamplePictures.Walk), "--walk"),
-            (request.Sampler is not null, "--sampler"), (request.Steps is not null, "--steps"), (request.Eta is not null, "--eta"),
-            (request.Spacing is not null, "--spacing"), (request.Clip is not null, "--clip"), (request.Variance is not null, "--variance") })
-            if (given) throw new ArgumentException($"{name} does not apply to flows (they are unconditional and sample in one inverse pass)");
+        request.Refuse("does not apply to flows (they are unconditional and sample in one inverse pass)",
+            ["--chain", "--guidance", "--class", "--recon", "--walk", .. SampleRequest.DiffusionOptions]);
         float temperature = request.Temperature ?? 1f;
         if (!(temperature >= 0)) throw new ArgumentException($"--temperature must be 0 or positive, got {temperature}");
         var c = model.Config;

@@ -28,11 +28,8 @@ public sealed class GanModel(Device device, string path) : GenerativeModel(devic
     protected override SampleResult SampleCore(SampleRequest request)
     {
         int count = request.N;
-        foreach (var (given, name) in new (bool, string)[] { (request.Wants(SamplePictures.Chain), "--chain"), (request.Guidance is not null, "--guidance"),
-            (request.Wants(SamplePictures.Recon), "--recon"), (request.Wants(SamplePictures.Walk), "--walk"), (request.Temperature is not null, "--temperature"),
-            (request.Sampler is not null, "--sampler"), (request.Steps is not null, "--steps"), (request.Eta is not null, "--eta"),
-            (request.Spacing is not null, "--spacing"), (request.Clip is not null, "--clip"), (request.Variance is not null, "--variance") })
-            if (given) throw new ArgumentException($"{name} does not apply to GANs (they sample in one pass of G)");
+        request.Refuse("does not apply to GANs (they sample in one pass of G)",
+            ["--chain", "--guidance", "--recon", "--walk", "--temperature", .. SampleRequest.DiffusionOptions]);
         var labels = Labels(request.Class, count);
         var clock = Stopwatch.StartNew();
         var samples = model.Sample(count, request.Seed, labels);

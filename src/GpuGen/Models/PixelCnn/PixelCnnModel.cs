@@ -21,11 +21,8 @@ public sealed class PixelCnnModel(Device device, string path) : GenerativeModel(
     protected override SampleResult SampleCore(SampleRequest request)
     {
         int count = request.N;
-        foreach (var (given, name) in new (bool, string)[] { (request.Guidance is not null, "--guidance"),
-            (request.Wants(SamplePictures.Recon), "--recon"), (request.Wants(SamplePictures.Walk), "--walk"), (request.Temperature is not null, "--temperature"),
-            (request.Sampler is not null, "--sampler"), (request.Steps is not null, "--steps"), (request.Eta is not null, "--eta"),
-            (request.Spacing is not null, "--spacing"), (request.Clip is not null, "--clip"), (request.Variance is not null, "--variance") })
-            if (given) throw new ArgumentException($"{name} does not apply to PixelCNN (it samples pixel by pixel in raster order)");
+        request.Refuse("does not apply to PixelCNN (it samples pixel by pixel in raster order)",
+            ["--guidance", "--recon", "--walk", "--temperature", .. SampleRequest.DiffusionOptions]);
         int[]? labels = null;
         if (request.Class is int k)
         {

@@ -33,9 +33,7 @@ public sealed class VaeModel(Device device, string path) : GenerativeModel(devic
         int count = request.N;
         if (request.Wants(SamplePictures.Chain) || request.Guidance is not null)
             throw new ArgumentException("--chain and --guidance are for diffusion models, not VAEs");
-        foreach (var (value, name) in new (object?, string)[] { (request.Sampler, "--sampler"), (request.Steps, "--steps"), (request.Eta, "--eta"),
-            (request.Spacing, "--spacing"), (request.Clip, "--clip"), (request.Variance, "--variance") })
-            if (value is not null) throw new ArgumentException($"{name} is for diffusion models, not VAEs");
+        request.Refuse("is for diffusion models, not VAEs", SampleRequest.DiffusionOptions);
         float temperature = request.Temperature ?? 1f;
         if (!(temperature >= 0)) throw new ArgumentException($"--temperature must be 0 or positive, got {temperature}");
         var c = model.Config;
