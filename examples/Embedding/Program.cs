@@ -5,6 +5,7 @@ using GpuGen.IO;
 using GpuGen.Models.Diffusion;
 using GpuGen.Nn;
 using GpuGen.Optim;
+using GpuGen.Pictures;
 using GpuGen.Tensors;
 
 string output = args.Length > 0 ? args[0] : "embedding-samples.png";

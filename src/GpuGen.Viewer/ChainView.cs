@@ -204,7 +204,7 @@ public static class ChainView
     /// </summary>
     private static void Apply<TFrame>(IChainScene<TFrame> scene, TFrame frame) where TFrame : class, IChainFrame
     {
-        using (GpuGen.Backends.Cpu.CpuWorkers.LendCore()) scene.Apply(frame);
+        using (GpuGen.Backends.Cpu.CpuBackend.LendCore()) scene.Apply(frame);
     }
 
     /// <summary>Step counts at which to record <paramref name="count"/> frames, x_T (0) and x₀ (steps) included.</summary>

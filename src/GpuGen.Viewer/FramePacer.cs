@@ -56,7 +56,7 @@ internal sealed class FramePacer(double maxFramesPerSecond, double displayShare,
         }
         lastFrameAt = now;
         long t0 = Stopwatch.GetTimestamp();
-        using (CpuWorkers.LendCore()) render();
+        using (CpuBackend.LendCore()) render();
         double took = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         RenderSeconds += took;
         rest = took * (1 + restFactor);

@@ -31,7 +31,7 @@ internal static class CommonOptions
 
     public static Device OpenDevice(string spec, bool cublas = false)
     {
-        var device = DeviceRegistry.Open(spec);
+        var device = Tensors.Device.Open(spec);
         if (!cublas) return device;
         if (device.Backend is Backends.Ilgpu.IlgpuBackend ilgpu && ilgpu.TryUseCuBlas(out _)) return device;
         string why = device.Backend is Backends.Ilgpu.IlgpuBackend b && !b.TryUseCuBlas(out var reason) ? reason! : $"{spec} is not a CUDA device";

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using GpuGen.Data;
 using GpuGen.IO;
+using GpuGen.Pictures;
 
 namespace GpuGen.Cli.Commands;
 

@@ -5,6 +5,7 @@ using GpuGen.Models.Flows;
 using GpuGen.Models.Gan;
 using GpuGen.Models.PixelCnn;
 using GpuGen.Models.Vae;
+using GpuGen.Pictures;
 using GpuGen.Viewer.Diffusion;
 using GpuGen.Viewer.Flows;
 using GpuGen.Viewer.Latent;

@@ -26,7 +26,7 @@ internal static class TrainRunner
         using var dev = CommonOptions.OpenDevice(r.GetValue(o.Device)!);
         using var run = open(dev, resume);
         if (run.Step >= options.Steps) Console.WriteLine($"the model has already taken {run.Step} steps (--steps {options.Steps}): nothing to train");
-        Console.WriteLine($"training {command} on {run.DataName} on {dev}: {run.Description}, {run.Parameters:N0} parameters, from step {run.Step}");
+        Console.WriteLine($"training {command} on {run.Info.DataName} on {dev}: {run.Info.Description}, {run.Info.Parameters:N0} parameters, from step {run.Step}");
 
         var result = Drive(run, options with { ResumedFrom = resume?.Path }, watch?.Invoke(run));
         var json = Report(run, result, $"train {command}", seed);
@@ -52,10 +52,10 @@ internal static class TrainRunner
         var finals = run.Series.Select((_, i) => (double)result.Final(i)).ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{result.StepsRun} steps in {result.Seconds:F1} s ({result.StepsPerSecond:F2} steps/s); {run.Status(finals)} (mean of the last 100)"));
-        var json = new JsonOut().Add("command", command).Add("family", run.Family).Add("data", run.DataName)
+        var json = new JsonOut().Add("command", command).Add("family", run.Info.Family).Add("data", run.Info.DataName)
             .Add("steps", result.Step).Add("steps_run", result.StepsRun).Add("seconds", result.Seconds).Add("steps_per_s", result.StepsPerSecond);
         for (int i = 0; i < run.Series.Count; i++) json.Add(run.Series[i].JsonKey, result.Final(i));
-        json.Add("first_loss", result.First(0)).Add("parameters", run.Parameters);
+        json.Add("first_loss", result.First(0)).Add("parameters", run.Info.Parameters);
         run.Finish(json, result, seed, Console.Out);
         Console.WriteLine($"wrote {result.Checkpoint}, {string.Join(", ", result.Files)}");
         return json.Add("checkpoint", result.Checkpoint).Add("samples_png", Path.Combine(Path.GetDirectoryName(result.Checkpoint)!, "samples.png"));
@@ -83,7 +83,8 @@ internal static class TrainRunner
         }
         catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
         {
-            throw new CliError($"--data {spec}: {e.Message}");
+            // The loaders' messages mostly start with the spec already; name it once.
+            throw new CliError(e.Message.StartsWith(spec, StringComparison.Ordinal) ? $"--data {e.Message}" : $"--data {spec}: {e.Message}");
         }
     }
 

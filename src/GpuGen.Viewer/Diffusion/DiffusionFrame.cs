@@ -2,19 +2,16 @@ namespace GpuGen.Viewer.Diffusion;
 
 /// <summary>
 /// One state of a reverse chain, copied out of the device by the sampling thread: the images after
-/// <see cref="StepsDone"/> of <see cref="StepCount"/> steps, where they are in the schedule, and the
+/// <see cref="ChainFrame.StepsDone"/> of <see cref="ChainFrame.StepCount"/> steps, where they are in the schedule, and the
 /// chain snapshots so far. Immutable once posted.
 /// </summary>
-public sealed record DiffusionFrame : IChainFrame
+public sealed record DiffusionFrame : ChainFrame
 {
     /// <summary>The images [N, C, H, W] in about [−1, 1].</summary>
     public required float[] X { get; init; }
-    public required int N { get; init; }
     public required int Channels { get; init; }
     public required int Height { get; init; }
     public required int Width { get; init; }
-    public required int StepsDone { get; init; }
-    public required int StepCount { get; init; }
 
     /// <summary>The timestep the images are at (−1 once the chain reached x₀).</summary>
     public required int Timestep { get; init; }
@@ -23,20 +20,13 @@ public sealed record DiffusionFrame : IChainFrame
     public required double AlphaBar { get; init; }
 
     public required string Sampler { get; init; }
-    public required ulong Seed { get; init; }
     public required int ClassIndex { get; init; }
     public required float Guidance { get; init; }
-    public required int Generation { get; init; }
 
     /// <summary>Snapshots of the first <see cref="ChainRows"/> images, x_T first.</summary>
     public required IReadOnlyList<float[]> Chain { get; init; }
     public required IReadOnlyList<string> ChainLabels { get; init; }
     public required int ChainRows { get; init; }
-
-    /// <summary>Sampling steps per second of computing (throttling excluded), over this chain so far.</summary>
-    public required double StepsPerSecond { get; init; }
-
-    public bool Done => StepsDone >= StepCount;
 
     /// <summary>Noise level σ_t = √(1 − ᾱ_t) of the images.</summary>
     public double Sigma => Math.Sqrt(Math.Max(0, 1 - AlphaBar));

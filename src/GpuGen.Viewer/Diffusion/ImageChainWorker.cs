@@ -11,7 +11,7 @@ namespace GpuGen.Viewer.Diffusion;
 /// restarts with a new seed or sampler, class, guidance, speed). It never waits on the display.
 /// </summary>
 public sealed class ImageChainWorker(ImageDiffusion model, ViewerControls controls, FrameQueue<DiffusionFrame> queue, ImageChainOptions options)
-    : SteppedWorker<DiffusionFrame>(controls, queue, Checked(options))
+    : SteppedWorker<DiffusionFrame>(controls, queue, options.Stepping())
 {
     private readonly List<float[]> chain = [];
     private readonly List<string> labels = [];
@@ -96,36 +96,16 @@ public sealed class ImageChainWorker(ImageDiffusion model, ViewerControls contro
             StepsPerSecond = stepsPerSecond,
         };
     }
-
-    private static SteppedOptions Checked(ImageChainOptions options)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.N);
-        return new SteppedOptions { Loop = options.Loop, HoldSeconds = options.HoldSeconds };
-    }
 }
 
-/// <summary>How the sampling thread runs chains.</summary>
-public sealed record ImageChainOptions
+/// <summary>How the sampling thread runs image chains (64 images unless told).</summary>
+public sealed record ImageChainOptions : ChainOptions
 {
-    /// <summary>Images per chain.</summary>
-    public int N { get; init; } = 64;
-
-    /// <summary>DDPM steps (0: all T).</summary>
-    public int DdpmSteps { get; init; }
-
-    /// <summary>DDIM steps (0: 50).</summary>
-    public int DdimSteps { get; init; }
-
-    public float Eta { get; init; }
+    public ImageChainOptions() => N = 64;
 
     /// <summary>Images followed in the chain strip.</summary>
     public int ChainRows { get; init; } = 4;
 
     /// <summary>Snapshots in the chain strip, x_T and x₀ included.</summary>
     public int ChainSlots { get; init; } = 10;
-
-    /// <summary>Start a new chain (next seed) after showing x₀ for <see cref="HoldSeconds"/>; false: stop.</summary>
-    public bool Loop { get; init; } = true;
-
-    public double HoldSeconds { get; init; } = 2;
 }

@@ -2,29 +2,17 @@ namespace GpuGen.Viewer.PixelCnn;
 
 /// <summary>
 /// One state of a raster-order PixelCNN run, copied by the sampling thread: the images with
-/// <see cref="StepsDone"/> of <see cref="StepCount"/> = H·W pixels drawn (the rest still 0). Immutable once posted.
+/// <see cref="ChainFrame.StepsDone"/> of <see cref="ChainFrame.StepCount"/> = H·W pixels drawn (the rest still 0). Immutable once posted.
 /// </summary>
-public sealed record PixelCnnFrame : IChainFrame
+public sealed record PixelCnnFrame : ChainFrame
 {
     /// <summary>The images [N, H, W] as bytes 0…255.</summary>
     public required byte[] Images { get; init; }
-    public required int N { get; init; }
     public required int Height { get; init; }
     public required int Width { get; init; }
 
-    /// <summary>Pixels drawn in each image (raster order).</summary>
-    public required int StepsDone { get; init; }
-    public required int StepCount { get; init; }
-    public required ulong Seed { get; init; }
-
     /// <summary>The class of each image (null: unconditional).</summary>
     public required IReadOnlyList<int>? Labels { get; init; }
-    public required int Generation { get; init; }
-
-    /// <summary>Pixel steps per second of computing over this run so far.</summary>
-    public required double StepsPerSecond { get; init; }
-
-    public bool Done => StepsDone >= StepCount;
 
     /// <summary>The images as floats v/255 [N, 1, H, W].</summary>
     public float[] Floats()

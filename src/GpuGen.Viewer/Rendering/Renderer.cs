@@ -1,3 +1,4 @@
+using GpuGen.Pictures;
 using Silk.NET.OpenGL;
 
 namespace GpuGen.Viewer.Rendering;
@@ -53,7 +54,7 @@ public sealed unsafe class Renderer : IDisposable
         uPointColor = gl.GetUniformLocation(pointProgram, "uColor");
         uPointFrame = gl.GetUniformLocation(pointProgram, "uSize");
         uPointPixel = gl.GetUniformLocation(pointProgram, "uPointSize");
-        Font = new FontAtlas(this, GpuGen.IO.GlyphAtlas.DejaVuSans);
+        Font = new FontAtlas(this, GpuGen.Pictures.GlyphAtlas.DejaVuSans);
         string renderer = gl.GetStringS(StringName.Renderer) ?? "";
         IsSoftware = renderer.Contains("llvmpipe", StringComparison.OrdinalIgnoreCase) || renderer.Contains("softpipe", StringComparison.OrdinalIgnoreCase)
             || renderer.StartsWith("SWR", StringComparison.Ordinal);

@@ -12,7 +12,7 @@ namespace GpuGen.Viewer.Toy;
 /// <see cref="ToyDiffusion.Sample"/> with the same scheduler. It never waits on the display.
 /// </summary>
 public sealed class ToyChainWorker(ToyDiffusion model, ViewerControls controls, FrameQueue<ToyFrame> queue, ToyChainOptions options)
-    : SteppedWorker<ToyFrame>(controls, queue, Checked(options))
+    : SteppedWorker<ToyFrame>(controls, queue, options.Stepping())
 {
     private Tensor? x;
     private IScheduler? scheduler;
@@ -73,30 +73,10 @@ public sealed class ToyChainWorker(ToyDiffusion model, ViewerControls controls, 
             StepsPerSecond = stepsPerSecond,
         };
     }
-
-    private static SteppedOptions Checked(ToyChainOptions options)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.N);
-        return new SteppedOptions { Loop = options.Loop, HoldSeconds = options.HoldSeconds };
-    }
 }
 
-/// <summary>How the toy sampling thread runs chains.</summary>
-public sealed record ToyChainOptions
+/// <summary>How the toy sampling thread runs chains of points (20,000 unless told).</summary>
+public sealed record ToyChainOptions : ChainOptions
 {
-    /// <summary>Points per chain.</summary>
-    public int N { get; init; } = 20_000;
-
-    /// <summary>DDPM steps (0: all T).</summary>
-    public int DdpmSteps { get; init; }
-
-    /// <summary>DDIM steps (0: 50).</summary>
-    public int DdimSteps { get; init; }
-
-    public float Eta { get; init; }
-
-    /// <summary>Start a new chain (next seed) after showing x₀ for <see cref="HoldSeconds"/>; false: stop.</summary>
-    public bool Loop { get; init; } = true;
-
-    public double HoldSeconds { get; init; } = 2;
+    public ToyChainOptions() => N = 20_000;
 }

@@ -2,16 +2,13 @@ namespace GpuGen.Viewer.Toy;
 
 /// <summary>
 /// One state of a 2-D toy reverse chain, copied out of the device by the sampling thread: the
-/// points after <see cref="StepsDone"/> of <see cref="StepCount"/> steps and where they are in the
+/// points after <see cref="ChainFrame.StepsDone"/> of <see cref="ChainFrame.StepCount"/> steps and where they are in the
 /// schedule. Immutable once posted.
 /// </summary>
-public sealed record ToyFrame : IChainFrame
+public sealed record ToyFrame : ChainFrame
 {
     /// <summary>The points [N, 2] as (x, y) pairs.</summary>
     public required float[] Points { get; init; }
-    public required int N { get; init; }
-    public required int StepsDone { get; init; }
-    public required int StepCount { get; init; }
 
     /// <summary>The timestep the points are at (−1 once the chain reached x₀).</summary>
     public required int Timestep { get; init; }
@@ -20,13 +17,6 @@ public sealed record ToyFrame : IChainFrame
     public required double AlphaBar { get; init; }
 
     public required string Sampler { get; init; }
-    public required ulong Seed { get; init; }
-    public required int Generation { get; init; }
-
-    /// <summary>Sampling steps per second of computing (throttling excluded), over this chain so far.</summary>
-    public required double StepsPerSecond { get; init; }
-
-    public bool Done => StepsDone >= StepCount;
 
     /// <summary>Noise level σ_t = √(1 − ᾱ_t) of the points.</summary>
     public double Sigma => Math.Sqrt(Math.Max(0, 1 - AlphaBar));

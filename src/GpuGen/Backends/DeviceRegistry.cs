@@ -1,7 +1,6 @@
 using System.Globalization;
 using GpuGen.Backends.Cpu;
 using GpuGen.Backends.Ilgpu;
-using GpuGen.Tensors;
 
 namespace GpuGen.Backends;
 
@@ -28,9 +27,6 @@ public static class DeviceRegistry
         for (int i = 0; i < opencl.Count; i++) devices.Add((Name("opencl", i), IlgpuDevices.Describe(opencl[i].Device, opencl[i].Refusal)));
         return devices;
     }
-
-    /// <summary>Opens a device by name; an unknown or unavailable one is an error naming it and the choices.</summary>
-    public static Device Open(string spec) => new(OpenBackend(spec));
 
     /// <summary>The backend named <paramref name="spec"/> (the caller owns it).</summary>
     public static IBackend OpenBackend(string spec)

@@ -1,3 +1,4 @@
+using GpuGen.Autograd;
 using GpuGen.Tensors;
 
 namespace GpuGen.Nn;
@@ -22,17 +23,13 @@ public sealed class Initializer
 
     public Tensor Uniform(Device device, float bound, params int[] shape)
     {
-        var t = Tensor.Empty(device, shape);
-        device.Kernels.UniformFill(t.Length, Seed, nextStream++, 0, t.Storage, -bound, bound);
-        return t;
+        return Ops.Uniform(device, shape, Seed, nextStream++, 0, -bound, bound);
     }
 
     /// <summary>N(mean, std²), e.g. torch.nn.Embedding's N(0, 1).</summary>
     public Tensor Normal(Device device, float mean, float std, params int[] shape)
     {
-        var t = Tensor.Empty(device, shape);
-        device.Kernels.GaussianFill(t.Length, Seed, nextStream++, 0, t.Storage, mean, std);
-        return t;
+        return Ops.Gaussian(device, shape, Seed, nextStream++, 0, mean, std);
     }
 
     public Tensor Constant(Device device, float value, params int[] shape)

@@ -9,6 +9,9 @@ namespace GpuGen.Tensors;
 /// </summary>
 public sealed class Device : IDisposable
 {
+    /// <summary>Opens a device by name (cpu, ilgpu-cpu, cuda:N, opencl:N); an unknown or unavailable one is an error naming it and the choices.</summary>
+    public static Device Open(string spec) => new(DeviceRegistry.OpenBackend(spec));
+
     public Device(IBackend backend)
     {
         Backend = backend;

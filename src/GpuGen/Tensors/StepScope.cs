@@ -1,3 +1,5 @@
+using GpuGen.Autograd;
+
 namespace GpuGen.Tensors;
 
 /// <summary>

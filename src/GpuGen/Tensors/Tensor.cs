@@ -1,3 +1,4 @@
+using GpuGen.Autograd;
 using GpuGen.Backends;
 
 namespace GpuGen.Tensors;

@@ -11,19 +11,11 @@ namespace GpuGen.Training;
 /// </summary>
 public interface ITrainingRun : IDisposable
 {
-    /// <summary>The family name its checkpoints carry ("ddpm-2d", "ddpm-image", "gan", …).</summary>
-    string Family { get; }
+    /// <summary>What is being trained: family, data, model and recipe, parameter count.</summary>
+    TrainingRunInfo Info { get; }
 
     /// <summary>Optimisation steps taken so far (including those before a resume).</summary>
     long Step { get; }
-
-    long Parameters { get; }
-
-    /// <summary>The data it trains on, as given to <c>--data</c> ("8gaussians", "fashion-mnist", "idx:/…").</summary>
-    string DataName { get; }
-
-    /// <summary>One line describing the model and its training recipe.</summary>
-    string Description { get; }
 
     /// <summary>What each step reports; the first is the loss.</summary>
     IReadOnlyList<TrainingSeries> Series { get; }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GpuGen.IO;
+using GpuGen.Pictures;
 
 namespace GpuGen.Training;
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using GpuGen.Data;
 using GpuGen.IO;
+using GpuGen.Pictures;
 
 namespace GpuGen.Tests.Data;
 

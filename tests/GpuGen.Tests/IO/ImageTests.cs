@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using GpuGen.IO;
+using GpuGen.Pictures;
 
 namespace GpuGen.Tests.IO;
 

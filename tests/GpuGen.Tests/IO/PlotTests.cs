@@ -1,4 +1,5 @@
 using GpuGen.IO;
+using GpuGen.Pictures;
 
 namespace GpuGen.Tests.IO;
 

@@ -1,5 +1,6 @@
 using GpuGen.Backends;
 using GpuGen.Backends.Ilgpu;
+using GpuGen.Tensors;
 using GpuGen.Tests.Support;
 
 namespace GpuGen.Tests.Kernels;
@@ -26,7 +27,7 @@ public class IlgpuBackendTests
     public void OpeningAMissingCudaDeviceSaysWhy()
     {
         int count = IlgpuDevices.Cuda.Count;
-        var e = Assert.Throws<ArgumentException>(() => DeviceRegistry.Open($"cuda:{count}"));
+        var e = Assert.Throws<ArgumentException>(() => Device.Open($"cuda:{count}"));
         Assert.Contains($"cuda:{count}", e.Message);
         Assert.Contains(count == 0 ? "no NVIDIA driver" : "there are", e.Message);
         Assert.NotNull(DeviceRegistry.Absence($"cuda:{count}"));
@@ -44,14 +45,14 @@ public class IlgpuBackendTests
             if (found[i].Refusal is { } why)
             {
                 Assert.Contains("not usable: " + why, listed[i].Info.Details);
-                var e = Assert.Throws<ArgumentException>(() => DeviceRegistry.Open(name));
+                var e = Assert.Throws<ArgumentException>(() => Device.Open(name));
                 Assert.Contains(name, e.Message);
                 Assert.Contains("OpenCL C", e.Message);
                 Assert.NotNull(DeviceRegistry.Absence(name));
             }
             else Assert.Null(DeviceRegistry.Absence(name));
         }
-        var past = Assert.Throws<ArgumentException>(() => DeviceRegistry.Open($"opencl:{found.Count}"));
+        var past = Assert.Throws<ArgumentException>(() => Device.Open($"opencl:{found.Count}"));
         Assert.Contains($"opencl:{found.Count}", past.Message);
     }
 

@@ -91,7 +91,7 @@ public sealed class GenerativeModelTests : IDisposable
         }
 
         using var continued = model.Continue(pictureSamples: 4);
-        Assert.Equal((family, 2L), (continued.Family, continued.Step));
+        Assert.Equal((family, model.DataName, 2L), (continued.Info.Family, continued.Info.DataName, continued.Step));
         var step = new float[continued.Series.Count];
         continued.TrainStep(step);
         Assert.Equal(3, continued.Step);

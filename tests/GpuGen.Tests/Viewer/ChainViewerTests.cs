@@ -1,4 +1,5 @@
 using GpuGen.IO;
+using GpuGen.Pictures;
 using GpuGen.Models.Diffusion;
 using GpuGen.Tensors;
 using GpuGen.Tests.Models;

@@ -1,5 +1,6 @@
 using GpuGen.Data;
 using GpuGen.IO;
+using GpuGen.Pictures;
 using GpuGen.Models.Flows;
 using GpuGen.Models.Gan;
 using GpuGen.Models.PixelCnn;

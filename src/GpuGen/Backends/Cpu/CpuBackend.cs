@@ -8,6 +8,12 @@ namespace GpuGen.Backends.Cpu;
 /// </summary>
 public sealed class CpuBackend : IBackend
 {
+    /// <summary>
+    /// Lends a core of the CPU backend's worker pool to other work of this process (the viewer's
+    /// drawing) until the loan is disposed; see <see cref="CpuWorkers.LendCore"/> for why.
+    /// </summary>
+    public static IDisposable LendCore() => CpuWorkers.LendCore();
+
     public CpuBackend()
     {
         Kernels = new CpuKernels();

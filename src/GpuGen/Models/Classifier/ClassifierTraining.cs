@@ -1,6 +1,7 @@
 using System.Globalization;
 using GpuGen.Data;
 using GpuGen.IO;
+using GpuGen.Pictures;
 using GpuGen.Tensors;
 using GpuGen.Training;
 
@@ -37,11 +38,8 @@ public sealed class ClassifierTraining : ITrainingRun
     }
 
     public ImageClassifier Model => model;
-    public string Family => ImageClassifier.Family;
+    public TrainingRunInfo Info => new(ImageClassifier.Family, model.Config.Data, model.Config.ToString(), model.Net.ParameterCount());
     public long Step => model.Step;
-    public long Parameters => model.Net.ParameterCount();
-    public string DataName => model.Config.Data;
-    public string Description => model.Config.ToString();
 
     public IReadOnlyList<TrainingSeries> Series { get; } =
         [TrainingSeries.Loss("training loss (cross-entropy)", logScale: true), new("acc", "train_accuracy", "batch accuracy")];

@@ -1,3 +1,4 @@
+using GpuGen.Autograd;
 using GpuGen.Tensors;
 
 namespace GpuGen.Models.Diffusion;
@@ -31,10 +32,8 @@ public static class DiffusionMetrics
                 int b = Math.Min(batch, count - start);
                 using var scope = device.NoGrad();
                 var x0 = Tensor.FromSpan(device, images.AsSpan(start * d, b * d), [b, .. model.ImageShape]);
-                var t = Tensor.Empty(device, [b], DType.Int32);
-                device.Kernels.UniformIntFill(b, seed, EvalStreams, (ulong)start, t.Storage, 0, model.Schedule.Steps);
-                var eps = Tensor.Empty(device, x0.Dims.ToArray());
-                device.Kernels.GaussianFill(eps.Length, seed, EvalStreams + 1, (ulong)start * (ulong)d, eps.Storage);
+                var t = Ops.UniformInts(device, b, seed, EvalStreams, (ulong)start, 0, model.Schedule.Steps);
+                var eps = Ops.Gaussian(device, x0.Dims.ToArray(), seed, EvalStreams + 1, (ulong)start * (ulong)d);
                 var xt = model.Trainer.Tables.AddNoise(x0, eps, t);
                 var output = Predict(model, xt, t, b);
                 var (ts, xs, os, es) = (t.ToIntArray(), xt.ToArray(), output.ToArray(), eps.ToArray());
@@ -93,8 +92,7 @@ public static class DiffusionMetrics
                     using var scope = device.NoGrad();
                     var x0t = Tensor.FromArray(device, x0, [b, .. model.ImageShape]);
                     var tt = Tensor.FromInts(device, Enumerable.Repeat(t, b).ToArray(), b);
-                    var eps = Tensor.Empty(device, x0t.Dims.ToArray());
-                    device.Kernels.GaussianFill(eps.Length, seed, EvalStreams + 2 + (ulong)t, (ulong)start * (ulong)d, eps.Storage);
+                    var eps = Ops.Gaussian(device, x0t.Dims.ToArray(), seed, EvalStreams + 2 + (ulong)t, (ulong)start * (ulong)d);
                     var xt = model.Trainer.Tables.AddNoise(x0t, eps, tt);
                     var xs = xt.ToArray();
                     var os = Predict(model, xt, tt, b).ToArray();

@@ -1,4 +1,5 @@
 using GpuGen.IO;
+using GpuGen.Pictures;
 
 namespace GpuGen.Models.Diffusion;
 
@@ -39,7 +40,7 @@ public static class DiffusionPictures
     public static Image Grid(ImageDiffusion run, float[] samples, int n, int columns = 0)
     {
         var c = run.Config;
-        return IO.Grid.FromFloats(samples, n, c.ImageChannels, c.Height, c.Width, cols: columns > 0 ? Math.Min(columns, n) : 0, scale: IO.Grid.ScaleFor(c.Height));
+        return Pictures.Grid.FromFloats(samples, n, c.ImageChannels, c.Height, c.Width, cols: columns > 0 ? Math.Min(columns, n) : 0, scale: Pictures.Grid.ScaleFor(c.Height));
     }
 
     /// <summary>
@@ -70,6 +71,6 @@ public static class DiffusionPictures
         for (int row = 0; row < rows; row++)
             for (int col = 0; col < cols; col++)
                 frames[col].AsSpan(row * perImage, perImage).CopyTo(tiles.AsSpan((row * cols + col) * perImage, perImage));
-        return IO.Grid.FromFloats(tiles, rows * cols, c.ImageChannels, c.Height, c.Width, cols: cols, scale: IO.Grid.ScaleFor(c.Height));
+        return Pictures.Grid.FromFloats(tiles, rows * cols, c.ImageChannels, c.Height, c.Width, cols: cols, scale: Pictures.Grid.ScaleFor(c.Height));
     }
 }

@@ -1,10 +1,11 @@
+using GpuGen.Autograd;
 using GpuGen.Tensors;
 
 namespace GpuGen.Models.Diffusion;
 
 /// <summary>
 /// Runs a scheduler's reverse chain with a denoiser: x_T ~ N(0, I), then one
-/// <see cref="Backends.IKernels.DiffusionStep"/> per visited timestep. Noise comes from Philox
+/// <see cref="Autograd.Ops.DiffusionStep"/> per visited timestep. Noise comes from Philox
 /// streams of the seed (stream 0 for x_T, stream i + 1 for the z of step i), so the same seed gives
 /// the same samples on every backend. A caller that wants to show the chain as it is computed (the
 /// viewer) calls <see cref="Noise"/> once and then <see cref="Step(IEpsModel, IScheduler, Device, Tensor, int, ulong, StepObserver?)"/>
@@ -18,9 +19,7 @@ public static class DiffusionSampler
     /// <summary>x_T ~ N(0, I) of <paramref name="shape"/> from stream 0 of the seed (long-lived; caller disposes).</summary>
     public static Tensor Noise(Device device, int[] shape, ulong seed)
     {
-        var x = Tensor.Empty(device, shape);
-        device.Kernels.GaussianFill(x.Length, seed, 0, 0, x.Storage);
-        return x;
+        return Ops.Gaussian(device, shape, seed, 0);
     }
 
     /// <summary>Draws samples of <paramref name="shape"/> ([B, …]); the result is long-lived (caller disposes).</summary>
@@ -75,17 +74,8 @@ public static class DiffusionSampler
 
     private static void Finish(IScheduler scheduler, Device device, Tensor x, int index, ulong seed, StepObserver? observer, Tensor output, Tensor? uncond, float w)
     {
-        var k = device.Kernels;
-        var shape = x.Dims.ToArray();
-        Tensor? z = null;
-        if (scheduler.AddsNoise(index))
-        {
-            z = Tensor.Empty(device, shape);
-            k.GaussianFill(z.Length, seed, (ulong)index + 1, 0, z.Storage);
-        }
-        var next = Tensor.Empty(device, shape);
-        var x0 = Tensor.Empty(device, shape);
-        k.DiffusionStep(x.Length, x.Storage, output.Storage, z?.Storage, next.Storage, x0.Storage, scheduler.StepArgs(index) with { Guidance = w }, uncond?.Storage);
+        var z = scheduler.AddsNoise(index) ? Ops.Gaussian(device, x.Dims.ToArray(), seed, (ulong)index + 1) : null;
+        var (next, x0) = Ops.DiffusionStep(x, output, z, scheduler.StepArgs(index) with { Guidance = w }, uncond);
         observer?.Invoke(index, scheduler.Timesteps[index], next, x0);
         x.CopyFrom(next);
     }

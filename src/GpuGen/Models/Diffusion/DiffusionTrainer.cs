@@ -72,11 +72,8 @@ public sealed class DiffusionTrainer : IDisposable
     public Tensor Loss(Tensor x0, long step, ReadOnlySpan<int> labels = default)
     {
         int batch = x0.Dim(0);
-        var k = Device.Kernels;
-        var t = Tensor.Empty(Device, [batch], DType.Int32);
-        k.UniformIntFill(batch, Seed, Stream(step, 0), 0, t.Storage, 0, Schedule.Steps);
-        var eps = Tensor.Empty(Device, x0.Dims.ToArray());
-        k.GaussianFill(eps.Length, Seed, Stream(step, 1), 0, eps.Storage);
+        var t = Ops.UniformInts(Device, batch, Seed, Stream(step, 0), 0, 0, Schedule.Steps);
+        var eps = Ops.Gaussian(Device, x0.Dims.ToArray(), Seed, Stream(step, 1));
         var v = Prediction == PredictionType.V ? Tensor.Empty(Device, x0.Dims.ToArray()) : null;
         var xt = tables.AddNoise(x0, eps, t, v);
         var output = Model is IConditionalEpsModel { Classes: > 0 } cond && !labels.IsEmpty

@@ -1,6 +1,7 @@
 using System.Globalization;
 using GpuGen.Data;
 using GpuGen.IO;
+using GpuGen.Pictures;
 using GpuGen.Training;
 
 namespace GpuGen.Models.Diffusion;
@@ -31,11 +32,8 @@ public sealed class ImageDiffusionTraining : ITrainingRun
     }
 
     public ImageDiffusion Model => model;
-    public string Family => ImageDiffusion.Family;
+    public TrainingRunInfo Info => new(ImageDiffusion.Family, model.Config.Data, model.Config.ToString(), model.Net.ParameterCount());
     public long Step => model.Step;
-    public long Parameters => model.Net.ParameterCount();
-    public string DataName => model.Config.Data;
-    public string Description => model.Config.ToString();
     public IReadOnlyList<TrainingSeries> Series { get; }
 
     public void TrainStep(Span<float> values)

@@ -87,7 +87,7 @@ public sealed class NoiseSchedule
     /// <summary>β̃ₜ = (1 − ᾱₜ₋₁)/(1 − ᾱₜ)·βₜ, the posterior variance.</summary>
     public double PosteriorVariance(int t) => (1 - AlphaBarPrev(t)) / (1 - AlphaBars[t]) * Betas[t];
 
-    /// <summary>√ᾱₜ for every t, as a float32 table for <see cref="Backends.IKernels.DiffusionQSample"/>.</summary>
+    /// <summary>√ᾱₜ for every t, as a float32 table for <see cref="Autograd.Ops.AddNoise"/>.</summary>
     public float[] SqrtAlphaBarTable() => AlphaBars.Select(a => (float)Math.Sqrt(a)).ToArray();
 
     /// <summary>√(1 − ᾱₜ) for every t.</summary>

@@ -1,3 +1,4 @@
+using GpuGen.Autograd;
 using GpuGen.Tensors;
 
 namespace GpuGen.Models.Diffusion;
@@ -28,14 +29,7 @@ public sealed class ScheduleTables : IDisposable
     /// </summary>
     public Tensor AddNoise(Tensor x0, Tensor eps, Tensor t, Tensor? velocity = null)
     {
-        int batch = x0.Dim(0);
-        if (eps.Length != x0.Length) throw new ArgumentException($"AddNoise: ε {eps.Describe()} does not match x₀ {x0.Describe()}");
-        if (t.Length != batch) throw new ArgumentException($"AddNoise: {t.Length} timesteps for a batch of {batch}");
-        if (velocity is not null && velocity.Length != x0.Length) throw new ArgumentException($"AddNoise: v {velocity.Describe()} does not match x₀ {x0.Describe()}");
-        var xt = Tensor.Empty(Device, x0.Dims.ToArray());
-        Device.Kernels.DiffusionQSample(batch, checked((int)(x0.Length / batch)), x0.Storage, eps.Storage, t.Storage,
-            sqrtAlphaBar.Storage, sqrtOneMinusAlphaBar.Storage, xt.Storage, velocity?.Storage);
-        return xt;
+        return Ops.AddNoise(x0, eps, t, sqrtAlphaBar, sqrtOneMinusAlphaBar, velocity);
     }
 
     public void Dispose()

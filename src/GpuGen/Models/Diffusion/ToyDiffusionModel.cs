@@ -3,6 +3,7 @@ using System.Globalization;
 using GpuGen.Data;
 using GpuGen.IO;
 using GpuGen.Metrics;
+using GpuGen.Pictures;
 using GpuGen.Tensors;
 using GpuGen.Training;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using GpuGen.IO;
 using GpuGen.Metrics;
+using GpuGen.Pictures;
 using GpuGen.Training;
 
 namespace GpuGen.Models.Diffusion;
@@ -12,11 +13,8 @@ public sealed class ToyDiffusionTraining(ToyDiffusion model, int pictureSamples)
     private (long Step, ulong Seed, float[] Samples, double Seconds)? last;
 
     public ToyDiffusion Model => model;
-    public string Family => ToyDiffusion.Family;
+    public TrainingRunInfo Info => new(ToyDiffusion.Family, model.Config.Data, model.Config.ToString(), model.Model.ParameterCount());
     public long Step => model.Step;
-    public long Parameters => model.Model.ParameterCount();
-    public string DataName => model.Config.Data;
-    public string Description => model.Config.ToString();
     public IReadOnlyList<TrainingSeries> Series { get; } = [TrainingSeries.Loss("training loss (mse on eps)", logScale: true)];
 
     public void TrainStep(Span<float> values) => values[0] = model.TrainStep();

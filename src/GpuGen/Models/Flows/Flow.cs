@@ -114,8 +114,7 @@ public sealed class Flow : IDisposable
         Tensor input = x, pre = null!;
         if (!Config.IsToy)
         {
-            var u = Tensor.Empty(Device, x.Dims.ToArray());
-            Device.Kernels.UniformFill(u.Length, seed, noiseStream, 0, u.Storage);
+            var u = Ops.Uniform(Device, x.Dims.ToArray(), seed, noiseStream);
             (input, pre) = Ops.DequantizeLogit(x, u, Config.Alpha);
         }
         var (z, logdet) = Network.Forward(input);
@@ -134,8 +133,7 @@ public sealed class Flow : IDisposable
         Tensor? pre = null;
         if (!Config.IsToy)
         {
-            var u = Tensor.Empty(Device, [rows, Config.Dim]);
-            Device.Kernels.UniformFill(u.Length, seed, EvalStreams | stream, 0, u.Storage);
+            var u = Ops.Uniform(Device, [rows, Config.Dim], seed, EvalStreams | stream);
             (input, pre) = Ops.DequantizeLogit(input, u, Config.Alpha);
         }
         var (z, logdet) = Network.Forward(input);
@@ -216,8 +214,7 @@ public sealed class Flow : IDisposable
         float[] x;
         using (var scope = Device.NoGrad())
         {
-            var z = Tensor.Empty(Device, [n, Config.Dim]);
-            Device.Kernels.GaussianFill(z.Length, seed, 0, 0, z.Storage, 0f, temperature);
+            var z = Ops.Gaussian(Device, [n, Config.Dim], seed, 0, 0, 0f, temperature);
             x = Network.Inverse(z).ToArray();
         }
         return ToData(x);

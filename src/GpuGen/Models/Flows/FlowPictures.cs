@@ -1,5 +1,6 @@
 using System.Globalization;
 using GpuGen.IO;
+using GpuGen.Pictures;
 
 namespace GpuGen.Models.Flows;
 

@@ -15,11 +15,8 @@ public sealed class FlowTraining(Flow model, int pictureSamples, float temperatu
     public const int ToyTestPoints = 5000;
 
     public Flow Model => model;
-    public string Family => model.Config.Kind;
+    public TrainingRunInfo Info => new(model.Config.Kind, model.Config.Data, model.Config.ToString(), model.Network.ParameterCount());
     public long Step => model.Step;
-    public long Parameters => model.Network.ParameterCount();
-    public string DataName => model.Config.Data;
-    public string Description => model.Config.ToString();
     public IReadOnlyList<TrainingSeries> Series { get; } = [TrainingSeries.Loss($"training loss ({model.LossUnit})")];
 
     public void TrainStep(Span<float> values) => values[0] = model.TrainStep();

@@ -185,9 +185,7 @@ public sealed class Gan : IDisposable
 
     private Tensor Latents(int n, ulong seed, ulong stream)
     {
-        var z = Tensor.Empty(Device, [n, Config.Latent]);
-        Device.Kernels.GaussianFill(z.Length, seed, stream, 0, z.Storage);
-        return z;
+        return Ops.Gaussian(Device, [n, Config.Latent], seed, stream);
     }
 
     private Tensor RandomLabels(int n, ulong seed, ulong stream)

@@ -34,11 +34,8 @@ public sealed class GanTraining : ITrainingRun
     }
 
     public Gan Model => model;
-    public string Family => Gan.Family;
+    public TrainingRunInfo Info => new(Gan.Family, model.Config.Data, $"{model.Config}, G {model.G.ParameterCount():N0} + D {model.D.ParameterCount():N0}", model.G.ParameterCount() + model.D.ParameterCount());
     public long Step => model.Step;
-    public long Parameters => model.G.ParameterCount() + model.D.ParameterCount();
-    public string DataName => model.Config.Data;
-    public string Description => $"{model.Config}, G {model.G.ParameterCount():N0} + D {model.D.ParameterCount():N0}";
 
     public IReadOnlyList<TrainingSeries> Series { get; } =
         [new("D loss", "loss_d", "D loss"), new("G loss", "loss_g", "G loss"), new("D(real)", "d_real", "D(real)"), new("D(fake)", "d_fake", "D(fake)")];

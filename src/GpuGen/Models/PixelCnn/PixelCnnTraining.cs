@@ -36,11 +36,8 @@ public sealed class PixelCnnTraining : ITrainingRun
     }
 
     public PixelCnn Model => model;
-    public string Family => PixelCnn.Family;
+    public TrainingRunInfo Info => new(PixelCnn.Family, model.Config.Data, model.Config.ToString(), model.Net.ParameterCount());
     public long Step => model.Step;
-    public long Parameters => model.Net.ParameterCount();
-    public string DataName => model.Config.Data;
-    public string Description => model.Config.ToString();
     public IReadOnlyList<TrainingSeries> Series { get; } = [TrainingSeries.Loss("training loss (nats per pixel)")];
 
     public void TrainStep(Span<float> values)

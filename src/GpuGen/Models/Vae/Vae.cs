@@ -82,8 +82,7 @@ public sealed class Vae : IDisposable
         int n = x.Dim(0);
         var (onehot, labelTensor) = Labels(labels, n);
         var (mu, logvar) = Network.Encode(x);
-        var eps = Tensor.Empty(Device, [n, Config.Latent]);
-        Device.Kernels.GaussianFill(eps.Length, seed, stream, 0, eps.Storage);
+        var eps = Ops.Gaussian(Device, [n, Config.Latent], seed, stream);
         var z = Ops.Add(mu, Ops.Mul(Ops.Exp(Ops.Scale(logvar, 0.5f)), eps));
         var output = Network.Decode(z, onehot);
         var target = x.Reshape(n, Config.Dim);
@@ -122,8 +121,7 @@ public sealed class Vae : IDisposable
         var logW = new double[k][];
         for (int j = 0; j < k; j++)
         {
-            var eps = Tensor.Empty(Device, [n, l]);
-            Device.Kernels.GaussianFill(eps.Length, seed, EvalStreams | stream, (ulong)(j * n * l), eps.Storage);
+            var eps = Ops.Gaussian(Device, [n, l], seed, EvalStreams | stream, (ulong)(j * n * l));
             var e = eps.ToArray();
             var z = new float[n * l];
             for (int i = 0; i < z.Length; i++) z[i] = mu[i] + MathF.Exp(0.5f * lv[i]) * e[i];
@@ -187,8 +185,7 @@ public sealed class Vae : IDisposable
         if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), $"number of samples must be positive, got {n}");
         using var scope = Device.NoGrad();
         var (onehot, labelTensor) = Labels(labels, n);
-        var z = Tensor.Empty(Device, [n, Config.Latent]);
-        Device.Kernels.GaussianFill(z.Length, seed, EvalStreams - 1, 0, z.Storage, 0f, temperature);
+        var z = Ops.Gaussian(Device, [n, Config.Latent], seed, EvalStreams - 1, 0, 0f, temperature);
         if (labelTensor is not null) z = Ops.Add(z, Network.PriorMeansOf(labelTensor));
         return Means(Network.Decode(z, onehot));
     }

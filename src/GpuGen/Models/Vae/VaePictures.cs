@@ -1,5 +1,6 @@
 using GpuGen.Data;
 using GpuGen.IO;
+using GpuGen.Pictures;
 using GpuGen.Tensors;
 
 namespace GpuGen.Models.Vae;

@@ -29,11 +29,8 @@ public sealed class VaeTraining : ITrainingRun
     }
 
     public Vae Model => model;
-    public string Family => model.Config.Family;
+    public TrainingRunInfo Info => new(model.Config.Family, model.Config.Data, model.Config.ToString(), model.Network.ParameterCount());
     public long Step => model.Step;
-    public long Parameters => model.Network.ParameterCount();
-    public string DataName => model.Config.Data;
-    public string Description => model.Config.ToString();
     public IReadOnlyList<TrainingSeries> Series { get; } = [TrainingSeries.Loss("training loss (nats/image)")];
 
     public void TrainStep(Span<float> values)

@@ -1,4 +1,6 @@
-namespace GpuGen.IO;
+using GpuGen.IO;
+
+namespace GpuGen.Pictures;
 
 /// <summary>
 /// Pictures for training runs and the README, drawn by our own rasterizer into RGB

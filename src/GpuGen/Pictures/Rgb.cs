@@ -1,4 +1,4 @@
-namespace GpuGen.IO;
+namespace GpuGen.Pictures;
 
 /// <summary>An sRGB colour for plots.</summary>
 public readonly record struct Rgb(byte R, byte G, byte B)

@@ -1,4 +1,4 @@
-namespace GpuGen.IO;
+namespace GpuGen.Pictures;
 
 /// <summary>
 /// The classic 5×7 ASCII font (printable characters 32–126), one byte per column, bit 0 = top row —

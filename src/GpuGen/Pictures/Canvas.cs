@@ -1,4 +1,6 @@
-namespace GpuGen.IO;
+using GpuGen.IO;
+
+namespace GpuGen.Pictures;
 
 /// <summary>
 /// A small RGB rasterizer for plots: alpha-blended fills, anti-aliased discs and polylines (coverage

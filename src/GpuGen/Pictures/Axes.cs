@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace GpuGen.IO;
+namespace GpuGen.Pictures;
 
 /// <summary>
 /// Layout and scales of one plot: the plot area inside the image (margins sized to the tick labels

@@ -1,6 +1,7 @@
+using GpuGen.IO;
 using System.Globalization;
 
-namespace GpuGen.IO;
+namespace GpuGen.Pictures;
 
 /// <summary>
 /// Text as coverage: DejaVu Sans at a 13 px em (the size stb_truetype's "15 px" gave), hinted and

@@ -1,4 +1,4 @@
-namespace GpuGen.IO;
+namespace GpuGen.Pictures;
 
 /// <summary>
 /// One set of 2-D points for <see cref="Plot.Scatter"/>: <paramref name="Xy"/> interleaved

@@ -1,4 +1,6 @@
-namespace GpuGen.IO;
+using GpuGen.IO;
+
+namespace GpuGen.Pictures;
 
 /// <summary>
 /// Sample grids: a batch of images as floats (N×C×H×W, C = 1 or 3) tiled row by row into one RGB

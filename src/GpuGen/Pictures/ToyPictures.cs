@@ -1,4 +1,6 @@
-namespace GpuGen.IO;
+using GpuGen.IO;
+
+namespace GpuGen.Pictures;
 
 /// <summary>Pictures of 2-D toy data: samples over the data, in a fixed frame so pictures compare.</summary>
 public static class ToyPictures

@@ -1,4 +1,4 @@
-namespace GpuGen.IO;
+namespace GpuGen.Pictures;
 
 /// <summary>How float pixel values map to 0–255 (values outside are clamped).</summary>
 public enum PixelRange

@@ -1,4 +1,4 @@
-namespace GpuGen.IO;
+namespace GpuGen.Pictures;
 
 /// <summary>The data rectangle a plot shows.</summary>
 public readonly record struct PlotBounds(float XMin, float XMax, float YMin, float YMax)

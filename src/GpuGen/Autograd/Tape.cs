@@ -1,4 +1,6 @@
-namespace GpuGen.Tensors;
+using GpuGen.Tensors;
+
+namespace GpuGen.Autograd;
 
 /// <summary>
 /// The autograd tape: ops append their backward closures in execution order and
