@@ -31,6 +31,9 @@ public sealed class Ema : IDisposable
 
     public float Decay { get; }
 
+    /// <summary>The live weights, in the order of <see cref="Shadow"/>.</summary>
+    public IReadOnlyList<Tensor> Parameters => parameters;
+
     public bool Warmup { get; }
 
     /// <summary>Updates so far (checkpoints save it, for the warm-up rule).</summary>

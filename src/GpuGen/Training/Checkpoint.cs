@@ -7,31 +7,20 @@ using GpuGen.Tensors;
 namespace GpuGen.Training;
 
 /// <summary>
-/// Checkpoints as safetensors files, readable by PyTorch's safetensors loader: model weights under
-/// their module paths ("net.0.weight"), EMA weights as "ema.&lt;name&gt;", Adam's moments as
-/// "optim.exp_avg.&lt;name&gt;" / "optim.exp_avg_sq.&lt;name&gt;", module buffers (BatchNorm's running
-/// statistics) under their paths like weights, and string metadata with the model
-/// family, its JSON config and the step. Written atomically: a crash never leaves a half file, and
-/// an existing checkpoint is replaced only by a complete one.
+/// Checkpoints as safetensors files, readable by PyTorch's safetensors loader: a run's
+/// <see cref="StateDict"/> (weights and buffers under their module paths, EMA copies, Adam's moments)
+/// and string metadata with the model family, its JSON config (<see cref="Models.ConfigJson"/>), the
+/// step and the state's counters. Written atomically: a crash never leaves a half file, and an
+/// existing checkpoint is replaced only by a complete one.
 /// </summary>
 public static class Checkpoint
 {
     public const string FormatVersion = "1";
 
-    public static void Save(string path, string family, string configJson, long step, Module model, Adam? optimizer = null, Ema? ema = null)
+    /// <summary>Writes <paramref name="state"/> and the family, config and step as metadata.</summary>
+    public static void Save(string path, string family, string configJson, long step, StateDict state)
     {
-        var tensors = new List<SafeTensor>();
-        var named = model.NamedParameters().ToArray();
-        foreach (var (name, p) in named) tensors.Add(SafeTensor.Float32(name, p.ToArray(), p.Dims));
-        foreach (var (name, b) in model.NamedBuffers()) tensors.Add(SafeTensor.Float32(name, b.ToArray(), b.Dims));
-        if (ema is not null)
-            for (int i = 0; i < named.Length; i++) tensors.Add(SafeTensor.Float32("ema." + named[i].Name, ema.Shadow[i].ToArray(), named[i].Tensor.Dims));
-        if (optimizer is not null)
-            for (int i = 0; i < named.Length; i++)
-            {
-                tensors.Add(SafeTensor.Float32("optim.exp_avg." + named[i].Name, optimizer.FirstMoments[i].ToArray(), named[i].Tensor.Dims));
-                tensors.Add(SafeTensor.Float32("optim.exp_avg_sq." + named[i].Name, optimizer.SecondMoments[i].ToArray(), named[i].Tensor.Dims));
-            }
+        var tensors = state.Entries.Select(e => SafeTensor.Float32(e.Name, e.Tensor.ToArray(), e.Tensor.Dims));
         var metadata = new Dictionary<string, string>
         {
             ["gpugen.format"] = FormatVersion,
@@ -39,8 +28,17 @@ public static class Checkpoint
             ["gpugen.config"] = configJson,
             ["gpugen.step"] = step.ToString(CultureInfo.InvariantCulture),
         };
-        if (optimizer is not null) metadata["gpugen.optim.step"] = optimizer.StepCount.ToString(CultureInfo.InvariantCulture);
-        if (ema is not null) metadata["gpugen.ema.updates"] = ema.Updates.ToString(CultureInfo.InvariantCulture);
+        foreach (var (key, value) in state.Counters()) metadata[key] = value;
+        Write(path, tensors, metadata);
+    }
+
+    /// <summary>Writes a checkpoint of <paramref name="model"/> with its optimizer and EMA (see <see cref="StateDict"/>).</summary>
+    public static void Save(string path, string family, string configJson, long step, Module model, Adam? optimizer = null, Ema? ema = null) =>
+        Save(path, family, configJson, step, new StateDict(model).WithEma(ema).WithOptimizer(optimizer));
+
+    /// <summary>Writes a safetensors file atomically, making its folder first.</summary>
+    internal static void Write(string path, IEnumerable<SafeTensor> tensors, IReadOnlyDictionary<string, string> metadata)
+    {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
         SafeTensors.Write(path, tensors, metadata);
@@ -66,8 +64,7 @@ public static class Checkpoint
             throw new InvalidDataException($"checkpoint {path}: holds a '{family}' model, expected '{expectedFamily}'");
         if (!long.TryParse(Meta("gpugen.step"), NumberStyles.None, CultureInfo.InvariantCulture, out long step))
             throw new InvalidDataException($"checkpoint {path}: step '{Meta("gpugen.step")}' is not a number");
-        long optimStep = file.Metadata.TryGetValue("gpugen.optim.step", out var os) && long.TryParse(os, NumberStyles.None, CultureInfo.InvariantCulture, out long s) ? s : step;
-        return new CheckpointFile(path, file, family, Meta("gpugen.config"), step, optimStep);
+        return new CheckpointFile(path, file, family, Meta("gpugen.config"), step);
     }
 
     /// <summary>
@@ -83,36 +80,62 @@ public static class Checkpoint
     }
 
     /// <summary>
-    /// Copies the stored weights and buffers (and EMA / optimizer state, when given and present) into
-    /// live tensors. A buffer missing from an older file keeps its current value.
+    /// Opens the checkpoint at <paramref name="path"/>, which must hold one of <paramref name="families"/>,
+    /// makes a run from it with <paramref name="create"/> and copies the stored state into
+    /// <paramref name="state"/>(run); a run whose restore fails is disposed before the error goes on.
     /// </summary>
-    public static void Restore(CheckpointFile checkpoint, Module model, Adam? optimizer = null, Ema? ema = null)
+    public static T Load<T>(string path, IReadOnlyList<string> families, Func<CheckpointFile, T> create, Func<T, StateDict> state) where T : IDisposable
     {
-        foreach (var (name, b) in model.NamedBuffers())
-            if (checkpoint.File.TryGetTensor(name, out _)) Load(checkpoint, name, b);
-        var named = model.NamedParameters().ToArray();
-        for (int i = 0; i < named.Length; i++)
+        var checkpoint = Open(path, families.Count == 1 ? families[0] : null);
+        if (!families.Contains(checkpoint.Family))
+            throw new InvalidDataException($"checkpoint {path}: holds a '{checkpoint.Family}' model, expected {string.Join(" or ", families)}");
+        var run = create(checkpoint);
+        try
         {
-            var (name, p) = named[i];
-            Load(checkpoint, name, p);
-            if (ema is not null) Load(checkpoint, checkpoint.File.TryGetTensor("ema." + name, out _) ? "ema." + name : name, ema.Shadow[i]);
-            if (optimizer is not null && checkpoint.File.TryGetTensor("optim.exp_avg." + name, out _))
+            Restore(checkpoint, state(run));
+        }
+        catch
+        {
+            run.Dispose();
+            throw;
+        }
+        return run;
+    }
+
+    /// <summary>
+    /// Copies the stored tensors and counters into live state. Weights must be there; a buffer missing
+    /// from an older file keeps its current value; an exported weights-only file has no Adam moments
+    /// (they stay zero) and its weights are the EMA's (the average starts from them).
+    /// </summary>
+    public static void Restore(CheckpointFile checkpoint, StateDict state)
+    {
+        foreach (var entry in state.Entries)
+        {
+            bool stored = checkpoint.File.TryGetTensor(entry.Name, out _);
+            switch (entry.Kind)
             {
-                Load(checkpoint, "optim.exp_avg." + name, optimizer.FirstMoments[i]);
-                Load(checkpoint, "optim.exp_avg_sq." + name, optimizer.SecondMoments[i]);
-                optimizer.StepCount = checkpoint.OptimizerStep;
+                case StateKind.Buffer when !stored:
+                case StateKind.Moment when checkpoint.WeightsOnly:
+                    break;
+                case StateKind.Average when !stored:
+                    Load(checkpoint, entry.Weight, entry.Tensor);
+                    break;
+                default:
+                    Load(checkpoint, entry.Name, entry.Tensor);
+                    break;
             }
         }
-        // An exported file (weights only) keeps its step for the family's Step; Adam's moments start at zero.
-        if (optimizer is not null && checkpoint.WeightsOnly) optimizer.StepCount = checkpoint.Step;
-        if (ema is not null)
-            ema.Updates = checkpoint.File.Metadata.TryGetValue("gpugen.ema.updates", out var u)
-                && long.TryParse(u, NumberStyles.None, CultureInfo.InvariantCulture, out long updates) ? updates : checkpoint.Step;
+        state.RestoreCounters(checkpoint);
     }
+
+    /// <summary>Restores <paramref name="model"/> with its optimizer and EMA (see <see cref="StateDict"/>).</summary>
+    public static void Restore(CheckpointFile checkpoint, Module model, Adam? optimizer = null, Ema? ema = null) =>
+        Restore(checkpoint, new StateDict(model).WithEma(ema).WithOptimizer(optimizer));
 
     private static void Load(CheckpointFile checkpoint, string name, Tensor target)
     {
-        var stored = checkpoint.File[name];
+        if (!checkpoint.File.TryGetTensor(name, out var stored))
+            throw new InvalidDataException($"checkpoint {checkpoint.Path}: has no tensor '{name}'");
         if (!Shape.Equal(stored.Shape, target.Dims))
             throw new InvalidDataException($"checkpoint {checkpoint.Path}: tensor '{name}' has shape {Shape.Format(stored.Shape)}, the model needs {Shape.Format(target.Dims)}");
         target.CopyFrom(stored.AsFloat32());

@@ -8,7 +8,9 @@ namespace GpuGen.Training;
 /// metadata kept. Adam's moments, the EMA's second copy and the optimizer/EMA counters are dropped,
 /// so an exported file is about a quarter of an EMA + Adam checkpoint in float32 (2 bytes per weight
 /// instead of 4 × 4) and cannot resume training bit for bit; <see cref="Checkpoint.EnsureResumable"/>
-/// refuses it. Loading it gives float32 tensors (every half widens exactly).
+/// refuses it. Loading it gives float32 tensors (every half widens exactly). It works from the file
+/// alone, without building the model: what is training state is decided by the names
+/// <see cref="StateDict"/> gives it.
 /// </summary>
 public static class CheckpointExport
 {
@@ -30,9 +32,9 @@ public static class CheckpointExport
         double maxError = 0;
         foreach (var t in file.Tensors)
         {
-            if (IsTrainingState(t.Name)) continue;
+            if (StateDict.IsTrainingState(t.Name)) continue;
             var data = t.DType == SafeTensorDType.I32 ? null : t.AsFloat32();
-            if (useEma && file.TryGetTensor("ema." + t.Name, out var averaged))
+            if (useEma && file.TryGetTensor(StateDict.EmaPrefix + t.Name, out var averaged))
             {
                 data = averaged.AsFloat32();
                 tookEma = true;
@@ -52,18 +54,12 @@ public static class CheckpointExport
             tensors.Add(SafeTensor.Float16(t.Name, data, t.Shape));
         }
         var metadata = file.Metadata
-            .Where(kv => !kv.Key.StartsWith("gpugen.optim.", StringComparison.Ordinal) && kv.Key != "gpugen.ema.updates")
+            .Where(kv => !StateDict.IsTrainingCounter(kv.Key))
             .ToDictionary(kv => kv.Key, kv => kv.Value);
         metadata[WeightsKey] = tookEma ? "ema" : "live";
         metadata["gpugen.dtype"] = "F16";
-        var dir = Path.GetDirectoryName(Path.GetFullPath(destination));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        SafeTensors.Write(destination, tensors, metadata);
+        Checkpoint.Write(destination, tensors, metadata);
         return new ExportSummary(checkpoint.Family, checkpoint.Step, tookEma, elements, new FileInfo(destination).Length,
             new FileInfo(source).Length, maxError);
     }
-
-    /// <summary>Adam's moments ("optim.…", "optim.g.…") and the EMA copies ("ema.…") are training state.</summary>
-    private static bool IsTrainingState(string name) =>
-        name.StartsWith("optim.", StringComparison.Ordinal) || name.StartsWith("ema.", StringComparison.Ordinal);
 }

@@ -105,7 +105,7 @@ public sealed class GenerativeModelTests : IDisposable
         using var device = Device.Cpu();
         using var toy = ToyDiffusion.Create(device, new ToyDiffusionConfig(Hidden: 8, HiddenLayers: 1, Timesteps: 10, Batch: 16));
         string path = Path.Combine(dir, "odd.safetensors");
-        Checkpoint.Save(path, "nonesuch", toy.Config.ToJson(), 0, toy.Model);
+        Checkpoint.Save(path, "nonesuch", ConfigJson.Write(toy.Config), 0, toy.Model);
         var e = Assert.Throws<InvalidDataException>(() => GenerativeModel.Load(path, device));
         Assert.Equal($"checkpoint {path} holds a 'nonesuch' model, which is not a known family (known: {string.Join(", ", ModelFamilies.Names)})", e.Message);
         toy.Save(path);   // the positive control: the same file with its own family loads

@@ -1,4 +1,5 @@
 using GpuGen.Data;
+using GpuGen.Models;
 using GpuGen.Models.Diffusion;
 using GpuGen.Tensors;
 
@@ -184,8 +185,8 @@ public class ImageDiffusionTests : IDisposable
         using var x = Tensor.Zeros(device, 2, 1, 8, 8);
         Assert.Contains("one label per image", Assert.Throws<ArgumentException>(() => run.TrainStep(x)).Message);
         Assert.Contains("outside", Assert.Throws<ArgumentOutOfRangeException>(() => run.StartSampling(2, 1, labels: [0, 3])).Message);
-        var json = run.Config.ToJson();
-        Assert.Equal(json, ImageDiffusionConfig.FromJson(json, "test").ToJson());
+        var json = ConfigJson.Write(run.Config);
+        Assert.Equal(json, ConfigJson.Write(ConfigJson.Read<ImageDiffusionConfig>(json, "test")));
     }
 
     internal static float[] Scale(Dataset data, int start, int count)

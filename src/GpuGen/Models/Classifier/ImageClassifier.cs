@@ -45,19 +45,7 @@ public sealed class ImageClassifier : IDisposable
     /// <summary>Restores a classifier from a checkpoint written by <see cref="Save"/>; errors name the file.</summary>
     public static ImageClassifier Load(Device device, string path)
     {
-        var checkpoint = Checkpoint.Open(path, Family);
-        var config = ClassifierConfig.FromJson(checkpoint.ConfigJson, $"checkpoint {path}");
-        var clf = new ImageClassifier(device, config);
-        try
-        {
-            Checkpoint.Restore(checkpoint, clf.Net, clf.Optimizer);
-        }
-        catch
-        {
-            clf.Dispose();
-            throw;
-        }
-        return clf;
+        return Checkpoint.Load(path, [Family], c => new ImageClassifier(device, ConfigJson.Read<ClassifierConfig>(c)), r => r.State());
     }
 
     public ClassifierConfig Config { get; }
@@ -74,7 +62,10 @@ public sealed class ImageClassifier : IDisposable
     public int FeatureDim => Config.FeatureDim;
 
     /// <summary>Writes the weights, BatchNorm statistics, Adam state and config atomically.</summary>
-    public void Save(string path) => Checkpoint.Save(path, Family, Config.ToJson(), Step, Net, Optimizer);
+    /// <summary>The run's state as its checkpoints name it: weights, buffers and optimizer state.</summary>
+    public StateDict State() => new StateDict(Net).WithOptimizer(Optimizer);
+
+    public void Save(string path) => Checkpoint.Save(path, Family, ConfigJson.Write(Config), Step, State());
 
     /// <summary>The learning rate at step t of T: lr·½(1 + cos(πt/T)) (Loshchilov &amp; Hutter 2017 without restarts).</summary>
     public static float LearningRateAt(ClassifierConfig config, long step) =>

@@ -32,19 +32,7 @@ public sealed class ImageDiffusion : IDisposable
     /// <summary>Restores a run from a checkpoint written by <see cref="Save"/> (weights, EMA, optimizer, step).</summary>
     public static ImageDiffusion Load(Device device, string path)
     {
-        var checkpoint = Checkpoint.Open(path, Family);
-        var config = ImageDiffusionConfig.FromJson(checkpoint.ConfigJson, $"checkpoint {path}");
-        var run = new ImageDiffusion(device, config);
-        try
-        {
-            Checkpoint.Restore(checkpoint, run.Net, run.Optimizer, run.Ema);
-        }
-        catch
-        {
-            run.Dispose();
-            throw;
-        }
-        return run;
+        return Checkpoint.Load(path, [Family], c => new ImageDiffusion(device, ConfigJson.Read<ImageDiffusionConfig>(c)), r => r.State());
     }
 
     public ImageDiffusionConfig Config { get; }
@@ -81,7 +69,10 @@ public sealed class ImageDiffusion : IDisposable
         return Trainer.TrainStep(images, Conditional ? labels : default);
     }
 
-    public void Save(string path) => Checkpoint.Save(path, Family, Config.ToJson(), Step, Net, Optimizer, Ema);
+    /// <summary>The run's state as its checkpoints name it: weights, buffers, EMA and optimizer state.</summary>
+    public StateDict State() => new StateDict(Net).WithEma(Ema).WithOptimizer(Optimizer);
+
+    public void Save(string path) => Checkpoint.Save(path, Family, ConfigJson.Write(Config), Step, State());
 
     /// <summary>
     /// A sampler over this model's schedule: "ddpm" (ancestral; respaced when 0 &lt; steps &lt; T) or

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using GpuGen.Nn;
 
 namespace GpuGen.Models.Diffusion;
@@ -11,8 +11,10 @@ namespace GpuGen.Models.Diffusion;
 /// per level); the rest follows improved DDPM (cosine schedule, T = 1000) and classifier-free
 /// guidance (p_uncond = 0.1) when <see cref="Classes"/> &gt; 0.
 /// </summary>
-public sealed record ImageDiffusionConfig
+public sealed record ImageDiffusionConfig : IModelConfig<ImageDiffusionConfig>
 {
+    public static JsonTypeInfo<ImageDiffusionConfig> JsonInfo => ConfigJsonContext.Default.ImageDiffusionConfig;
+
     /// <summary>Where the training images come from (a --data spec: fashion-mnist, idx:DIR, folder:DIR).</summary>
     public string Data { get; init; } = "fashion-mnist";
 
@@ -50,6 +52,7 @@ public sealed record ImageDiffusionConfig
 
     public PredictionType Prediction { get; init; } = PredictionType.Epsilon;
 
+    [JsonPropertyName("lr")]
     public float LearningRate { get; init; } = 2e-4f;
 
     public int Batch { get; init; } = 128;
@@ -74,80 +77,6 @@ public sealed record ImageDiffusionConfig
         if (!(LearningRate > 0)) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
         if (!(EmaDecay >= 0 && EmaDecay < 1)) throw new ArgumentException($"EMA decay must be in [0, 1), got {EmaDecay}");
         NoiseSchedule.Create(Schedule, Timesteps, BetaStart, BetaEnd);
-    }
-
-    public string ToJson()
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
-        {
-            w.WriteStartObject();
-            w.WriteString("data", Data);
-            w.WriteNumber("image_channels", ImageChannels);
-            w.WriteNumber("height", Height);
-            w.WriteNumber("width", Width);
-            w.WriteStartArray("channels");
-            foreach (int c in Channels) w.WriteNumberValue(c);
-            w.WriteEndArray();
-            w.WriteNumber("blocks_per_level", BlocksPerLevel);
-            w.WriteNumber("time_dim", TimeDim);
-            w.WriteNumber("groups", Groups);
-            w.WriteBoolean("attention", Attention);
-            w.WriteNumber("classes", Classes);
-            w.WriteNumber("p_uncond", PUncond);
-            w.WriteString("schedule", Schedule);
-            w.WriteNumber("timesteps", Timesteps);
-            w.WriteNumber("beta_start", BetaStart);
-            w.WriteNumber("beta_end", BetaEnd);
-            w.WriteString("prediction", Diffusion.Prediction.Name(Prediction));
-            w.WriteNumber("lr", LearningRate);
-            w.WriteNumber("batch", Batch);
-            w.WriteNumber("seed", Seed);
-            w.WriteNumber("ema_decay", EmaDecay);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    /// <summary>Parses the JSON of <see cref="ToJson"/>; <paramref name="source"/> names the file in errors.</summary>
-    public static ImageDiffusionConfig FromJson(string json, string source)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(json);
-            var r = doc.RootElement;
-            JsonElement Get(string key) => r.TryGetProperty(key, out var v) ? v
-                : throw new InvalidDataException($"{source}: config has no '{key}'");
-            var config = new ImageDiffusionConfig
-            {
-                Data = Get("data").GetString() ?? "",
-                ImageChannels = Get("image_channels").GetInt32(),
-                Height = Get("height").GetInt32(),
-                Width = Get("width").GetInt32(),
-                Channels = Get("channels").EnumerateArray().Select(e => e.GetInt32()).ToArray(),
-                BlocksPerLevel = Get("blocks_per_level").GetInt32(),
-                TimeDim = Get("time_dim").GetInt32(),
-                Groups = Get("groups").GetInt32(),
-                Attention = Get("attention").GetBoolean(),
-                Classes = Get("classes").GetInt32(),
-                PUncond = Get("p_uncond").GetSingle(),
-                Schedule = Get("schedule").GetString() ?? "",
-                Timesteps = Get("timesteps").GetInt32(),
-                BetaStart = Get("beta_start").GetDouble(),
-                BetaEnd = Get("beta_end").GetDouble(),
-                Prediction = Diffusion.Prediction.Parse(Get("prediction").GetString() ?? ""),
-                LearningRate = Get("lr").GetSingle(),
-                Batch = Get("batch").GetInt32(),
-                Seed = Get("seed").GetUInt64(),
-                EmaDecay = Get("ema_decay").GetSingle(),
-            };
-            config.Validate();
-            return config;
-        }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
-        {
-            throw new InvalidDataException($"{source}: bad model config ({e.Message})", e);
-        }
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,

@@ -40,19 +40,7 @@ public sealed class ToyDiffusion : IDisposable
     /// <summary>Restores a run from a checkpoint written by <see cref="Save"/> (weights, EMA, optimizer, step).</summary>
     public static ToyDiffusion Load(Device device, string path)
     {
-        var checkpoint = Checkpoint.Open(path, Family);
-        var config = ToyDiffusionConfig.FromJson(checkpoint.ConfigJson, $"checkpoint {path}");
-        var run = new ToyDiffusion(device, config);
-        try
-        {
-            Checkpoint.Restore(checkpoint, run.Model, run.Optimizer, run.Ema);
-        }
-        catch
-        {
-            run.Dispose();
-            throw;
-        }
-        return run;
+        return Checkpoint.Load(path, [Family], c => new ToyDiffusion(device, ConfigJson.Read<ToyDiffusionConfig>(c)), r => r.State());
     }
 
     public ToyDiffusionConfig Config { get; }
@@ -80,7 +68,10 @@ public sealed class ToyDiffusion : IDisposable
         return Trainer.TrainStep(batch);
     }
 
-    public void Save(string path) => Checkpoint.Save(path, Family, Config.ToJson(), Step, Model, Optimizer, Ema);
+    /// <summary>The run's state as its checkpoints name it: weights, buffers, EMA and optimizer state.</summary>
+    public StateDict State() => new StateDict(Model).WithEma(Ema).WithOptimizer(Optimizer);
+
+    public void Save(string path) => Checkpoint.Save(path, Family, ConfigJson.Write(Config), Step, State());
 
     /// <summary>
     /// n samples [n, 2] with the EMA weights (or the live ones); DDPM ancestral sampling, or DDIM when

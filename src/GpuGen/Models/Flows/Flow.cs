@@ -49,22 +49,9 @@ public sealed class Flow : IDisposable
     /// <summary>Restores a run from a checkpoint written by <see cref="Save"/>; pass the data to go on training.</summary>
     public static Flow Load(Device device, string path, Dataset? data = null)
     {
-        var family = Checkpoint.ReadFamily(path);
-        if (family is not (FlowConfig.RealNvp or FlowConfig.Nice))
-            throw new InvalidDataException($"checkpoint {path}: holds a '{family}' model, expected {FlowConfig.RealNvp} or {FlowConfig.Nice}");
-        var checkpoint = Checkpoint.Open(path, family);
-        var config = FlowConfig.FromJson(checkpoint.ConfigJson, $"checkpoint {path}");
-        var run = new Flow(device, config, data);
-        try
-        {
-            Checkpoint.Restore(checkpoint, run.Network, run.Optimizer);
-            run.Network.MarkInitialized();
-        }
-        catch
-        {
-            run.Dispose();
-            throw;
-        }
+        var run = Checkpoint.Load(path, [FlowConfig.RealNvp, FlowConfig.Nice],
+            c => new Flow(device, ConfigJson.Read<FlowConfig>(c), data), r => r.State());
+        run.Network.MarkInitialized();
         return run;
     }
 
@@ -235,7 +222,10 @@ public sealed class Flow : IDisposable
         return y;
     }
 
-    public void Save(string path) => Checkpoint.Save(path, Config.Kind, Config.ToJson(), Step, Network, Optimizer);
+    /// <summary>The run's state as its checkpoints name it: weights, buffers and optimizer state.</summary>
+    public StateDict State() => new StateDict(Network).WithOptimizer(Optimizer);
+
+    public void Save(string path) => Checkpoint.Save(path, Config.Kind, ConfigJson.Write(Config), Step, State());
 
     /// <summary>Fills the device batch for step <paramref name="step"/>: random examples (pixel values 0…255), or toy points.</summary>
     private void FillBatch(long step)

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using GpuGen.Data;
 
 namespace GpuGen.Models.Flows;
@@ -21,16 +21,21 @@ public sealed record FlowConfig(
     int Hidden = 512,
     int HiddenLayers = 2,
     string Mask = "checkerboard",
-    bool ActNorm = false,
+    [property: JsonPropertyName("actnorm")] bool ActNorm = false,
     float Alpha = 0.05f,
-    float LearningRate = 1e-4f,
+    [property: JsonPropertyName("lr")] float LearningRate = 1e-4f,
     int Batch = 128,
     ulong Seed = 0,
     string Arch = FlowConfig.Mlp,
     int Scales = 2,
     int Blocks = 2,
-    int DecaySteps = 0)
+    int DecaySteps = 0) : IModelConfig<FlowConfig>
 {
+    public static JsonTypeInfo<FlowConfig> JsonInfo => ConfigJsonContext.Default.FlowConfig;
+
+    /// <summary>Checkpoints from before the conv architecture are MLP flows; from before the schedule, constant-rate.</summary>
+    public static IReadOnlyCollection<string> OptionalFields { get; } = ["arch", "scales", "blocks", "decay_steps"];
+
     public const string RealNvp = "realnvp";
     public const string Nice = "nice";
 
@@ -96,74 +101,6 @@ public sealed record FlowConfig(
         else if (Arch != Mlp) throw new ArgumentException($"unknown flow architecture '{Arch}' (expected {Mlp} or {Conv})");
         if (!(LearningRate > 0)) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
         if (DecaySteps < 0) throw new ArgumentException($"decay steps must be 0 (constant learning rate) or positive, got {DecaySteps}");
-    }
-
-    public string ToJson()
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
-        {
-            w.WriteStartObject();
-            w.WriteString("kind", Kind);
-            w.WriteString("data", Data);
-            w.WriteNumber("channels", Channels);
-            w.WriteNumber("height", Height);
-            w.WriteNumber("width", Width);
-            w.WriteNumber("layers", Layers);
-            w.WriteNumber("hidden", Hidden);
-            w.WriteNumber("hidden_layers", HiddenLayers);
-            w.WriteString("mask", Mask);
-            w.WriteBoolean("actnorm", ActNorm);
-            w.WriteNumber("alpha", Alpha);
-            w.WriteNumber("lr", LearningRate);
-            w.WriteNumber("batch", Batch);
-            w.WriteNumber("seed", Seed);
-            w.WriteString("arch", Arch);
-            w.WriteNumber("scales", Scales);
-            w.WriteNumber("blocks", Blocks);
-            w.WriteNumber("decay_steps", DecaySteps);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    /// <summary>Parses the JSON of <see cref="ToJson"/>; <paramref name="source"/> names the file in errors.</summary>
-    public static FlowConfig FromJson(string json, string source)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(json);
-            var r = doc.RootElement;
-            JsonElement Get(string key) => r.TryGetProperty(key, out var v) ? v
-                : throw new InvalidDataException($"{source}: config has no '{key}'");
-            var config = new FlowConfig(
-                Kind: Get("kind").GetString() ?? "",
-                Data: Get("data").GetString() ?? "",
-                Channels: Get("channels").GetInt32(),
-                Height: Get("height").GetInt32(),
-                Width: Get("width").GetInt32(),
-                Layers: Get("layers").GetInt32(),
-                Hidden: Get("hidden").GetInt32(),
-                HiddenLayers: Get("hidden_layers").GetInt32(),
-                Mask: Get("mask").GetString() ?? "",
-                ActNorm: Get("actnorm").GetBoolean(),
-                Alpha: Get("alpha").GetSingle(),
-                LearningRate: Get("lr").GetSingle(),
-                Batch: Get("batch").GetInt32(),
-                Seed: Get("seed").GetUInt64(),
-                // Checkpoints from before the conv architecture have no "arch": they are MLP flows.
-                Arch: r.TryGetProperty("arch", out var arch) ? arch.GetString() ?? "" : Mlp,
-                Scales: r.TryGetProperty("scales", out var scales) ? scales.GetInt32() : 2,
-                Blocks: r.TryGetProperty("blocks", out var blocks) ? blocks.GetInt32() : 2,
-                // Checkpoints from before the learning-rate schedule trained at a constant rate.
-                DecaySteps: r.TryGetProperty("decay_steps", out var decay) ? decay.GetInt32() : 0);
-            config.Validate();
-            return config;
-        }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
-        {
-            throw new InvalidDataException($"{source}: bad model config ({e.Message})", e);
-        }
     }
 
     public override string ToString() => Arch == Conv

@@ -35,18 +35,7 @@ public sealed class Gan : IDisposable
     /// <summary>Restores a run from a checkpoint written by <see cref="Save"/>.</summary>
     public static Gan Load(Device device, string path)
     {
-        var checkpoint = Checkpoint.Open(path, Family);
-        var run = new Gan(device, GanConfig.FromJson(checkpoint.ConfigJson, $"checkpoint {path}"));
-        try
-        {
-            GanCheckpoint.Restore(checkpoint, run.Networks, run.OptimizerG, run.OptimizerD);
-        }
-        catch
-        {
-            run.Dispose();
-            throw;
-        }
-        return run;
+        return Checkpoint.Load(path, [Family], c => new Gan(device, ConfigJson.Read<GanConfig>(c)), r => r.State());
     }
 
     public GanConfig Config { get; }
@@ -70,7 +59,10 @@ public sealed class Gan : IDisposable
     /// <summary>Shape of one sample: [1, H, W] for images, [2] for points.</summary>
     public int[] SampleShape => Config.IsMlp ? [2] : [1, Config.Height, Config.Width];
 
-    public void Save(string path) => GanCheckpoint.Save(path, Config.ToJson(), Step, Networks, OptimizerG, OptimizerD);
+    /// <summary>The run's state as its checkpoints name it: weights, buffers and optimizer state.</summary>
+    public StateDict State() => new StateDict(Networks).WithOptimizer(OptimizerG, "g").WithOptimizer(OptimizerD, "d");
+
+    public void Save(string path) => Checkpoint.Save(path, Family, ConfigJson.Write(Config), Step, State());
 
     /// <summary>
     /// One D update and one G update on a batch of real samples ([B, 1, H, W] in [−1, 1], or [B, 2]) and,

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace GpuGen.Models.Gan;
 
@@ -11,8 +11,10 @@ namespace GpuGen.Models.Gan;
 /// embedding joins G's input, and D adds a projection term ⟨φ(x), E[y]⟩ (Miyato &amp; Koyama 2018).
 /// The stabilisers are off by default.
 /// </summary>
-public sealed record GanConfig
+public sealed record GanConfig : IModelConfig<GanConfig>
 {
+    public static JsonTypeInfo<GanConfig> JsonInfo => ConfigJsonContext.Default.GanConfig;
+
     /// <summary>The training data: an image --data spec (fashion-mnist, idx:DIR, folder:DIR) or a 2-D toy.</summary>
     public string Data { get; init; } = "fashion-mnist";
 
@@ -37,6 +39,7 @@ public sealed record GanConfig
     /// <summary>Width of G's label embedding (conditional only).</summary>
     public int LabelDim { get; init; } = 32;
 
+    [JsonPropertyName("lr")]
     public float LearningRate { get; init; } = 2e-4f;
 
     public float Beta1 { get; init; } = 0.5f;
@@ -74,72 +77,6 @@ public sealed record GanConfig
         if (!(R1Gamma >= 0)) throw new ArgumentException($"R1 γ must be 0 (off) or positive, got {R1Gamma}");
         if (R1Gamma > 0 && !IsMlp)
             throw new ArgumentException("the R1 penalty is implemented for the MLP discriminator only (its input gradient is built as an explicit network; the tape has no double backward)");
-    }
-
-    public string ToJson()
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
-        {
-            w.WriteStartObject();
-            w.WriteString("data", Data);
-            w.WriteString("architecture", Architecture);
-            w.WriteNumber("height", Height);
-            w.WriteNumber("width", Width);
-            w.WriteNumber("latent", Latent);
-            w.WriteNumber("hidden", Hidden);
-            w.WriteNumber("hidden_layers", HiddenLayers);
-            w.WriteNumber("classes", Classes);
-            w.WriteNumber("label_dim", LabelDim);
-            w.WriteNumber("lr", LearningRate);
-            w.WriteNumber("beta1", Beta1);
-            w.WriteNumber("beta2", Beta2);
-            w.WriteNumber("batch", Batch);
-            w.WriteNumber("seed", Seed);
-            w.WriteNumber("real_target", RealTarget);
-            w.WriteBoolean("spectral_norm", SpectralNorm);
-            w.WriteNumber("r1_gamma", R1Gamma);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    /// <summary>Parses the JSON of <see cref="ToJson"/>; <paramref name="source"/> names the file in errors.</summary>
-    public static GanConfig FromJson(string json, string source)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(json);
-            var r = doc.RootElement;
-            JsonElement Get(string key) => r.TryGetProperty(key, out var v) ? v
-                : throw new InvalidDataException($"{source}: config has no '{key}'");
-            var config = new GanConfig
-            {
-                Data = Get("data").GetString() ?? "",
-                Architecture = Get("architecture").GetString() ?? "",
-                Height = Get("height").GetInt32(),
-                Width = Get("width").GetInt32(),
-                Latent = Get("latent").GetInt32(),
-                Hidden = Get("hidden").GetInt32(),
-                HiddenLayers = Get("hidden_layers").GetInt32(),
-                Classes = Get("classes").GetInt32(),
-                LabelDim = Get("label_dim").GetInt32(),
-                LearningRate = Get("lr").GetSingle(),
-                Beta1 = Get("beta1").GetSingle(),
-                Beta2 = Get("beta2").GetSingle(),
-                Batch = Get("batch").GetInt32(),
-                Seed = Get("seed").GetUInt64(),
-                RealTarget = Get("real_target").GetSingle(),
-                SpectralNorm = Get("spectral_norm").GetBoolean(),
-                R1Gamma = Get("r1_gamma").GetSingle(),
-            };
-            config.Validate();
-            return config;
-        }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
-        {
-            throw new InvalidDataException($"{source}: bad model config ({e.Message})", e);
-        }
     }
 
     public override string ToString()

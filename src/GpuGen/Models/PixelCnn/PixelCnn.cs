@@ -29,18 +29,7 @@ public sealed class PixelCnn : IDisposable
     /// <summary>Restores a run from a checkpoint written by <see cref="Save"/> (weights, optimizer, step).</summary>
     public static PixelCnn Load(Device device, string path)
     {
-        var checkpoint = Checkpoint.Open(path, Family);
-        var run = new PixelCnn(device, PixelCnnConfig.FromJson(checkpoint.ConfigJson, $"checkpoint {path}"));
-        try
-        {
-            Checkpoint.Restore(checkpoint, run.Net, run.Optimizer);
-        }
-        catch
-        {
-            run.Dispose();
-            throw;
-        }
-        return run;
+        return Checkpoint.Load(path, [Family], c => new PixelCnn(device, ConfigJson.Read<PixelCnnConfig>(c)), r => r.State());
     }
 
     public PixelCnnConfig Config { get; }
@@ -57,7 +46,10 @@ public sealed class PixelCnn : IDisposable
 
     public int PixelsPerImage => Config.Height * Config.Width;
 
-    public void Save(string path) => Checkpoint.Save(path, Family, Config.ToJson(), Step, Net, Optimizer);
+    /// <summary>The run's state as its checkpoints name it: weights, buffers and optimizer state.</summary>
+    public StateDict State() => new StateDict(Net).WithOptimizer(Optimizer);
+
+    public void Save(string path) => Checkpoint.Save(path, Family, ConfigJson.Write(Config), Step, State());
 
     /// <summary>
     /// One Adam step on <paramref name="count"/> images of 8-bit pixels [count, H, W] (and their labels when

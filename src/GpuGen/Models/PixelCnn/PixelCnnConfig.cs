@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace GpuGen.Models.PixelCnn;
 
@@ -9,8 +9,10 @@ namespace GpuGen.Models.PixelCnn;
 /// are the pixelcnn_step network of bench/README.md: a 7×7 mask-A convolution to 64 channels, five
 /// residual 3×3 mask-B layers, a 1×1 64→64 and a 1×1 64→256 head, Adam lr 1e-3, batch 32.
 /// </summary>
-public sealed record PixelCnnConfig
+public sealed record PixelCnnConfig : IModelConfig<PixelCnnConfig>
 {
+    public static JsonTypeInfo<PixelCnnConfig> JsonInfo => ConfigJsonContext.Default.PixelCnnConfig;
+
     /// <summary>Where the training images come from (a --data spec: fashion-mnist, idx:DIR, folder:DIR).</summary>
     public string Data { get; init; } = "fashion-mnist";
 
@@ -27,6 +29,7 @@ public sealed record PixelCnnConfig
     /// <summary>Number of classes for a learned per-layer label bias (0: unconditional).</summary>
     public int Classes { get; init; }
 
+    [JsonPropertyName("lr")]
     public float LearningRate { get; init; } = 1e-3f;
 
     public int Batch { get; init; } = 32;
@@ -47,56 +50,6 @@ public sealed record PixelCnnConfig
         if (Classes < 0) throw new ArgumentException($"classes must be 0 (unconditional) or more, got {Classes}");
         if (!(LearningRate > 0)) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
         if (Batch < 1) throw new ArgumentException($"batch must be positive, got {Batch}");
-    }
-
-    public string ToJson()
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
-        {
-            w.WriteStartObject();
-            w.WriteString("data", Data);
-            w.WriteNumber("height", Height);
-            w.WriteNumber("width", Width);
-            w.WriteNumber("channels", Channels);
-            w.WriteNumber("residual_layers", ResidualLayers);
-            w.WriteNumber("classes", Classes);
-            w.WriteNumber("lr", LearningRate);
-            w.WriteNumber("batch", Batch);
-            w.WriteNumber("seed", Seed);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    /// <summary>Parses the JSON of <see cref="ToJson"/>; <paramref name="source"/> names the file in errors.</summary>
-    public static PixelCnnConfig FromJson(string json, string source)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(json);
-            var r = doc.RootElement;
-            JsonElement Get(string key) => r.TryGetProperty(key, out var v) ? v
-                : throw new InvalidDataException($"{source}: config has no '{key}'");
-            var config = new PixelCnnConfig
-            {
-                Data = Get("data").GetString() ?? "",
-                Height = Get("height").GetInt32(),
-                Width = Get("width").GetInt32(),
-                Channels = Get("channels").GetInt32(),
-                ResidualLayers = Get("residual_layers").GetInt32(),
-                Classes = Get("classes").GetInt32(),
-                LearningRate = Get("lr").GetSingle(),
-                Batch = Get("batch").GetInt32(),
-                Seed = Get("seed").GetUInt64(),
-            };
-            config.Validate();
-            return config;
-        }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
-        {
-            throw new InvalidDataException($"{source}: bad model config ({e.Message})", e);
-        }
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,

@@ -32,20 +32,7 @@ public sealed class Vae : IDisposable
 
     public static Vae Load(Device device, string path)
     {
-        var family = Checkpoint.ReadFamily(path);
-        if (family is not ("vae" or "cvae")) throw new InvalidDataException($"checkpoint {path}: holds a '{family}' model, expected vae or cvae");
-        var checkpoint = Checkpoint.Open(path, family);
-        var run = new Vae(device, VaeConfig.FromJson(checkpoint.ConfigJson, $"checkpoint {path}"));
-        try
-        {
-            Checkpoint.Restore(checkpoint, run.Network, run.Optimizer);
-        }
-        catch
-        {
-            run.Dispose();
-            throw;
-        }
-        return run;
+        return Checkpoint.Load(path, ["vae", "cvae"], c => new Vae(device, ConfigJson.Read<VaeConfig>(c)), r => r.State());
     }
 
     public VaeConfig Config { get; }
@@ -225,7 +212,10 @@ public sealed class Vae : IDisposable
     /// <summary>Reconstructions (decoded posterior means) of images x [n, D].</summary>
     public float[] Reconstruct(float[] x, int[]? labels) => Decode(EncodeMeans(x), labels);
 
-    public void Save(string path) => Checkpoint.Save(path, Config.Family, Config.ToJson(), Step, Network, Optimizer);
+    /// <summary>The run's state as its checkpoints name it: weights, buffers and optimizer state.</summary>
+    public StateDict State() => new StateDict(Network).WithOptimizer(Optimizer);
+
+    public void Save(string path) => Checkpoint.Save(path, Config.Family, ConfigJson.Write(Config), Step, State());
 
     private float[] Means(Tensor output)
     {

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace GpuGen.Models.Vae;
 
@@ -20,10 +20,12 @@ public sealed record VaeConfig(
     int Latent = 20,
     string Likelihood = VaeConfig.Bernoulli,
     float GaussianStd = 0.1f,
-    float LearningRate = 1e-3f,
+    [property: JsonPropertyName("lr")] float LearningRate = 1e-3f,
     int Batch = 128,
-    ulong Seed = 0)
+    ulong Seed = 0) : IModelConfig<VaeConfig>
 {
+    public static JsonTypeInfo<VaeConfig> JsonInfo => ConfigJsonContext.Default.VaeConfig;
+
     public const string Mlp = "mlp";
     public const string Conv = "conv";
     public const string Bernoulli = "bernoulli";
@@ -45,61 +47,6 @@ public sealed record VaeConfig(
         if (!(GaussianStd > 0)) throw new ArgumentException($"Gaussian likelihood σ must be positive, got {GaussianStd}");
         if (Batch < 1) throw new ArgumentException($"batch size must be positive, got {Batch}");
         if (!(LearningRate > 0)) throw new ArgumentException($"learning rate must be positive, got {LearningRate}");
-    }
-
-    public string ToJson()
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
-        {
-            w.WriteStartObject();
-            w.WriteBoolean("conditional", Conditional);
-            w.WriteString("arch", Arch);
-            w.WriteString("data", Data);
-            w.WriteNumber("channels", Channels);
-            w.WriteNumber("height", Height);
-            w.WriteNumber("width", Width);
-            w.WriteNumber("classes", Classes);
-            w.WriteNumber("latent", Latent);
-            w.WriteString("likelihood", Likelihood);
-            w.WriteNumber("gaussian_std", GaussianStd);
-            w.WriteNumber("lr", LearningRate);
-            w.WriteNumber("batch", Batch);
-            w.WriteNumber("seed", Seed);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    public static VaeConfig FromJson(string json, string source)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(json);
-            var r = doc.RootElement;
-            JsonElement Get(string key) => r.TryGetProperty(key, out var v) ? v
-                : throw new InvalidDataException($"{source}: config has no '{key}'");
-            var config = new VaeConfig(
-                Conditional: Get("conditional").GetBoolean(),
-                Arch: Get("arch").GetString() ?? "",
-                Data: Get("data").GetString() ?? "",
-                Channels: Get("channels").GetInt32(),
-                Height: Get("height").GetInt32(),
-                Width: Get("width").GetInt32(),
-                Classes: Get("classes").GetInt32(),
-                Latent: Get("latent").GetInt32(),
-                Likelihood: Get("likelihood").GetString() ?? "",
-                GaussianStd: Get("gaussian_std").GetSingle(),
-                LearningRate: Get("lr").GetSingle(),
-                Batch: Get("batch").GetInt32(),
-                Seed: Get("seed").GetUInt64());
-            config.Validate();
-            return config;
-        }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
-        {
-            throw new InvalidDataException($"{source}: bad model config ({e.Message})", e);
-        }
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
