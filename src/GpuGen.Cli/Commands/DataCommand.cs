@@ -17,7 +17,7 @@ internal static class DataCommand
         var n = new Option<int>("--n", "-n") { Description = "number of points (toys) or images (datasets)", DefaultValueFactory = _ => 1000 };
         var seed = CommonOptions.Seed();
         var npy = new Option<string?>("--npy") { Description = "write the points [n, 2] or images [n, C, H, W] in [0, 1] as a .npy file" };
-        var png = new Option<string?>("--png") { Description = "write a scatter plot (toys) or an image grid (datasets)" };
+        var png = new Option<string?>("--grid", "--png") { Description = "write a scatter plot (toys) or an image grid (datasets)" };
         var split = new Option<string>("--split") { Description = "datasets: train or test", DefaultValueFactory = _ => "train" };
         split.AcceptOnlyFromAmong("train", "test");
         var size = new Option<int>("--size") { Description = "datasets: resize images to SIZE×SIZE (0: keep)", DefaultValueFactory = _ => 0 };
@@ -41,7 +41,7 @@ internal static class DataCommand
         if (npyPath is not null) Npy.Write(CommonOptions.OutputPath(npyPath, "--npy"), points, [count, 2]);
         if (pngPath is not null)
             Plot.Scatter([new ScatterSeries(points, Rgb.Blue, 1.6f, 0.6f)], 512, 512, ToyData.Canonical(toy), ToyPictures.Frame)
-                .SavePng(CommonOptions.OutputPath(pngPath, "--png"));
+                .SavePng(CommonOptions.OutputPath(pngPath, "--grid"));
         double mx = 0, my = 0;
         for (int i = 0; i < count; i++) { mx += points[2 * i]; my += points[2 * i + 1]; }
         Console.WriteLine($"{count} points of {ToyData.Canonical(toy)} (seed {seed}), mean ({mx / count:F3}, {my / count:F3})");
@@ -67,7 +67,7 @@ internal static class DataCommand
         {
             int tiles = Math.Min(shown, 256);
             Grid.FromFloats(floats.AsSpan(0, tiles * dataset.ExampleSize), tiles, dataset.Channels, dataset.Height, dataset.Width,
-                PixelRange.ZeroToOne, scale: dataset.Height < 48 ? 2 : 1).SavePng(CommonOptions.OutputPath(pngPath, "--png"));
+                PixelRange.ZeroToOne, scale: dataset.Height < 48 ? 2 : 1).SavePng(CommonOptions.OutputPath(pngPath, "--grid"));
         }
         Console.WriteLine(dataset.ToString());
         if (json)

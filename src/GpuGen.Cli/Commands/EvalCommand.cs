@@ -1,12 +1,12 @@
 using System.CommandLine;
-using GpuGen.Cli.Commands.Families;
-using GpuGen.Training;
+using GpuGen.Models;
 
 namespace GpuGen.Cli.Commands;
 
 /// <summary>
 /// `gpugen eval CKPT`: the model family's metrics (held-out losses, likelihood bounds, sample
-/// distances), printed as a table and, with --json, as one JSON object on the last line.
+/// distances), printed as a table and, with --json, as one JSON object on the last line. The
+/// checkpoint names its family; <see cref="GenerativeModel.Load"/> finds it in <see cref="ModelFamilies"/>.
 /// </summary>
 internal static class EvalCommand
 {
@@ -18,10 +18,14 @@ internal static class EvalCommand
         foreach (var option in o.Options()) cmd.Add(option);
         cmd.SetAction(r =>
         {
-            string path = r.GetValue(o.Checkpoint)!;
             CommonOptions.Positive(r.GetValue(o.N), "--n");
-            var family = ModelFamilies.Find(Checkpoint.ReadFamily(path), path, "eval");
-            return family.Eval!(r, o);
+            using var dev = CommonOptions.OpenDevice(r.GetValue(o.Device)!);
+            using var model = GenerativeModel.Load(r.GetValue(o.Checkpoint)!, dev);
+            using var bars = new StageProgress();
+            var json = model.Evaluate(o.Request(r, bars.Report), Console.Out);
+            bars.Dispose();
+            if (r.GetValue(o.Json)) Console.WriteLine(json);
+            return 0;
         });
         return cmd;
     }
@@ -49,4 +53,10 @@ internal sealed class EvalOptions
     public Option<int> K { get; } = new("--k") { Description = "VAEs: importance samples for the importance-weighted bound (0: the ELBO only)", DefaultValueFactory = _ => 0 };
 
     public IEnumerable<Option> Options() => [N, Seed, NoEma, Device, Json, Data, Classifier, BpdN, BpdTimesteps, Sampler, Steps, Guidance, NoFd, K];
+
+    /// <summary>The request the options make; progress goes to <paramref name="progress"/>, side remarks to stderr.</summary>
+    public EvalRequest Request(ParseResult r, Action<EvalProgress> progress) => new(
+        r.GetValue(N), r.GetValue(Seed), r.GetValue(Data), r.GetValue(Classifier), r.GetValue(BpdN), r.GetValue(BpdTimesteps),
+        r.GetValue(Sampler)!, r.GetValue(Steps), r.GetValue(Guidance), FrechetDistance: !r.GetValue(NoFd), K: r.GetValue(K),
+        UseEma: !r.GetValue(NoEma), Progress: progress, Log: line => Console.Error.WriteLine(line));
 }

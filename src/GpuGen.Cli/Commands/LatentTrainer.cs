@@ -15,7 +15,7 @@ internal static class LatentTrainer
     /// <summary>A VAE or CVAE on images: a new one from the options, or the checkpoint to resume.</summary>
     public static ITrainingRun Vae(ParseResult r, TrainLatentOptions o, string kind, Device dev, RunFolder.Found? resume)
     {
-        string spec = TrainClassifier.Canonical(r.GetValue(o.Data)!);
+        string spec = DataSpec.Canonical(r.GetValue(o.Data)!);
         if (ToyData.IsToy(spec)) throw new CliError($"--data {spec}: {kind} models images; the 2-D toys are for flows and ddpm");
         var data = TrainRunner.OpenData(spec);
         bool conditional = kind == "cvae";
@@ -53,7 +53,7 @@ internal static class LatentTrainer
     /// <summary>A NICE or RealNVP flow on images or a 2-D toy: a new one from the options, or the checkpoint to resume.</summary>
     public static ITrainingRun Flow(ParseResult r, TrainLatentOptions o, string kind, Device dev, RunFolder.Found? resume)
     {
-        string spec = TrainClassifier.Canonical(r.GetValue(o.Data)!);
+        string spec = DataSpec.Canonical(r.GetValue(o.Data)!);
         bool toy = ToyData.IsToy(spec);
         if (toy)
         {

@@ -1,12 +1,13 @@
 using System.CommandLine;
-using GpuGen.Cli.Commands.Families;
-using GpuGen.Training;
+using GpuGen.IO;
+using GpuGen.Models;
 
 namespace GpuGen.Cli.Commands;
 
 /// <summary>
 /// `gpugen sample CKPT`: draws samples from any checkpoint. The checkpoint names its model family;
-/// <see cref="ModelFamilies"/> maps that name to the code that samples it.
+/// <see cref="GenerativeModel.Load"/> finds it in <see cref="ModelFamilies"/>, and the family refuses
+/// the options that do not apply to it.
 /// </summary>
 internal static class SampleCommand
 {
@@ -18,10 +19,25 @@ internal static class SampleCommand
         foreach (var option in o.Options()) cmd.Add(option);
         cmd.SetAction(r =>
         {
-            string path = r.GetValue(o.Checkpoint)!;
             CommonOptions.Positive(r.GetValue(o.N), "--n");
-            var family = ModelFamilies.Find(Checkpoint.ReadFamily(path), path, "sample");
-            return family.Sample(r, o);
+            string? npyPath = r.GetValue(o.Npy) is { } npy ? CommonOptions.OutputPath(npy, "--npy") : null;
+            var files = new List<(string Picture, string Path)>();
+            foreach (var (option, picture) in o.Pictures())
+                if (r.GetValue(option) is { } file) files.Add((picture, CommonOptions.OutputPath(file, $"--{picture}")));
+            using var dev = CommonOptions.OpenDevice(r.GetValue(o.Device)!);
+            using var model = GenerativeModel.Load(r.GetValue(o.Checkpoint)!, dev);
+            var result = model.Sample(o.Request(r, files.Select(f => f.Picture)));
+            if (npyPath is not null) Npy.Write(npyPath, result.Samples, result.Shape);
+            foreach (var (picture, path) in files) result.Pictures[picture].SavePng(path);
+            foreach (string line in result.Lines) Console.WriteLine(line);
+            foreach (string written in new[] { npyPath }.Concat(files.Select(f => f.Path)).OfType<string>()) Console.WriteLine($"wrote {written}");
+            if (r.GetValue(o.Json))
+            {
+                var json = result.Numbers.Add("npy", npyPath);
+                foreach (var (_, picture) in o.Pictures()) json.Add(picture, files.FirstOrDefault(f => f.Picture == picture).Path);
+                Console.WriteLine(json);
+            }
+            return 0;
         });
         return cmd;
     }
@@ -52,6 +68,21 @@ internal sealed class SampleOptions
     public Option<string?> Walk { get; } = new("--walk") { Description = "VAEs: write a latent-space walk (2-D latent) or interpolations between held-out images" };
 
     public IEnumerable<Option> Options() => [N, Seed, Npy, Png, Chain, Sampler, DdimSteps, Eta, NoEma, Device, Json, Class, Guidance, Spacing, Clip, Variance, Temperature, Recon, Walk];
+
+    /// <summary>The picture options, each with the <see cref="SamplePictures"/> name it asks for.</summary>
+    public IEnumerable<(Option<string?> Option, string Picture)> Pictures() =>
+        [(Png, SamplePictures.Grid), (Chain, SamplePictures.Chain), (Recon, SamplePictures.Recon), (Walk, SamplePictures.Walk)];
+
+    /// <summary>The request the options make; an option left at its default is null, so a family can tell it was not given.</summary>
+    public SampleRequest Request(ParseResult r, IEnumerable<string> pictures) => new(
+        r.GetValue(N), r.GetValue(Seed), r.GetValue(Class), Given(r, Guidance), Given(r, Sampler), r.GetValue(DdimSteps), Given(r, Eta),
+        r.GetValue(Spacing), Given(r, Clip), Given(r, Variance), Given(r, Temperature), UseEma: !r.GetValue(NoEma), Pictures: pictures.ToHashSet());
+
+    private static T? Given<T>(ParseResult r, Option<T> option) where T : struct =>
+        r.GetResult(option) is { Implicit: false } ? r.GetValue(option) : null;
+
+    private static string? Given(ParseResult r, Option<string> option) =>
+        r.GetResult(option) is { Implicit: false } ? r.GetValue(option) : null;
 
     internal static Option<string?> MakeSpacing()
     {

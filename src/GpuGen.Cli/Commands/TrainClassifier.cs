@@ -21,9 +21,9 @@ internal static class TrainClassifier
             var defaults = new ClassifierConfig();
             int batch = r.GetValue(o.Batch) ?? defaults.Batch;
             if (batch < 2) throw new CliError($"--batch must be at least 2 (batch normalization), got {batch}");
-            string spec = Canonical(r.GetValue(o.Data)!);
-            var train = TrainRunner.OpenData(spec);
-            var test = OpenTest(spec);
+            string given = r.GetValue(o.Data)!, spec = DataSpec.Canonical(given);
+            var train = TrainRunner.OpenData(given); // its errors name the data as the user spelled it
+            var test = DataSpec.OpenTest(spec);
             int perClass = o.SamplesOr(r, 10);
             return TrainRunner.Run(r, o, "classifier", (dev, resume) =>
             {
@@ -37,37 +37,6 @@ internal static class TrainClassifier
             });
         });
         return cmd;
-    }
-
-    /// <summary>The progress line: smoothed loss and batch accuracy, speed and the time left.</summary>
-    internal static string Status(ClassifierProgress p)
-    {
-        double rate = p.Step / Math.Max(1e-9, p.Seconds);
-        var eta = TimeSpan.FromSeconds(Math.Round((p.TotalSteps - p.Step) / Math.Max(1e-9, rate)));
-        return $"loss {p.Loss:F4}  acc {p.Accuracy:P1}  {rate:F1} steps/s  ETA {eta:hh\\:mm\\:ss}";
-    }
-
-    /// <summary>idx:DIR and folder:DIR with DIR made absolute, so a checkpoint's data can be found from any folder.</summary>
-    internal static string Canonical(string spec)
-    {
-        foreach (string prefix in new[] { "idx:", "folder:" })
-            if (spec.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && spec.Length > prefix.Length)
-                return prefix + Path.GetFullPath(spec[prefix.Length..]);
-        return spec;
-    }
-
-    /// <summary>The test split of fashion-mnist or idx:DIR, or null for data without one (folders, an idx folder without t10k files).</summary>
-    internal static Dataset? OpenTest(string spec)
-    {
-        if (spec.StartsWith("folder:", StringComparison.OrdinalIgnoreCase)) return null;
-        try
-        {
-            return Dataset.Open(spec, new DatasetOptions { Split = DatasetSplit.Test });
-        }
-        catch (FileNotFoundException) when (spec.StartsWith("idx:", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
     }
 }
 

@@ -107,6 +107,10 @@ public class CliTests : IDisposable
         using (var doc = JsonDocument.Parse(data.LastLine))
             Assert.Equal("swissroll", doc.RootElement.GetProperty("distribution").GetString());
         RunFiles.Png(Path.Combine(dir, "d.png"));
+        // --grid, as `gpugen sample` spells it, draws the same picture as --png.
+        var grid = Gpugen("data", "swiss-roll", "-n", "300", "--seed", "4", "--grid", "g.png");
+        Assert.True(grid.ExitCode == 0, grid.ToString());
+        Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "d.png")), File.ReadAllBytes(Path.Combine(dir, "g.png")));
 
         var devices = Gpugen("devices", "--json");
         Assert.True(devices.ExitCode == 0, devices.ToString());

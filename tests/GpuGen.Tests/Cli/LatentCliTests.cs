@@ -82,6 +82,14 @@ public class LatentCliTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(nll - entropy, j.GetProperty("gap_nats").GetDouble(), 5);
         Assert.InRange(nll, entropy + 0.2, 10);   // 20 steps of a tiny flow are far from the floor
 
+        // --data naming the data it was trained on (in any spelling) measures the same; another toy is refused.
+        var named = Gpugen("eval", "g8/model.safetensors", "--n", "2000", "--data", "8-gaussians", "--json");
+        Assert.True(named.ExitCode == 0, named.ToString());
+        Assert.Equal(nll, Json(named).GetProperty("test_nll_nats").GetDouble());
+        var other = Gpugen("eval", "g8/model.safetensors", "--n", "2000", "--data", "moons");
+        Assert.Equal(2, other.ExitCode);
+        Assert.Contains("gpugen: --data moons: a 2-D flow is measured on fresh points of its own generator (8gaussians)", other.Stderr);
+
         // Moons has no closed-form density: no entropy is claimed for it.
         var moons = Gpugen("train", "realnvp", "--data", "moons", "--steps", "5", "--layers", "2", "--hidden", "8", "--samples", "100", "--out", "m");
         Assert.True(moons.ExitCode == 0, moons.ToString());
