@@ -5,7 +5,7 @@ namespace GpuGen.Viewer.Diffusion;
 /// <see cref="ChainFrame.StepsDone"/> of <see cref="ChainFrame.StepCount"/> steps, where they are in the schedule, and the
 /// chain snapshots so far. Immutable once posted.
 /// </summary>
-public sealed record DiffusionFrame : ChainFrame
+public sealed record DiffusionFrame : DiffusionChainFrame
 {
     /// <summary>The images [N, C, H, W] in about [−1, 1].</summary>
     public required float[] X { get; init; }
@@ -13,13 +13,6 @@ public sealed record DiffusionFrame : ChainFrame
     public required int Height { get; init; }
     public required int Width { get; init; }
 
-    /// <summary>The timestep the images are at (−1 once the chain reached x₀).</summary>
-    public required int Timestep { get; init; }
-
-    /// <summary>ᾱ_t of that timestep (1 at x₀).</summary>
-    public required double AlphaBar { get; init; }
-
-    public required string Sampler { get; init; }
     public required int ClassIndex { get; init; }
     public required float Guidance { get; init; }
 
@@ -27,7 +20,4 @@ public sealed record DiffusionFrame : ChainFrame
     public required IReadOnlyList<float[]> Chain { get; init; }
     public required IReadOnlyList<string> ChainLabels { get; init; }
     public required int ChainRows { get; init; }
-
-    /// <summary>Noise level σ_t = √(1 − ᾱ_t) of the images.</summary>
-    public double Sigma => Math.Sqrt(Math.Max(0, 1 - AlphaBar));
 }

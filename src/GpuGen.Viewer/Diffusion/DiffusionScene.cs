@@ -43,8 +43,7 @@ public sealed class DiffusionScene : IChainScene<DiffusionFrame>, IDisposable
         frame = f;
         Grid.Update(f.X, f.N, f.Channels, f.Height, f.Width, classes > 0 && f.ClassIndex < 0 && f.N % classes == 0 ? classes : 0);
         if (f.Chain.Count > 0) Chain.Update(f.Chain, f.ChainLabels, f.ChainRows, f.Channels, f.Height, f.Width, ChainSlots(f));
-        Alpha.Marker = f.Timestep >= 0 ? f.Timestep : 0;
-        Alpha.MarkerLabel = f.Timestep >= 0 ? $"t={f.Timestep}" : "x₀";
+        (Alpha.Marker, Alpha.MarkerLabel) = f.ScheduleMarker;
     }
 
     private static int ChainSlots(DiffusionFrame f) => Math.Max(f.Chain.Count, Math.Min(10, f.StepCount + 1));

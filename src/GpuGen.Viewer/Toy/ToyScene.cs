@@ -45,8 +45,7 @@ public sealed class ToyScene : IChainScene<ToyFrame>, IDisposable
     {
         frame = f;
         Cloud.Update(f.Points);
-        Alpha.Marker = f.Timestep >= 0 ? f.Timestep : 0;
-        Alpha.MarkerLabel = f.Timestep >= 0 ? $"t={f.Timestep}" : "x₀";
+        (Alpha.Marker, Alpha.MarkerLabel) = f.ScheduleMarker;
     }
 
     /// <summary>Draws the whole window; <paramref name="fps"/> is the display's frames/s.</summary>

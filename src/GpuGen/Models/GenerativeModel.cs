@@ -27,17 +27,20 @@ public abstract class GenerativeModel : IDisposable
     /// <summary>The checkpoint it was loaded from.</summary>
     public string Path { get; }
 
+    /// <summary>What the model is: family, steps taken, data, description.</summary>
+    public abstract ModelInfo Info { get; }
+
     /// <summary>The family name its checkpoint carries ("ddpm-2d", "vae", "realnvp", …).</summary>
-    public abstract string Family { get; }
+    public string Family => Info.Family;
 
     /// <summary>Optimisation steps the model has taken.</summary>
-    public abstract long Step { get; }
+    public long Step => Info.Step;
 
     /// <summary>The data it was trained on, as given to <c>--data</c>.</summary>
-    public abstract string DataName { get; }
+    public string DataName => Info.DataName;
 
     /// <summary>One line describing the model and its training recipe.</summary>
-    public abstract string Description { get; }
+    public string Description => Info.Description;
 
     /// <summary>Draws samples and the pictures asked for.</summary>
     public SampleResult Sample(SampleRequest request)

@@ -14,10 +14,7 @@ public sealed class ClassifierModel(Device device, string path) : GenerativeMode
 {
     private readonly ImageClassifier model = ImageClassifier.Load(device, path);
 
-    public override string Family => ImageClassifier.Family;
-    public override long Step => model.Step;
-    public override string DataName => model.Config.Data;
-    public override string Description => model.Config.ToString();
+    public override ModelInfo Info => new(ImageClassifier.Family, model.Step, model.Config.Data, model.Config.ToString());
 
     protected override SampleResult SampleCore(SampleRequest request) =>
         throw new ArgumentException($"checkpoint {Path} is a classifier, which draws no samples; gpugen eval measures it");

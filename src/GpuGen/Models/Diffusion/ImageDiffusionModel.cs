@@ -19,10 +19,7 @@ public sealed class ImageDiffusionModel(Device device, string path) : Generative
 
     private readonly ImageDiffusion model = ImageDiffusion.Load(device, path);
 
-    public override string Family => ImageDiffusion.Family;
-    public override long Step => model.Step;
-    public override string DataName => model.Config.Data;
-    public override string Description => model.Config.ToString();
+    public override ModelInfo Info => new(ImageDiffusion.Family, model.Step, model.Config.Data, model.Config.ToString());
 
     protected override SampleResult SampleCore(SampleRequest request)
     {

@@ -14,10 +14,7 @@ public sealed class ToyDiffusionModel(Device device, string path) : GenerativeMo
 {
     private readonly ToyDiffusion model = ToyDiffusion.Load(device, path);
 
-    public override string Family => ToyDiffusion.Family;
-    public override long Step => model.Step;
-    public override string DataName => model.Config.Data;
-    public override string Description => model.Config.ToString();
+    public override ModelInfo Info => new(ToyDiffusion.Family, model.Step, model.Config.Data, model.Config.ToString());
 
     protected override SampleResult SampleCore(SampleRequest request)
     {

@@ -16,10 +16,7 @@ public sealed class FlowModel(Device device, string path) : GenerativeModel(devi
 {
     private Flow model = Flow.Load(device, path);
 
-    public override string Family => model.Config.Kind;
-    public override long Step => model.Step;
-    public override string DataName => model.Config.Data;
-    public override string Description => model.Config.ToString();
+    public override ModelInfo Info => new(model.Config.Kind, model.Step, model.Config.Data, model.Config.ToString());
 
     protected override SampleResult SampleCore(SampleRequest request)
     {

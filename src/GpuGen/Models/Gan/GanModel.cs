@@ -20,10 +20,7 @@ public sealed class GanModel(Device device, string path) : GenerativeModel(devic
 
     private readonly Gan model = Gan.Load(device, path);
 
-    public override string Family => Gan.Family;
-    public override long Step => model.Step;
-    public override string DataName => model.Config.Data;
-    public override string Description => model.Config.ToString();
+    public override ModelInfo Info => new(Gan.Family, model.Step, model.Config.Data, model.Config.ToString());
 
     protected override SampleResult SampleCore(SampleRequest request)
     {

@@ -12,10 +12,7 @@ public sealed class PixelCnnModel(Device device, string path) : GenerativeModel(
 {
     private readonly PixelCnn model = PixelCnn.Load(device, path);
 
-    public override string Family => PixelCnn.Family;
-    public override long Step => model.Step;
-    public override string DataName => model.Config.Data;
-    public override string Description => model.Config.ToString();
+    public override ModelInfo Info => new(PixelCnn.Family, model.Step, model.Config.Data, model.Config.ToString());
 
     /// <summary>Raster-order samples as v/255; the chain picture is the raster fill (snapshots of the first rows' images).</summary>
     protected override SampleResult SampleCore(SampleRequest request)

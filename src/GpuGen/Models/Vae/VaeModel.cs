@@ -23,10 +23,7 @@ public sealed class VaeModel(Device device, string path) : GenerativeModel(devic
 
     private readonly Vae model = Vae.Load(device, path);
 
-    public override string Family => model.Config.Family;
-    public override long Step => model.Step;
-    public override string DataName => model.Config.Data;
-    public override string Description => model.Config.ToString();
+    public override ModelInfo Info => new(model.Config.Family, model.Step, model.Config.Data, model.Config.ToString());
 
     protected override SampleResult SampleCore(SampleRequest request)
     {
