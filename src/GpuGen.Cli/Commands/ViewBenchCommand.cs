@@ -20,7 +20,7 @@ internal static class ViewBenchCommand
         var seconds = new Option<double>("--seconds") { Description = "time per measurement (each panel's frames/s, each sampling run)", DefaultValueFactory = _ => 3 };
         var steps = new Option<int>("--steps") { Description = "DDIM steps per chain in the sampling measurements (chains loop for --seconds)", DefaultValueFactory = _ => 20 };
         var repeats = new Option<int>("--repeats") { Description = "sampling measurements with the window on and off, alternating", DefaultValueFactory = _ => 2 };
-        var n = new Option<int>("--n") { Description = "images per chain in the sampling measurement", DefaultValueFactory = _ => 64 };
+        var n = new Option<int>("--n", "-n") { Description = "images per chain in the sampling measurement", DefaultValueFactory = _ => 64 };
         var maxFps = new Option<double>("--max-fps") { Description = "cap on the window's frames/s while sampling, as in `gpugen view` (0: none)", DefaultValueFactory = _ => 60 };
         var continuous = new Option<bool>("--continuous") { Description = "while sampling, redraw every frame up to --max-fps even when nothing changed (the viewer draws on change only)" };
         var share = new Option<double>("--display-share") { Description = "most of the wall time drawing may take while sampling, as in `gpugen view` (1: no limit; default 4% per core, at most ½)", DefaultValueFactory = _ => GpuGen.Viewer.Diffusion.ViewRunOptions.DefaultDisplayShare };
