@@ -58,8 +58,7 @@ public sealed class DiffusionScene : IChainScene<DiffusionFrame>, IDisposable
         var (alphaArea, infoArea) = rest.SplitTopFraction(0.45f);
         Chain.Draw(r, new RectF(chainArea.X, chainArea.Y, chainArea.W, chainArea.H - 4));
         Alpha.Draw(r, new RectF(alphaArea.X, alphaArea.Y, alphaArea.W, alphaArea.H - 4));
-        Info.Update(Lines(state));
-        Info.Draw(r, infoArea);
+        Info.Show(r, infoArea, Lines(state));
     }
 
     private string[] Lines(ViewerState? state)
@@ -67,7 +66,7 @@ public sealed class DiffusionScene : IChainScene<DiffusionFrame>, IDisposable
         var f = frame;
         if (f is null) return ["waiting for the first step …"];
         var c = CultureInfo.InvariantCulture;
-        string where = f.Timestep >= 0 ? string.Create(c, $"t = {f.Timestep}   σ_t = {f.Sigma:F3}   ᾱ_t = {f.AlphaBar:F4}") : "x₀ reached";
+        string where = f.Where;
         string cls = classes == 0 ? "unconditional" : string.Create(c, $"class {(f.ClassIndex < 0 ? "all" : f.ClassIndex.ToString(c))}   guidance w = {f.Guidance:0.0}");
         return
         [

@@ -85,8 +85,7 @@ public sealed class FlowScene : IChainScene<FlowFrame>, IDisposable
             ZGrid!.Draw(r, l);
             XGrid!.Draw(r, rr);
         }
-        Info.Update(Lines(state));
-        Info.Draw(r, infoArea);
+        Info.Show(r, infoArea, Lines(state));
     }
 
     private string[] Lines(ViewerState? state)

@@ -63,8 +63,7 @@ public sealed class LatentScene : IChainScene<LatentFrame>, IDisposable
         Grid.Draw(r, new RectF(left.X, left.Y, left.W - 4, left.H));
         var (planeArea, infoArea) = right.SplitTopFraction(0.6f);
         Plane.Draw(r, new RectF(planeArea.X, planeArea.Y, planeArea.W, planeArea.H - 4));
-        Info.Update(Lines(state));
-        Info.Draw(r, infoArea);
+        Info.Show(r, infoArea, Lines(state));
     }
 
     private static string GridTitle(LatentViewSpec s) => s.Layout switch

@@ -9,6 +9,13 @@ public sealed class TextPanel : Panel
 
     public void Update(params string[] newLines) => lines = newLines;
 
+    /// <summary>Takes new lines and draws them: a scene's status panel each frame.</summary>
+    public void Show(Renderer r, RectF area, string[] newLines)
+    {
+        lines = newLines;
+        Draw(r, area);
+    }
+
     protected override void DrawContent(Renderer r, RectF area)
     {
         float y = area.Y;

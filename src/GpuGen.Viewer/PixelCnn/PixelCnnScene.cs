@@ -48,8 +48,7 @@ public sealed class PixelCnnScene : IChainScene<PixelCnnFrame>, IDisposable
         Grid.Draw(r, new RectF(left.X, left.Y, left.W - 4, left.H));
         var (zoomArea, infoArea) = right.SplitTopFraction(0.55f);
         Zoom.Draw(r, new RectF(zoomArea.X, zoomArea.Y, zoomArea.W, zoomArea.H - 4));
-        Info.Update(Lines(state));
-        Info.Draw(r, infoArea);
+        Info.Show(r, infoArea, Lines(state));
     }
 
     private string[] Lines(ViewerState? state)

@@ -56,8 +56,7 @@ public sealed class ToyScene : IChainScene<ToyFrame>, IDisposable
         Cloud.Draw(r, new RectF(left.X, left.Y, left.W - 4, left.H));
         var (alphaArea, infoArea) = right.SplitTopFraction(0.5f);
         Alpha.Draw(r, new RectF(alphaArea.X, alphaArea.Y, alphaArea.W, alphaArea.H - 4));
-        Info.Update(Lines(state));
-        Info.Draw(r, infoArea);
+        Info.Show(r, infoArea, Lines(state));
     }
 
     private string[] Lines(ViewerState? state)
@@ -65,7 +64,7 @@ public sealed class ToyScene : IChainScene<ToyFrame>, IDisposable
         var f = frame;
         if (f is null) return ["waiting for the first step …"];
         var c = CultureInfo.InvariantCulture;
-        string where = f.Timestep >= 0 ? string.Create(c, $"t = {f.Timestep}   σ_t = {f.Sigma:F3}   ᾱ_t = {f.AlphaBar:F4}") : "x₀ reached";
+        string where = f.Where;
         return
         [
             string.Create(c, $"step {f.StepsDone} / {f.StepCount}   {f.Sampler.ToUpperInvariant()}   seed {f.Seed}"),
