@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using GpuGen.IO;
+using GpuGen.Models;
 using GpuGen.Models.Flows;
 using GpuGen.Models.Gan;
 using GpuGen.Models.PixelCnn;
@@ -21,11 +22,9 @@ namespace GpuGen.Cli.Commands;
 /// </summary>
 internal static class FamilyViewCommand
 {
-    /// <summary>The families this command shows (besides ddpm-image and ddpm-2d).</summary>
-    public static readonly string[] Families = [PixelCnn.Family, "vae", "cvae", FlowConfig.Nice, FlowConfig.RealNvp, Gan.Family];
-
-    public static int Show(ParseResult r, ViewOptions o, string path, string family)
+    public static int Show(ParseResult r, ViewOptions o, string path, GenerativeModel loaded, string device)
     {
+        string family = loaded.Family;
         Reject(r, family, o.Sampler, o.Eta, o.Guidance);
         if (family != FlowConfig.Nice && family != FlowConfig.RealNvp) Reject(r, family, o.Temperature);
         if (family is PixelCnn.Family or FlowConfig.Nice or FlowConfig.RealNvp) Reject(r, family, o.Steps);
@@ -33,48 +32,43 @@ internal static class FamilyViewCommand
         int? n = r.GetResult(o.N) is { Implicit: false } ? r.GetValue(o.N) : null;
         if (n is { } given) CommonOptions.Positive(given, "--n");
         if (r.GetValue(o.Steps) is { } steps) CommonOptions.Positive(steps, "--steps");
-        using var dev = CommonOptions.OpenDevice(r.GetValue(o.Device)!);
         var json = new JsonOut().Add("command", "view").Add("family", family);
-        switch (family)
+        switch (loaded)
         {
-            case PixelCnn.Family:
+            case PixelCnnModel { Model: var model }:
             {
-                using var model = PixelCnn.Load(dev, path);
                 int count = n ?? 16, classIndex = ClassIndex(r, o, model.Config.Classes);
                 json.Add("n", count);
-                return Run(r, o, $"{Path.GetFileName(path)} (pixelcnn on {model.Config.Data}, step {model.Step})", dev.Name, json,
+                return Run(r, o, $"{Path.GetFileName(path)} (pixelcnn on {model.Config.Data}, step {model.Step})", device, json,
                     "keys: space pause, → one pixel, ← → scrub, r new seed, +/− speed, s save, esc quit",
                     (surface, controls, run) => Report(PixelCnnViewer.Run(surface, model, count, classIndex, controls, run, Console.WriteLine, f => Last(json, f))));
             }
-            case "vae" or "cvae":
+            case VaeModel { Model: var model }:
             {
-                using var model = Vae.Load(dev, path);
                 var c = model.Config;
                 var spec = VaeSpec(model, n, ClassIndex(r, o, c.Conditional ? c.Classes : 0), r.GetValue(o.Steps));
                 json.Add("n", spec.Walk(0).Count);
-                return Run(r, o, $"{Path.GetFileName(path)} ({c.Family} on {c.Data}, step {model.Step})", dev.Name, json, Keys,
+                return Run(r, o, $"{Path.GetFileName(path)} ({c.Family} on {c.Data}, step {model.Step})", device, json, Keys,
                     (surface, controls, run) => Report(LatentViewer.Run(surface, spec, controls, run, Console.WriteLine, f => Last(json, f))));
             }
-            case FlowConfig.Nice or FlowConfig.RealNvp:
+            case FlowModel { Model: var model }:
             {
-                using var model = Flow.Load(dev, path);
                 var c = model.Config;
                 float temperature = r.GetValue(o.Temperature);
                 if (!(temperature >= 0)) throw new CliError($"--temperature must be 0 or positive, got {temperature}");
                 int count = n ?? (c.IsToy ? ToyViewCommand.DefaultPoints : 16);
                 json.Add("n", count).Add("temperature", temperature);
-                return Run(r, o, $"{Path.GetFileName(path)} ({c.Kind} on {c.Data}, step {model.Step})", dev.Name, json,
+                return Run(r, o, $"{Path.GetFileName(path)} ({c.Kind} on {c.Data}, step {model.Step})", device, json,
                     "keys: space pause, → one layer, ← → scrub, r new z, +/− speed, s save, esc quit",
                     (surface, controls, run) => Report(FlowViewer.Run(surface, model, count, temperature, controls, run, Console.WriteLine, f => Last(json, f))));
             }
-            case Gan.Family:
+            case GanModel { Model: var model }:
             {
-                using var model = Gan.Load(dev, path);
                 var c = model.Config;
                 if (c.IsMlp) throw new CliError($"checkpoint {path} holds a 2-D toy GAN; gpugen view shows image GANs (watch a toy GAN train with gpugen train gan --data {c.Data} --view)");
                 var spec = GanSpec(model, n, ClassIndex(r, o, c.Classes), r.GetValue(o.Steps));
                 json.Add("n", spec.Walk(0).Count);
-                return Run(r, o, $"{Path.GetFileName(path)} (gan on {c.Data}, step {model.Step})", dev.Name, json, Keys,
+                return Run(r, o, $"{Path.GetFileName(path)} (gan on {c.Data}, step {model.Step})", device, json, Keys,
                     (surface, controls, run) => Report(LatentViewer.Run(surface, spec, controls, run, Console.WriteLine, f => Last(json, f))));
             }
             default:

@@ -17,7 +17,7 @@ internal static class ToyViewCommand
     /// <summary>Points in the cloud when --n is not given.</summary>
     public const int DefaultPoints = 20_000;
 
-    public static int Show(ParseResult r, ViewOptions o, string path)
+    public static int Show(ParseResult r, ViewOptions o, string path, ToyDiffusion model, string device)
     {
         int n = r.GetResult(o.N) is { Implicit: false } ? r.GetValue(o.N) : DefaultPoints;
         CommonOptions.Positive(n, "--n");
@@ -26,8 +26,6 @@ internal static class ToyViewCommand
             throw new CliError($"{ToyDiffusion.Family} models are unconditional: --class and --guidance do not apply");
         string? headless = r.GetValue(o.Headless);
         string? screenshot = r.GetValue(o.Screenshot) is { } shot ? CommonOptions.OutputPath(shot, "--screenshot") : null;
-        using var dev = CommonOptions.OpenDevice(r.GetValue(o.Device)!);
-        using var model = ToyDiffusion.Load(dev, path);
         int? steps = r.GetValue(o.Steps);
         if (steps is { } s && (s < 1 || s > model.Schedule.Steps)) throw new CliError($"--steps must be between 1 and T = {model.Schedule.Steps}, got {s}");
         string title = $"{Path.GetFileName(path)} ({model.Config.Data}, step {model.Step})";
@@ -50,7 +48,7 @@ internal static class ToyViewCommand
                     .Add("sampling_steps_per_s", report.SamplingStepsPerSecond).Add("sampling_steps_per_wall_s", report.SamplingStepsPerWallSecond)
                     .Add("frames_dropped", report.FramesDropped).Add("render_ms_per_frame", report.RenderMsPerFrame).Add("headless", headless is not null).Add("frames_written", report.FramesWritten.Count)
                     .Add("last_step", last?.StepsDone ?? 0).Add("step_count", last?.StepCount ?? 0)
-                    .Add("contact_sheet", report.ContactSheet).Add("screenshot", report.Screenshot).Add("gl", report.GlRenderer).Add("device", dev.Name));
+                    .Add("contact_sheet", report.ContactSheet).Add("screenshot", report.Screenshot).Add("gl", report.GlRenderer).Add("device", device));
         }
         return 0;
     }

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using GpuGen.IO;
+using GpuGen.Models;
 using GpuGen.Models.Diffusion;
+using GpuGen.Models.Flows;
 using GpuGen.Training;
 using GpuGen.Viewer.Diffusion;
 using GpuGen.Viewer;
@@ -24,15 +26,16 @@ internal static class ViewCommand
         cmd.SetAction(r =>
         {
             string path = r.GetValue(o.Checkpoint)!;
-            string family = Checkpoint.ReadFamily(path);
-            if (FamilyViewCommand.Families.Contains(family)) return FamilyViewCommand.Show(r, o, path, family);
-            if (r.GetResult(o.Temperature) is { Implicit: false }) throw new CliError($"--temperature does not apply to gpugen view of a {family} model (flows only)");
-            if (family == ToyDiffusion.Family) return ToyViewCommand.Show(r, o, path);
-            if (family != ImageDiffusion.Family)
-                throw new CliError($"checkpoint {path} holds a '{family}' model; gpugen view shows {string.Join(", ", [ImageDiffusion.Family, ToyDiffusion.Family, .. FamilyViewCommand.Families])} models");
             using var dev = CommonOptions.OpenDevice(r.GetValue(o.Device)!);
-            using var model = ImageDiffusion.Load(dev, path);
-            return Show(r, o, model, $"{Path.GetFileName(path)} (step {model.Step})", dev.Name, headlessWhenNoDisplay: false);
+            using var loaded = GenerativeModel.Load(path, dev); // the one family list; an unknown family is its error
+            if (loaded is not FlowModel && r.GetResult(o.Temperature) is { Implicit: false })
+                throw new CliError($"--temperature does not apply to gpugen view of a {loaded.Family} model (flows only)");
+            return loaded switch
+            {
+                ImageDiffusionModel m => Show(r, o, m.Model, $"{Path.GetFileName(path)} (step {m.Step})", dev.Name, headlessWhenNoDisplay: false),
+                ToyDiffusionModel m => ToyViewCommand.Show(r, o, path, m.Model, dev.Name),
+                _ => FamilyViewCommand.Show(r, o, path, loaded, dev.Name),
+            };
         });
         return cmd;
     }

@@ -16,6 +16,20 @@ public sealed class FamilyViewCliTests : IDisposable
 
     public void Dispose() => Directory.Delete(dir, true);
 
+    /// <summary>
+    /// `gpugen view` loads through the family registry and shows what has a live view; a family
+    /// without one (the classifier) is one line, exit 2, and nothing written.
+    /// </summary>
+    [Fact]
+    public void AFamilyWithoutALiveViewIsOneLine()
+    {
+        string classifier = Path.Combine(AppContext.BaseDirectory, "Fixtures", "Checkpoints", "classifier.safetensors");
+        var result = CliRunner.Run(dir, "view", classifier, "--headless", "frames");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"gpugen: checkpoint {classifier} holds a 'classifier' model, which gpugen view has no live view for", result.Stderr.Trim());
+        Assert.False(Directory.Exists(Path.Combine(dir, "frames")));
+    }
+
     private string Save(string name, Action<string> save)
     {
         string path = Path.Combine(dir, name + ".safetensors");

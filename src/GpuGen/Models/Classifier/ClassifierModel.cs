@@ -48,5 +48,8 @@ public sealed class ClassifierModel(Device device, string path) : GenerativeMode
         return new ClassifierTraining(model, Dataset.Open(spec), DataSpec.OpenTest(spec), pictureSamples ?? 10);
     }
 
+    /// <summary>The family's own model, for what needs more than this contract (the live view).</summary>
+    public ImageClassifier Model => model;
+
     protected override void DisposeModel() => model.Dispose();
 }

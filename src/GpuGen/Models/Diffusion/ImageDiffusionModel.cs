@@ -119,6 +119,9 @@ public sealed class ImageDiffusionModel(Device device, string path) : Generative
     protected override ITrainingRun ContinueCore(int? pictureSamples) =>
         new ImageDiffusionTraining(model, Dataset.Open(model.Config.Data), pictureSamples ?? 64, sampleSteps: 50);
 
+    /// <summary>The family's own model, for what needs more than this contract (the live view).</summary>
+    public ImageDiffusion Model => model;
+
     protected override void DisposeModel() => model.Dispose();
 
     private IScheduler MakeScheduler(string sampler, int? steps, float eta, float clip, string? spacing, bool fixedSmall) =>

@@ -68,5 +68,8 @@ public sealed class ToyDiffusionModel(Device device, string path) : GenerativeMo
 
     protected override ITrainingRun ContinueCore(int? pictureSamples) => new ToyDiffusionTraining(model, pictureSamples ?? 2000);
 
+    /// <summary>The family's own model, for what needs more than this contract (the live view).</summary>
+    public ToyDiffusion Model => model;
+
     protected override void DisposeModel() => model.Dispose();
 }

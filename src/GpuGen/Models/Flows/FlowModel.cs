@@ -92,5 +92,8 @@ public sealed class FlowModel(Device device, string path) : GenerativeModel(devi
         return new FlowTraining(model, pictureSamples ?? (c.IsToy ? 2000 : 100), c.IsToy ? 1f : 0.8f);
     }
 
+    /// <summary>The family's own model, for what needs more than this contract (the live view).</summary>
+    public Flow Model => model;
+
     protected override void DisposeModel() => model.Dispose();
 }

@@ -101,6 +101,9 @@ public sealed class GanModel(Device device, string path) : GenerativeModel(devic
         return new GanTraining(model, c.IsMlp ? null : Dataset.Open(c.Data), pictureSamples ?? (c.IsMlp ? 2000 : model.Conditional ? 100 : 64));
     }
 
+    /// <summary>The family's own model, for what needs more than this contract (the live view).</summary>
+    public Gan Model => model;
+
     protected override void DisposeModel() => model.Dispose();
 
     private int[]? Labels(int? cls, int count)

@@ -66,5 +66,8 @@ public sealed class PixelCnnModel(Device device, string path) : GenerativeModel(
 
     protected override ITrainingRun ContinueCore(int? pictureSamples) => new PixelCnnTraining(model, Dataset.Open(model.Config.Data), pictureSamples ?? 16);
 
+    /// <summary>The family's own model, for what needs more than this contract (the live view).</summary>
+    public PixelCnn Model => model;
+
     protected override void DisposeModel() => model.Dispose();
 }

@@ -112,6 +112,9 @@ public sealed class VaeModel(Device device, string path) : GenerativeModel(devic
 
     protected override ITrainingRun ContinueCore(int? pictureSamples) => new VaeTraining(model, Dataset.Open(model.Config.Data), pictureSamples ?? 100);
 
+    /// <summary>The family's own model, for what needs more than this contract (the live view).</summary>
+    public Vae Model => model;
+
     protected override void DisposeModel() => model.Dispose();
 
     /// <summary>Fréchet distance of n samples to the test images in the classifier's features, and a CVAE's class accuracy.</summary>
