@@ -23,6 +23,10 @@ internal class TrainOptions(string data, string dataDefault, int steps, int samp
         Description = "continue the newest checkpoint in DIR (model.safetensors or the step-K.safetensors with the most steps), or the checkpoint given, up to --steps",
         Arity = ArgumentArity.ZeroOrOne,
     };
+    public Option<string?> Init { get; } = new("--init")
+    {
+        Description = "start a new run from the weights in FILE (a checkpoint, or a float16 file from `gpugen export`), taking its config and step count; the optimizer starts afresh",
+    };
     public Option<bool> Force { get; } = new("--force") { Description = "start over even if DIR already holds a run" };
     public Option<double> MaxSeconds { get; } = new("--max-seconds") { Description = "stop after this many seconds of training (then save as at the end)", DefaultValueFactory = _ => double.PositiveInfinity };
     public Option<string> Device { get; } = CommonOptions.Device();
@@ -30,7 +34,7 @@ internal class TrainOptions(string data, string dataDefault, int steps, int samp
 
     /// <summary>The shared options, then the family's.</summary>
     public IEnumerable<Option> Options() =>
-        [Data, Steps, Seed, Output, Batch, LearningRate, Every, SampleEvery, Samples, Resume, Force, MaxSeconds, Device, Json, .. FamilyOptions()];
+        [Data, Steps, Seed, Output, Batch, LearningRate, Every, SampleEvery, Samples, Resume, Init, Force, MaxSeconds, Device, Json, .. FamilyOptions()];
 
     protected virtual IEnumerable<Option> FamilyOptions() => [];
 

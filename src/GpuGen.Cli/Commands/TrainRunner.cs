@@ -22,7 +22,10 @@ internal static class TrainRunner
         ulong seed = r.GetValue(o.Seed);
         var options = new TrainingOptions(dir, r.GetValue(o.Steps), r.GetValue(o.MaxSeconds), r.GetValue(o.Every), r.GetValue(o.SampleEvery), seed);
         options.Validate();
-        var resume = RunFolder.Resolve(dir, o.ResumeRequest(r), r.GetValue(o.Force), Console.Out);
+        string? init = r.GetValue(o.Init), resumeRequest = o.ResumeRequest(r);
+        if (init is not null && resumeRequest is not null) throw new CliError("--init starts a new run and --resume continues one: give one of them");
+        var resume = init is not null ? RunFolder.StartFrom(dir, init, r.GetValue(o.Force), Console.Out)
+            : RunFolder.Resolve(dir, resumeRequest, r.GetValue(o.Force), Console.Out);
         using var dev = CommonOptions.OpenDevice(r.GetValue(o.Device)!);
         using var run = open(dev, resume);
         if (run.Step >= options.Steps) Console.WriteLine($"the model has already taken {run.Step} steps (--steps {options.Steps}): nothing to train");

@@ -40,8 +40,14 @@ public class Adam : IDisposable
 
     public bool Decoupled { get; }
 
-    /// <summary>Number of steps taken (t in the paper); checkpoints save and restore it.</summary>
+    /// <summary>Number of steps taken, the model's step count; checkpoints save and restore it.</summary>
     public long StepCount { get; set; }
+
+    /// <summary>
+    /// Steps since the moments were zero (t in the paper), which the bias correction divides by: the
+    /// same as <see cref="StepCount"/> unless the run started from weights without moments.
+    /// </summary>
+    public long MomentSteps { get; set; }
 
     public IReadOnlyList<Tensor> Parameters => parameters;
 
@@ -60,9 +66,10 @@ public class Adam : IDisposable
     public void Step()
     {
         StepCount++;
+        MomentSteps++;
         var args = new AdamArgs(LearningRate, Beta1, Beta2, Epsilon, WeightDecay, Decoupled,
-            BiasCorrection1: (float)(1 - Math.Pow(Beta1, StepCount)),
-            BiasCorrection2: (float)(1 - Math.Pow(Beta2, StepCount)));
+            BiasCorrection1: (float)(1 - Math.Pow(Beta1, MomentSteps)),
+            BiasCorrection2: (float)(1 - Math.Pow(Beta2, MomentSteps)));
         for (int i = 0; i < parameters.Length; i++)
         {
             var p = parameters[i];

@@ -76,7 +76,7 @@ public static class Checkpoint
         var checkpoint = Open(path, expectedFamily: null);
         if (checkpoint.WeightsOnly)
             throw new InvalidDataException($"checkpoint {path}: holds exported float16 weights without optimizer state; "
-                + "resume from a training checkpoint (the run's model.safetensors or step-K.safetensors)");
+                + "resume from a training checkpoint (the run's model.safetensors or step-K.safetensors), or start a new run from these weights with --init");
     }
 
     /// <summary>

@@ -46,6 +46,23 @@ public static partial class RunFolder
         return newest;
     }
 
+    /// <summary>
+    /// A new run in <paramref name="dir"/> that starts from the weights in <paramref name="weights"/>:
+    /// a training checkpoint or an exported float16 file (<see cref="CheckpointExport"/>), whose config
+    /// and step count it takes. From an exported file the optimizer starts afresh (zero moments), so
+    /// the run goes on from the weights, not bit for bit from where their run stopped. The folder
+    /// must not hold a run already, unless <paramref name="force"/>.
+    /// </summary>
+    public static Found StartFrom(string dir, string weights, bool force, TextWriter? report = null)
+    {
+        if (!File.Exists(weights)) throw new ArgumentException($"--init: there is no {weights} to start from");
+        Resolve(dir, resume: null, force, report);
+        var checkpoint = Checkpoint.Open(weights, expectedFamily: null);
+        if (checkpoint.WeightsOnly)
+            report?.WriteLine($"starting from the exported weights in {weights} (step {checkpoint.Step}): the optimizer's moments start from zero");
+        return new Found(weights, checkpoint.Step);
+    }
+
     /// <summary>The checkpoint with the most steps among model.safetensors and step-K.safetensors (model.safetensors on a tie), or null.</summary>
     public static Found? Newest(string dir, TextWriter? report = null)
     {

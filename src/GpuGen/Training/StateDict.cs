@@ -21,7 +21,7 @@ public sealed class StateDict
     public const string EmaUpdatesKey = "gpugen.ema.updates";
 
     private readonly List<StateEntry> entries = [];
-    private readonly List<(string Key, Func<long> Get, Action<long> Set)> counters = [];
+    private readonly List<(string Key, Func<long?> Get, Action<long> Set, Func<CheckpointFile, long> Missing)> counters = [];
     private readonly Dictionary<Tensor, string> weightNames = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>The parameters, then the buffers, of <paramref name="model"/>, depth first in registration order.</summary>
@@ -46,7 +46,7 @@ public sealed class StateDict
             string weight = WeightName(ema.Parameters[i], "the EMA");
             entries.Add(new(EmaPrefix + weight, ema.Shadow[i], StateKind.Average, weight));
         }
-        counters.Add((EmaUpdatesKey, () => ema.Updates, v => ema.Updates = v));
+        counters.Add((EmaUpdatesKey, () => ema.Updates, v => ema.Updates = v, c => c.Step));
         return this;
     }
 
@@ -61,25 +61,37 @@ public sealed class StateDict
             entries.Add(new(prefix + "exp_avg." + weight, adam.FirstMoments[i], StateKind.Moment, weight));
             entries.Add(new(prefix + "exp_avg_sq." + weight, adam.SecondMoments[i], StateKind.Moment, weight));
         }
-        counters.Add((key is null ? "gpugen.optim.step" : $"gpugen.optim.{key}.step", () => adam.StepCount, v => adam.StepCount = v));
+        string counter = key is null ? "gpugen.optim." : $"gpugen.optim.{key}.";
+        counters.Add((counter + "step", () => adam.StepCount, v => adam.StepCount = v, c => c.Step));
+        // Written only where it differs from the step (a run started from exported weights), so other
+        // checkpoints stay as they were; restored after the step, which it defaults to, or to 0 from an
+        // exported file, whose moments are zero.
+        counters.Add((counter + "moment_steps", () => adam.MomentSteps == adam.StepCount ? null : adam.MomentSteps,
+            v => adam.MomentSteps = v, c => c.WeightsOnly ? 0 : adam.StepCount));
         return this;
     }
 
     /// <summary>The counters as checkpoint metadata.</summary>
     public IEnumerable<KeyValuePair<string, string>> Counters() =>
-        counters.Select(c => KeyValuePair.Create(c.Key, c.Get().ToString(CultureInfo.InvariantCulture)));
+        from c in counters
+        let value = c.Get()
+        where value is not null
+        select KeyValuePair.Create(c.Key, value.Value.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>
-    /// Sets the counters from a checkpoint's metadata; one it lacks (an exported file) takes the
-    /// checkpoint's step, so a bias-corrected Adam and a warmed-up EMA go on from there.
+    /// Sets the counters from a checkpoint's metadata. One it lacks (an exported file, or a file older
+    /// than the counter) takes the checkpoint's step, so a warmed-up EMA goes on from there, except the
+    /// age of Adam's moments in an exported file: they start from zero, and so does their bias
+    /// correction (counting from the model's step would make the first hundreds of updates several
+    /// times the learning rate).
     /// </summary>
     public void RestoreCounters(CheckpointFile checkpoint)
     {
-        foreach (var (key, _, set) in counters)
+        foreach (var (key, _, set, missing) in counters)
         {
             if (!checkpoint.File.Metadata.TryGetValue(key, out var text))
             {
-                set(checkpoint.Step);
+                set(missing(checkpoint));
                 continue;
             }
             set(long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long value) ? value

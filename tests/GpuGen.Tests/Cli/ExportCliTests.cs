@@ -45,6 +45,35 @@ public sealed class ExportCliTests : IDisposable
     }
 
     [Fact]
+    public void ExportedWeightsStartANewRunWithInit()
+    {
+        var train = Gpugen("train", "ddpm", "--data", "moons", "--steps", "40", "--samples", "100", "--out", "run");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        Assert.Equal(0, Gpugen("export", "run/model.safetensors", "small.safetensors").ExitCode);
+
+        var warm = Gpugen("train", "ddpm", "--data", "moons", "--steps", "60", "--samples", "100", "--init", "small.safetensors", "--out", "warm", "--json");
+        Assert.True(warm.ExitCode == 0, warm.ToString());
+        Assert.Contains("starting from the exported weights in small.safetensors (step 40): the optimizer's moments start from zero", warm.Stdout);
+        Assert.Equal(20, Json(warm).GetProperty("steps_run").GetInt64());
+        // The model's step goes on from the weights' step; Adam's bias correction counts from its zero moments.
+        var metadata = RunFiles.Checkpoint(Path.Combine(dir, "warm", "model.safetensors"), "ddpm-2d", 60).File.Metadata;
+        Assert.Equal(("60", "20"), (metadata["gpugen.optim.step"], metadata["gpugen.optim.moment_steps"]));
+        var trained = RunFiles.Checkpoint(Path.Combine(dir, "run", "model.safetensors"), "ddpm-2d", 40).File.Metadata;
+        Assert.Equal("40", trained["gpugen.optim.step"]);
+        Assert.False(trained.ContainsKey("gpugen.optim.moment_steps"));   // a run from scratch: the same count, not written again
+
+        var both = Gpugen("train", "ddpm", "--data", "moons", "--steps", "70", "--init", "small.safetensors", "--resume", "--out", "warm");
+        Assert.Equal(2, both.ExitCode);
+        Assert.Equal("gpugen: --init starts a new run and --resume continues one: give one of them", both.Stderr.Trim());
+        var over = Gpugen("train", "ddpm", "--data", "moons", "--steps", "70", "--init", "small.safetensors", "--out", "warm");
+        Assert.Equal(2, over.ExitCode);
+        Assert.Contains("already exists (a run at step 60); pass --resume to continue it or --force to start over", over.Stderr);
+        var missing = Gpugen("train", "ddpm", "--data", "moons", "--steps", "70", "--init", "nothing.safetensors", "--out", "fresh");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Equal("gpugen: --init: there is no nothing.safetensors to start from", missing.Stderr.Trim());
+    }
+
+    [Fact]
     public void TruncatedOrCorruptExportIsOneLineNamingTheFile()
     {
         var train = Gpugen("train", "ddpm", "--data", "moons", "--steps", "5", "--samples", "100", "--out", "run");

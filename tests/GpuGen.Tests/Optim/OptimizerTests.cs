@@ -52,6 +52,33 @@ public class OptimizerTests
     }
 
     [Fact]
+    public void BiasCorrectionCountsTheMomentsAgeNotTheModelsStep()
+    {
+        using var device = Device.Cpu();
+        var rng = new System.Random(11);
+        var start = Enumerable.Range(0, 7).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
+        using var t = Tensor.FromArray(device, new float[7], 7);
+        float[] AfterThreeSteps(long stepCount, long momentSteps)
+        {
+            using var v = new Vector(device, start);
+            using var adam = new Adam(v.Parameters(), lr: 0.05f) { StepCount = stepCount, MomentSteps = momentSteps };
+            for (int i = 0; i < 3; i++)
+            {
+                using var scope = device.Step();
+                adam.ZeroGrad();
+                Ops.MseLoss(v.W, t).Backward();
+                adam.Step();
+            }
+            Assert.Equal((stepCount + 3, momentSteps + 3), (adam.StepCount, adam.MomentSteps));
+            return v.W.ToArray();
+        }
+        var fresh = AfterThreeSteps(0, 0);
+        Assert.Equal(fresh, AfterThreeSteps(5000, 0));   // zero moments at step 5,000 move as they do at step 0
+        var counted = AfterThreeSteps(5000, 5000);          // positive control: bias correction from the model's step
+        Assert.True(Enumerable.Range(0, 7).Max(i => Math.Abs(counted[i] - fresh[i])) > 0.05, "corrected by the step count, the first updates are several times larger");
+    }
+
+    [Fact]
     public void AdamWDecaysWeightsWithoutGradient()
     {
         using var device = Device.Cpu();
