@@ -29,6 +29,7 @@ public static class Program
             ViewCommand.Create(),
             ViewBenchCommand.Create(),
         };
+        MpiRun.Detect();
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -37,18 +38,26 @@ public static class Program
         }
         try
         {
-            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            int code = parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            MpiRun.Finish();
+            return code;
         }
         catch (Exception e) when (IsUserFacing(e))
         {
-            Console.Error.WriteLine($"gpugen: {OneLine(e.Message)}");
-            return e is CliError or ArgumentException ? 2 : 1;
+            // Under mpirun, bad input met before training started is every rank's; during training a rank's own.
+            return MpiRun.Fail(OneLine(e.Message), e is CliError or ArgumentException ? 2 : 1, sharedByAllRanks: false);
         }
         catch (TrainingDivergedException e)
         {
             // The run's folder keeps its last good checkpoint; nothing after the bad step was written.
-            Console.Error.WriteLine($"gpugen: {e.Message}");
-            return 1;
+            int code = MpiRun.Fail(e.Message, 1, sharedByAllRanks: true);
+            MpiRun.Finish();
+            return code;
+        }
+        catch (Exception e) when (MpiRun.Communicator is not null)
+        {
+            // Anything else on one rank of a running job: name the rank and end the job rather than leave the others waiting.
+            return MpiRun.Fail($"{e.GetType().Name}: {OneLine(e.Message)}", 1, sharedByAllRanks: false);
         }
     }
 

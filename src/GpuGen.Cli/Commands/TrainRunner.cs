@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using GpuGen.Data;
+using GpuGen.Distributed;
 using GpuGen.IO;
 using GpuGen.Tensors;
 using GpuGen.Training;
@@ -26,19 +28,25 @@ internal static class TrainRunner
         if (init is not null && resumeRequest is not null) throw new CliError("--init starts a new run and --resume continues one: give one of them");
         var resume = init is not null ? RunFolder.StartFrom(dir, init, r.GetValue(o.Force), Console.Out)
             : RunFolder.Resolve(dir, resumeRequest, r.GetValue(o.Force), Console.Out);
-        using var dev = CommonOptions.OpenDevice(r.GetValue(o.Device)!);
+        using var dev = CommonOptions.OpenDevice(MpiRun.DeviceFor(r.GetValue(o.Device)!));
         using var run = open(dev, resume);
         if (run.Step >= options.Steps) Console.WriteLine($"the model has already taken {run.Step} steps (--steps {options.Steps}): nothing to train");
-        Console.WriteLine($"training {command} on {run.Info.DataName} on {dev}: {run.Info.Description}, {run.Info.Parameters:N0} parameters, from step {run.Step}");
+        // A batch that does not split over the processes is every rank's error: say it once, before MPI starts.
+        if (MpiRun.Launch is { } launch) run.Share(new BatchShare(launch.Rank, launch.Size));
+        var parallel = MpiRun.Start() is { } communicator ? new DataParallel(communicator) : null;
+        string processes = parallel is null ? "" : $" ×{parallel.Size} processes (data-parallel, mpirun)";
+        Console.WriteLine($"training {command} on {run.Info.DataName} on {dev}{processes}: {run.Info.Description}, {run.Info.Parameters:N0} parameters, from step {run.Step}");
 
-        var result = Drive(run, options with { ResumedFrom = resume?.Path }, watch?.Invoke(run));
-        var json = Report(run, result, $"train {command}", seed);
+        var result = Drive(run, options with { ResumedFrom = resume?.Path }, watch?.Invoke(run), parallel);
+        if (parallel is { IsRoot: false }) return 0;
+        var json = Report(run, result, $"train {command}", seed).Add("world_size", parallel?.Size ?? 1);
+        if (parallel is not null) ReportCommunication(parallel, result, json);
         if (r.GetValue(o.Json)) Console.WriteLine(json.Add("device", dev.Name));
         return 0;
     }
 
     /// <summary>The driver under a progress bar; <paramref name="watcher"/> sees every step too (a live view).</summary>
-    public static TrainingResult Drive(ITrainingRun run, TrainingOptions options, Action<TrainingProgress>? watcher = null)
+    public static TrainingResult Drive(ITrainingRun run, TrainingOptions options, Action<TrainingProgress>? watcher = null, DataParallel? parallel = null)
     {
         using var bar = new ProgressBar("train", options.Steps - run.Step);
         return TrainingDriver.Run(run, options, p =>
@@ -46,7 +54,16 @@ internal static class TrainRunner
             string rate = p.StepsPerSecond.ToString(p.StepsPerSecond >= 100 ? "F0" : "F2", CultureInfo.InvariantCulture);
             bar.Report(p.Done, $"{p.Status}  {rate} steps/s  ETA {ProgressBar.Eta(p.Seconds, p.Fraction)}", p.Fraction);
             watcher?.Invoke(p);
-        });
+        }, parallel);
+    }
+
+    /// <summary>What the processes spent talking: rank 0's seconds in collectives (waiting for the others included) and the gradient bytes averaged per step.</summary>
+    private static void ReportCommunication(DataParallel parallel, TrainingResult result, JsonOut json)
+    {
+        double perStep = result.StepsRun > 0 ? parallel.CommunicationSeconds / result.StepsRun : 0;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{parallel.Size} processes: {perStep * 1e3:F2} ms a step in MPI collectives ({perStep * result.StepsPerSecond:P0} of the step), {parallel.GradientValues * 4:N0} gradient bytes averaged a step"));
+        json.Add("comm_seconds", parallel.CommunicationSeconds).Add("comm_ms_per_step", perStep * 1e3).Add("gradient_bytes_per_step", parallel.GradientValues * 4);
     }
 
     /// <summary>Prints how the run went and returns its summary: the common numbers, each series' final value, then the family's.</summary>

@@ -72,7 +72,9 @@ public sealed class DataLoader : IDisposable
         _device = device;
         _options = options;
         BatchesPerEpoch = options.DropLast ? data.Count / options.BatchSize : (data.Count + options.BatchSize - 1) / options.BatchSize;
-        _host = new HostBatch(options.BatchSize, data.ExampleSize);
+        if (!options.Share.IsWhole && !options.DropLast)
+            throw new ArgumentException("a data-parallel loader drops the last partial batch (DropLast), so every process takes an equal share");
+        _host = new HostBatch(options.Share.Rows(options.BatchSize), data.ExampleSize);
         ArgumentOutOfRangeException.ThrowIfNegative(options.StartBatch, nameof(options.StartBatch));
         _produce = _consume = (options.StartBatch / BatchesPerEpoch, (int)(options.StartBatch % BatchesPerEpoch));
         if (options.Prefetch)
@@ -125,6 +127,18 @@ public sealed class DataLoader : IDisposable
         {
             if (_thread is not null) _free.Release();
         }
+    }
+
+    /// <summary>
+    /// This loader, from the batch it would return next, giving only <paramref name="share"/> of each
+    /// batch (data-parallel training); this one is disposed.
+    /// </summary>
+    public DataLoader WithShare(BatchShare share)
+    {
+        long next = _consume.Epoch * BatchesPerEpoch + _consume.Index;
+        var shared = new DataLoader(_data, _device, _options with { Share = share, StartBatch = next });
+        Dispose();
+        return shared;
     }
 
     /// <summary>The batches left in the current epoch (all of them when called at an epoch's start).</summary>
@@ -199,8 +213,9 @@ public sealed class DataLoader : IDisposable
             _permutationEpoch = at.Epoch;
         }
         int batch = _options.BatchSize, size = _data.ExampleSize;
-        int start = at.Index * batch;
-        int n = Math.Min(batch, _data.Count - start);
+        int n = Math.Min(batch, _data.Count - at.Index * batch);
+        if (!_options.Share.IsWhole) n = _options.Share.Rows(batch);
+        int start = at.Index * batch + _options.Share.FirstRow(n);
         var labels = _data.Labels;
         for (int b = 0; b < n; b++)
         {

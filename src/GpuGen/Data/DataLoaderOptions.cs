@@ -26,4 +26,10 @@ public sealed record DataLoaderOptions
 
     /// <summary>Prepare the next batch on a background thread while the current one is in use.</summary>
     public bool Prefetch { get; init; } = true;
+
+    /// <summary>
+    /// The rows of each batch this process takes in data-parallel training: the batches (and their
+    /// order) are those of <see cref="BatchSize"/>, of which <see cref="DataLoader.Next"/> returns this share.
+    /// </summary>
+    public BatchShare Share { get; init; } = BatchShare.Whole;
 }

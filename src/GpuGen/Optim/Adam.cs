@@ -51,6 +51,12 @@ public class Adam : IDisposable
 
     public IReadOnlyList<Tensor> Parameters => parameters;
 
+    /// <summary>
+    /// Runs first in <see cref="Step"/>, when the gradients are complete and before they are used:
+    /// data-parallel training averages them over the processes here (<see cref="Distributed.DataParallel"/>).
+    /// </summary>
+    public Action<Adam>? BeforeUpdate { get; set; }
+
     /// <summary>m, one per parameter, for checkpoints.</summary>
     public IReadOnlyList<Tensor> FirstMoments { get; }
 
@@ -65,6 +71,7 @@ public class Adam : IDisposable
 
     public void Step()
     {
+        BeforeUpdate?.Invoke(this);
         StepCount++;
         MomentSteps++;
         var args = new AdamArgs(LearningRate, Beta1, Beta2, Epsilon, WeightDecay, Decoupled,

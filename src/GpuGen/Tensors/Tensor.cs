@@ -153,6 +153,14 @@ public sealed class Tensor : IDisposable
         return data;
     }
 
+    /// <summary>Copies the values into <paramref name="destination"/> (exactly <see cref="Length"/> long; synchronizes).</summary>
+    public void CopyTo(Span<float> destination)
+    {
+        RequireType(DType.Float32);
+        CheckLength(destination.Length);
+        Device.Backend.Read(Buffer, 0, destination);
+    }
+
     public int[] ToIntArray()
     {
         RequireType(DType.Int32);

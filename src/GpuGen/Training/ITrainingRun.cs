@@ -1,3 +1,4 @@
+using GpuGen.Data;
 using GpuGen.IO;
 
 namespace GpuGen.Training;
@@ -25,6 +26,15 @@ public interface ITrainingRun : IDisposable
 
     /// <summary>The progress line's numbers from the smoothed series, e.g. "loss 0.0123".</summary>
     string Status(ReadOnlySpan<double> smoothed);
+
+    /// <summary>The run's state as its checkpoints name it (weights, buffers, EMA, optimizers): what data-parallel replicas keep identical.</summary>
+    StateDict State();
+
+    /// <summary>
+    /// Takes only <paramref name="share"/> of every batch from now on, with the random numbers of those
+    /// rows (<see cref="BatchShare"/>); called once, before the first step, by data-parallel training.
+    /// </summary>
+    void Share(BatchShare share);
 
     /// <summary>Writes a complete checkpoint (atomically) to <paramref name="path"/>.</summary>
     void Save(string path);

@@ -22,6 +22,7 @@ public sealed class StateDict
 
     private readonly List<StateEntry> entries = [];
     private readonly List<(string Key, Func<long?> Get, Action<long> Set, Func<CheckpointFile, long> Missing)> counters = [];
+    private readonly List<Adam> optimizers = [];
     private readonly Dictionary<Tensor, string> weightNames = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>The parameters, then the buffers, of <paramref name="model"/>, depth first in registration order.</summary>
@@ -36,6 +37,9 @@ public sealed class StateDict
     }
 
     public IReadOnlyList<StateEntry> Entries => entries;
+
+    /// <summary>The optimizers whose moments the state holds, in the order they were added.</summary>
+    public IReadOnlyList<Adam> Optimizers => optimizers;
 
     /// <summary>Adds the EMA's copies of the model's weights (nothing when <paramref name="ema"/> is null).</summary>
     public StateDict WithEma(Ema? ema)
@@ -54,6 +58,7 @@ public sealed class StateDict
     public StateDict WithOptimizer(Adam? adam, string? key = null)
     {
         if (adam is null) return this;
+        optimizers.Add(adam);
         string prefix = OptimizerPrefix + (key is null ? "" : key + ".");
         for (int i = 0; i < adam.Parameters.Count; i++)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GpuGen.Distributed;
 using GpuGen.IO;
 using GpuGen.Pictures;
 
@@ -16,10 +17,17 @@ public static class TrainingDriver
     /// <summary>Weight of the newest value in the progress line's moving averages.</summary>
     private const double SmoothingWeight = 0.02;
 
-    public static TrainingResult Run(ITrainingRun run, TrainingOptions options, Action<TrainingProgress>? onStep = null)
+    /// <summary>
+    /// Trains <paramref name="run"/> as <paramref name="options"/> say. With <paramref name="parallel"/>
+    /// the run is one replica of a data-parallel run (<see cref="DataParallel"/>): it takes its share of
+    /// every batch, and only rank 0 writes checkpoints, pictures and curves.
+    /// </summary>
+    public static TrainingResult Run(ITrainingRun run, TrainingOptions options, Action<TrainingProgress>? onStep = null, DataParallel? parallel = null)
     {
         options.Validate();
-        Directory.CreateDirectory(options.RunDir);
+        bool writes = parallel is null || parallel.IsRoot;
+        if (writes) Directory.CreateDirectory(options.RunDir);
+        parallel?.Join(run);
         var series = run.Series;
         var curves = series.Select(_ => new List<float>()).ToArray();
         var values = new float[series.Count];
@@ -28,10 +36,13 @@ public static class TrainingDriver
         string? lastGood = options.ResumedFrom;
         long start = run.Step, todo = Math.Max(1, options.Steps - start);
         var clock = Stopwatch.StartNew();
-        while (run.Step < options.Steps && clock.Elapsed.TotalSeconds < options.MaxSeconds)
+        bool timeUp = false;
+        while (run.Step < options.Steps && !timeUp)
         {
             Array.Fill(values, float.NaN); // a series the step forgets to write stops the run instead of passing as zero
             run.TrainStep(values);
+            timeUp = clock.Elapsed.TotalSeconds >= options.MaxSeconds;
+            if (parallel is not null) timeUp = parallel.AfterStep(values, timeUp);
             for (int i = 0; i < values.Length; i++)
                 if (!float.IsFinite(values[i])) throw new TrainingDivergedException(run.Step, series[i].Name, values[i], lastGood);
             for (int i = 0; i < values.Length; i++)
@@ -42,9 +53,9 @@ public static class TrainingDriver
             if (options.CheckpointEvery > 0 && run.Step % options.CheckpointEvery == 0)
             {
                 lastGood = Path.Combine(options.RunDir, $"step-{run.Step}.safetensors");
-                run.Save(lastGood);
+                if (writes) run.Save(lastGood);
             }
-            if (options.SampleEvery > 0 && run.Step % options.SampleEvery == 0 && run.Step < options.Steps)
+            if (writes && options.SampleEvery > 0 && run.Step % options.SampleEvery == 0 && run.Step < options.Steps)
                 files.Add(Picture(run, options, $"samples-step-{run.Step}.png"));
             if (onStep is null) continue;
             double seconds = clock.Elapsed.TotalSeconds, done = run.Step - start;
@@ -52,9 +63,12 @@ public static class TrainingDriver
             onStep(new TrainingProgress(run.Step, run.Step - start, Math.Min(1, fraction), seconds, values, smoothed, run.Status(smoothed)));
         }
         double elapsed = clock.Elapsed.TotalSeconds;
-        run.Save(options.FinalCheckpoint);
-        files.Add(Picture(run, options, "samples.png"));
-        if (curves[0].Count > 1) files.AddRange(WriteCurves(options.RunDir, series, curves));
+        if (writes)
+        {
+            run.Save(options.FinalCheckpoint);
+            files.Add(Picture(run, options, "samples.png"));
+            if (curves[0].Count > 1) files.AddRange(WriteCurves(options.RunDir, series, curves));
+        }
         return new TrainingResult(run.Step, run.Step - start, elapsed, curves.Select(c => c.ToArray()).ToArray(), options.FinalCheckpoint, files);
     }
 

@@ -21,15 +21,24 @@ internal static class CliRunner
     public static Result RunWithEnvironment(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
         RunWithEnvironment(workingDirectory, environment, args, TimeSpan.FromMinutes(3));
 
-    private static Result RunWithEnvironment(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, string[] args, TimeSpan limit)
+    /// <summary>Runs `mpirun.mpich -np <paramref name="processes"/> gpugen …`, as a user starts a data-parallel run.</summary>
+    public static Result RunUnderMpi(string workingDirectory, int processes, params string[] args) =>
+        RunWithEnvironment(workingDirectory, null, args, TimeSpan.FromMinutes(3), ["mpirun.mpich", "-np", processes.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+
+    private static Result RunWithEnvironment(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, string[] args, TimeSpan limit, string[]? launcher = null)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(launcher?[0] ?? "dotnet")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (launcher is not null)
+        {
+            foreach (var a in launcher[1..]) psi.ArgumentList.Add(a);
+            psi.ArgumentList.Add("dotnet");
+        }
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "GpuGen.Cli.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var (k, v) in environment ?? new Dictionary<string, string?>())

@@ -21,7 +21,7 @@ public sealed class ClassifierTraining : ITrainingRun
     private readonly ImageClassifier model;
     private readonly Dataset? test;
     private readonly Dataset shown;
-    private readonly DataLoader loader;
+    private DataLoader loader;
     private readonly int perClass;
 
     public ClassifierTraining(ImageClassifier model, Dataset train, Dataset? test, int perClass)
@@ -53,6 +53,10 @@ public sealed class ClassifierTraining : ITrainingRun
     }
 
     public string Status(ReadOnlySpan<double> s) => string.Create(CultureInfo.InvariantCulture, $"loss {s[0]:F4}  acc {s[1]:P1}");
+
+    public StateDict State() => model.State();
+
+    public void Share(BatchShare share) => loader = loader.WithShare(share);
 
     public void Save(string path) => model.Save(path);
 

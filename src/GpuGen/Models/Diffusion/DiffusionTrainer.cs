@@ -1,4 +1,5 @@
 using GpuGen.Autograd;
+using GpuGen.Data;
 using GpuGen.Optim;
 using GpuGen.Random;
 using GpuGen.Tensors;
@@ -50,6 +51,9 @@ public sealed class DiffusionTrainer : IDisposable
 
     public ScheduleTables Tables => tables;
 
+    /// <summary>The rows of each global batch this process trains on; their noise is the global batch's (<see cref="BatchShare"/>).</summary>
+    public BatchShare Share { get; set; } = BatchShare.Whole;
+
     /// <summary>Steps taken so far (the optimizer's count).</summary>
     public long Step => Optimizer.StepCount;
 
@@ -72,8 +76,8 @@ public sealed class DiffusionTrainer : IDisposable
     public Tensor Loss(Tensor x0, long step, ReadOnlySpan<int> labels = default)
     {
         int batch = x0.Dim(0);
-        var t = Ops.UniformInts(Device, batch, Seed, Stream(step, 0), 0, 0, Schedule.Steps);
-        var eps = Ops.Gaussian(Device, x0.Dims.ToArray(), Seed, Stream(step, 1));
+        var t = Ops.UniformInts(Device, batch, Seed, Stream(step, 0), Share.Offset(batch, 1), 0, Schedule.Steps);
+        var eps = Ops.Gaussian(Device, x0.Dims.ToArray(), Seed, Stream(step, 1), Share.Offset(batch, (int)(x0.Length / batch)));
         var v = Prediction == PredictionType.V ? Tensor.Empty(Device, x0.Dims.ToArray()) : null;
         var xt = tables.AddNoise(x0, eps, t, v);
         var output = Model is IConditionalEpsModel { Classes: > 0 } cond && !labels.IsEmpty
@@ -93,10 +97,11 @@ public sealed class DiffusionTrainer : IDisposable
     {
         if (labels.Length != batch) throw new ArgumentException($"a class-conditional model needs {batch} labels for the batch, got {labels.Length}");
         var dropped = new int[batch];
+        int first = Share.FirstRow(batch);
         for (int b = 0; b < batch; b++)
         {
             if (labels[b] < 0 || labels[b] >= classes) throw new ArgumentOutOfRangeException(nameof(labels), $"label {labels[b]} of example {b} is outside 0 … {classes - 1}");
-            dropped[b] = Philox.Uniform(Philox.Bits(Seed, Stream(step, 2), (ulong)b)) < PUncond ? classes : labels[b];
+            dropped[b] = Philox.Uniform(Philox.Bits(Seed, Stream(step, 2), (ulong)(first + b))) < PUncond ? classes : labels[b];
         }
         return Tensor.FromInts(Device, dropped, batch);
     }

@@ -15,7 +15,7 @@ public sealed class ImageDiffusionTraining : ITrainingRun
 {
     private readonly ImageDiffusion model;
     private readonly Dataset data;
-    private readonly DataLoader loader;
+    private DataLoader loader;
     private readonly int gridImages, sampleSteps;
 
     public ImageDiffusionTraining(ImageDiffusion model, Dataset data, int gridImages, int sampleSteps)
@@ -45,6 +45,14 @@ public sealed class ImageDiffusionTraining : ITrainingRun
     }
 
     public string Status(ReadOnlySpan<double> smoothed) => string.Create(CultureInfo.InvariantCulture, $"loss {smoothed[0]:F4}");
+
+    public StateDict State() => model.State();
+
+    public void Share(BatchShare share)
+    {
+        loader = loader.WithShare(share);
+        model.Trainer.Share = share;
+    }
 
     public void Save(string path) => model.Save(path);
 

@@ -18,7 +18,7 @@ public sealed class ToyDiffusion : IDisposable
     /// <summary>Data batches come from their own Philox streams (high bit set), apart from the trainer's.</summary>
     private const ulong DataStreams = 1UL << 62;
 
-    private readonly Tensor batch;
+    private Tensor batch;
     private readonly float[] hostBatch;
 
     private ToyDiffusion(Device device, ToyDiffusionConfig config)
@@ -60,12 +60,22 @@ public sealed class ToyDiffusion : IDisposable
 
     public long Step => Optimizer.StepCount;
 
-    /// <summary>One training step on a fresh batch of the toy distribution; returns the loss.</summary>
+    /// <summary>One training step on a fresh batch of the toy distribution (this process's share of it); returns the loss.</summary>
     public float TrainStep()
     {
         ToyData.Fill(Config.Data, hostBatch, Config.Seed, DataStreams | (ulong)Step);
-        batch.CopyFrom(hostBatch);
+        int rows = batch.Dim(0);
+        batch.CopyFrom(hostBatch.AsSpan(Trainer.Share.FirstRow(rows) * 2, rows * 2));
         return Trainer.TrainStep(batch);
+    }
+
+    /// <summary>Trains on <paramref name="share"/> of every batch from now on (data-parallel training).</summary>
+    public void Share(BatchShare share)
+    {
+        int rows = share.Rows(Config.Batch);
+        batch.Dispose();
+        batch = Tensor.Zeros(Device, rows, 2);
+        Trainer.Share = share;
     }
 
     /// <summary>The run's state as its checkpoints name it: weights, buffers, EMA and optimizer state.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using GpuGen.Data;
 using GpuGen.IO;
 using GpuGen.Metrics;
 using GpuGen.Pictures;
@@ -20,6 +21,10 @@ public sealed class ToyDiffusionTraining(ToyDiffusion model, int pictureSamples)
     public void TrainStep(Span<float> values) => values[0] = model.TrainStep();
 
     public string Status(ReadOnlySpan<double> smoothed) => string.Create(CultureInfo.InvariantCulture, $"loss {smoothed[0]:F4}");
+
+    public StateDict State() => model.State();
+
+    public void Share(BatchShare share) => model.Share(share);
 
     public void Save(string path) => model.Save(path);
 

@@ -23,7 +23,8 @@ public sealed class Flow : IDisposable
 
     private readonly Dataset? data;
     private readonly float[] host;
-    private readonly Tensor batch;
+    private Tensor batch;
+    private BatchShare share = BatchShare.Whole;
 
     private Flow(Device device, FlowConfig config, Dataset? data)
     {
@@ -101,7 +102,7 @@ public sealed class Flow : IDisposable
         Tensor input = x, pre = null!;
         if (!Config.IsToy)
         {
-            var u = Ops.Uniform(Device, x.Dims.ToArray(), seed, noiseStream);
+            var u = Ops.Uniform(Device, x.Dims.ToArray(), seed, noiseStream, share.Offset(rows, Config.Dim));
             (input, pre) = Ops.DequantizeLogit(x, u, Config.Alpha);
         }
         var (z, logdet) = Network.Forward(input);
@@ -225,18 +226,27 @@ public sealed class Flow : IDisposable
     /// <summary>The run's state as its checkpoints name it: weights, buffers and optimizer state.</summary>
     public StateDict State() => new StateDict(Network).WithOptimizer(Optimizer);
 
+    /// <summary>Trains on <paramref name="share"/> of every batch from now on (data-parallel training), with those rows' noise.</summary>
+    public void Share(BatchShare share)
+    {
+        int rows = share.Rows(Config.Batch);
+        batch.Dispose();
+        batch = Tensor.Zeros(Device, rows, Config.Dim);
+        this.share = share;
+    }
+
     public void Save(string path) => Checkpoint.Save(path, Config.Kind, ConfigJson.Write(Config), Step, State());
 
     /// <summary>Fills the device batch for step <paramref name="step"/>: random examples (pixel values 0…255), or toy points.</summary>
     private void FillBatch(long step)
     {
+        int dim = Config.Dim, rows = batch.Dim(0), first = share.FirstRow(rows);
         if (Config.IsToy)
             ToyData.Fill(Config.Data, host, Config.Seed, DataStreams | (ulong)step);
         else
         {
             var pixels = data!.Pixels;
-            int dim = Config.Dim;
-            for (int b = 0; b < Config.Batch; b++)
+            for (int b = first; b < first + rows; b++)
             {
                 int index = Philox.UniformInt(Philox.Bits(Config.Seed, DataStreams | (ulong)step, (ulong)b), 0, data.Count);
                 var row = pixels.Slice(index * dim, dim);
@@ -244,7 +254,7 @@ public sealed class Flow : IDisposable
                 for (int d = 0; d < dim; d++) dst[d] = row[d];
             }
         }
-        batch.CopyFrom(host);
+        batch.CopyFrom(host.AsSpan(first * dim, rows * dim));
     }
 
     public void Dispose()

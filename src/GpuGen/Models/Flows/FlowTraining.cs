@@ -1,4 +1,5 @@
 using System.Globalization;
+using GpuGen.Data;
 using GpuGen.IO;
 using GpuGen.Training;
 
@@ -22,6 +23,10 @@ public sealed class FlowTraining(Flow model, int pictureSamples, float temperatu
     public void TrainStep(Span<float> values) => values[0] = model.TrainStep();
 
     public string Status(ReadOnlySpan<double> smoothed) => string.Create(CultureInfo.InvariantCulture, $"loss {smoothed[0]:F4} {model.LossUnit}");
+
+    public StateDict State() => model.State();
+
+    public void Share(BatchShare share) => model.Share(share);
 
     public void Save(string path) => model.Save(path);
 

@@ -1,4 +1,5 @@
 using GpuGen.Autograd;
+using GpuGen.Data;
 using GpuGen.Optim;
 using GpuGen.Random;
 using GpuGen.Tensors;
@@ -62,6 +63,12 @@ public sealed class Gan : IDisposable
     /// <summary>The run's state as its checkpoints name it: weights, buffers and optimizer state.</summary>
     public StateDict State() => new StateDict(Networks).WithOptimizer(OptimizerG, "g").WithOptimizer(OptimizerD, "d");
 
+    /// <summary>
+    /// The rows of each global batch this process trains on; their z and fake labels are the global
+    /// batch's (<see cref="BatchShare"/>). BatchNorm normalises over this process's rows only.
+    /// </summary>
+    public BatchShare Share { get; set; } = BatchShare.Whole;
+
     public void Save(string path) => Checkpoint.Save(path, Family, ConfigJson.Write(Config), Step, State());
 
     /// <summary>
@@ -78,8 +85,8 @@ public sealed class Gan : IDisposable
         if (n < 2) throw new ArgumentException($"a GAN step needs at least 2 samples (BatchNorm), got {n}");
         long step = Step;
         using var outer = Device.Step();
-        var z = Latents(n, Config.Seed, ZStream + (ulong)step);
-        var fakeLabels = Conditional ? RandomLabels(n, Config.Seed, LabelStream + (ulong)step) : null;
+        var z = Latents(n, Config.Seed, ZStream + (ulong)step, Share.FirstRow(n));
+        var fakeLabels = Conditional ? RandomLabels(n, Config.Seed, LabelStream + (ulong)step, Share.FirstRow(n)) : null;
         var fake = G.Forward(z, fakeLabels);
 
         float lossD, dReal, dFake, r1 = 0f;
@@ -175,15 +182,15 @@ public sealed class Gan : IDisposable
         }
     }
 
-    private Tensor Latents(int n, ulong seed, ulong stream)
+    private Tensor Latents(int n, ulong seed, ulong stream, int firstRow = 0)
     {
-        return Ops.Gaussian(Device, [n, Config.Latent], seed, stream);
+        return Ops.Gaussian(Device, [n, Config.Latent], seed, stream, (ulong)firstRow * (ulong)Config.Latent);
     }
 
-    private Tensor RandomLabels(int n, ulong seed, ulong stream)
+    private Tensor RandomLabels(int n, ulong seed, ulong stream, int firstRow = 0)
     {
         var y = new int[n];
-        for (int i = 0; i < n; i++) y[i] = Philox.UniformInt(Philox.Bits(seed, stream, (ulong)i), 0, Config.Classes);
+        for (int i = 0; i < n; i++) y[i] = Philox.UniformInt(Philox.Bits(seed, stream, (ulong)(firstRow + i)), 0, Config.Classes);
         return Tensor.FromInts(Device, y, n);
     }
 

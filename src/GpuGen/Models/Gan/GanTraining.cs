@@ -19,7 +19,7 @@ public sealed class GanTraining : ITrainingRun
     public const int ToyTestPoints = 2000;
 
     private readonly Gan model;
-    private readonly DataLoader? loader;
+    private DataLoader? loader;
     private readonly int pictureSamples;
 
     public GanTraining(Gan model, Dataset? data, int pictureSamples)
@@ -55,13 +55,22 @@ public sealed class GanTraining : ITrainingRun
             else
             {
                 var points = ToyData.Sample(model.Config.Data, model.Config.Batch, model.Config.Seed, (ulong)model.Step);
-                Last = model.TrainStep(Tensor.FromArray(model.Device, points, model.Config.Batch, 2));
+                int rows = model.Share.Rows(model.Config.Batch);
+                Last = model.TrainStep(Tensor.FromSpan(model.Device, points.AsSpan(model.Share.FirstRow(rows) * 2, rows * 2), [rows, 2]));
             }
         }
         (values[0], values[1], values[2], values[3]) = (Last.LossD, Last.LossG, Last.DReal, Last.DFake);
     }
 
     public string Status(ReadOnlySpan<double> s) => string.Create(CultureInfo.InvariantCulture, $"D {s[0]:F3}  G {s[1]:F3}  D(real) {s[2]:F2}  D(fake) {s[3]:F2}");
+
+    public StateDict State() => model.State();
+
+    public void Share(BatchShare share)
+    {
+        loader = loader?.WithShare(share);
+        model.Share = share;
+    }
 
     public void Save(string path) => model.Save(path);
 

@@ -15,7 +15,7 @@ public sealed class PixelCnnTraining : ITrainingRun
 {
     private readonly PixelCnn model;
     private readonly Dataset data;
-    private readonly DataLoader loader;
+    private DataLoader loader;
     private readonly int gridImages;
     private readonly byte[] pixels;
     private readonly int[] labels;
@@ -55,6 +55,10 @@ public sealed class PixelCnnTraining : ITrainingRun
 
     public string Status(ReadOnlySpan<double> smoothed) =>
         string.Create(CultureInfo.InvariantCulture, $"loss {smoothed[0]:F4} nats ({smoothed[0] / Math.Log(2):F3} bits/dim)");
+
+    public StateDict State() => model.State();
+
+    public void Share(BatchShare share) => loader = loader.WithShare(share);
 
     public void Save(string path) => model.Save(path);
 

@@ -1,4 +1,5 @@
 using GpuGen.Autograd;
+using GpuGen.Data;
 using GpuGen.Nn;
 using GpuGen.Optim;
 using GpuGen.Tensors;
@@ -45,6 +46,9 @@ public sealed class Vae : IDisposable
 
     public long Step => Optimizer.StepCount;
 
+    /// <summary>The rows of each global batch this process trains on; their noise is the global batch's (<see cref="BatchShare"/>).</summary>
+    public BatchShare Share { get; set; } = BatchShare.Whole;
+
     /// <summary>
     /// One training step on images x [N, C, H, W] (binary for the Bernoulli likelihood, in [0, 1] for the
     /// Gaussian) with int labels for a CVAE; returns the negative ELBO in nats per image.
@@ -69,7 +73,7 @@ public sealed class Vae : IDisposable
         int n = x.Dim(0);
         var (onehot, labelTensor) = Labels(labels, n);
         var (mu, logvar) = Network.Encode(x);
-        var eps = Ops.Gaussian(Device, [n, Config.Latent], seed, stream);
+        var eps = Ops.Gaussian(Device, [n, Config.Latent], seed, stream, Share.Offset(n, Config.Latent));
         var z = Ops.Add(mu, Ops.Mul(Ops.Exp(Ops.Scale(logvar, 0.5f)), eps));
         var output = Network.Decode(z, onehot);
         var target = x.Reshape(n, Config.Dim);

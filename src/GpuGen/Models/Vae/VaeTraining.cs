@@ -13,7 +13,7 @@ public sealed class VaeTraining : ITrainingRun
 {
     private readonly Vae model;
     private readonly Dataset data;
-    private readonly DataLoader loader;
+    private DataLoader loader;
     private readonly int gridImages;
 
     public VaeTraining(Vae model, Dataset data, int gridImages)
@@ -42,6 +42,14 @@ public sealed class VaeTraining : ITrainingRun
     }
 
     public string Status(ReadOnlySpan<double> smoothed) => string.Create(CultureInfo.InvariantCulture, $"loss {smoothed[0]:F4} nats/image");
+
+    public StateDict State() => model.State();
+
+    public void Share(BatchShare share)
+    {
+        loader = loader.WithShare(share);
+        model.Share = share;
+    }
 
     public void Save(string path) => model.Save(path);
 

@@ -1,0 +1,73 @@
+using System.Runtime.CompilerServices;
+using GpuGen.Distributed;
+
+namespace GpuGen.Cli;
+
+/// <summary>
+/// `mpirun -np N gpugen train …`: the launch read from the environment at start-up (nothing of MPI
+/// is loaded without one), the quiet of ranks other than 0 (their stdout and stderr go nowhere; a
+/// failure of theirs still reaches the real stderr, naming the rank), each rank's device, and MPI
+/// itself, started only when training begins.
+/// </summary>
+internal static class MpiRun
+{
+    private static TextWriter stderr = Console.Error;
+
+    /// <summary>The launch this process belongs to, or null outside mpirun.</summary>
+    public static MpiLaunch? Launch { get; private set; }
+
+    /// <summary>The running MPI, once <see cref="Start"/> has been called.</summary>
+    public static ICommunicator? Communicator { get; private set; }
+
+    /// <summary>Reads the launch from the environment; ranks other than 0 go quiet.</summary>
+    public static void Detect()
+    {
+        Launch = MpiLaunch.Detect();
+        if (Launch is not { Rank: > 0 }) return;
+        stderr = Console.Error;
+        Console.SetOut(TextWriter.Null);
+        Console.SetError(TextWriter.Null);
+    }
+
+    /// <summary>
+    /// The device this rank trains on: a GPU kind without an index (`cuda`, `opencl`) takes the GPU of
+    /// the rank's place on its machine, so the ranks of one machine share out its GPUs.
+    /// </summary>
+    public static string DeviceFor(string spec) =>
+        Launch is { } l && spec is "cuda" or "opencl" ? $"{spec}:{l.LocalRank}" : spec;
+
+    /// <summary>Starts MPI for a launched process (null otherwise); the communicator lives until the process ends.</summary>
+    public static ICommunicator? Start() => Launch is null ? null : Communicator ??= StartMpi(Launch);
+
+    // Kept out of line so that MPI.NET's assembly is loaded only when a launch calls for it.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ICommunicator StartMpi(MpiLaunch launch) => MpiCommunicator.Start(launch);
+
+    /// <summary>
+    /// Reports a failure as one line and returns the exit code. Outside mpirun the line is printed. Under
+    /// mpirun, a failure every rank meets alike — bad options or files before training starts, or a
+    /// diverged step (the losses are averaged, so every rank sees it at the same step) — is printed by
+    /// rank 0 alone. A rank's own failure during training is printed naming the rank, and ends the
+    /// whole job through MPI_Abort, so that no rank waits for it in a collective forever.
+    /// </summary>
+    public static int Fail(string line, int exitCode, bool sharedByAllRanks)
+    {
+        if (Launch is null)
+        {
+            Console.Error.WriteLine($"gpugen: {line}");
+            return exitCode;
+        }
+        if (Communicator is null || sharedByAllRanks)
+        {
+            if (Launch.Rank == 0) Console.Error.WriteLine($"gpugen: {line}");
+            return exitCode;
+        }
+        stderr.WriteLine($"gpugen: rank {Launch.Rank} of {Launch.Size}: {line}");
+        stderr.Flush();
+        Communicator.Abort(exitCode);
+        return exitCode;
+    }
+
+    /// <summary>Ends MPI at a normal exit.</summary>
+    public static void Finish() => Communicator?.Dispose();
+}

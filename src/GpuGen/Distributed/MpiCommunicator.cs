@@ -1,0 +1,107 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using MpiNative = MPI.Unsafe;
+
+namespace GpuGen.Distributed;
+
+/// <summary>
+/// MPI through the MPI.NET package's bindings (<c>MPI.Unsafe</c>: the C functions, one call each).
+/// MPI.NET is built against Microsoft MPI and imports <c>msmpi.dll</c>; its handles are MPICH's, so
+/// the name is resolved here to MPICH's <c>libmpich.so.12</c> (Debian's <c>mpich</c>), whose ABI Intel
+/// MPI, MVAPICH and Cray MPI share. Collectives run on the calling thread (MPI_THREAD_FUNNELED):
+/// the training loop's thread is the only one that talks to MPI.
+/// </summary>
+public sealed class MpiCommunicator : ICommunicator
+{
+    /// <summary>The MPICH-ABI library the bindings are resolved to; MPICH's soname on Linux.</summary>
+    public const string Library = "libmpich.so.12";
+
+    private const int ThreadFunneled = 1, Success = 0;
+    private static readonly IntPtr InPlace = new(-1);   // MPI_IN_PLACE in MPICH's mpi.h
+    private static int resolverSet;
+    private bool disposed;
+
+    private MpiCommunicator(int rank, int size, int localRank)
+    {
+        Rank = rank;
+        Size = size;
+        LocalRank = localRank;
+    }
+
+    public int Rank { get; }
+
+    public int Size { get; }
+
+    public int LocalRank { get; }
+
+    /// <summary>
+    /// Initialises MPI for the launch <paramref name="launch"/> describes. A missing MPI library is a
+    /// <see cref="DllNotFoundException"/> naming the package to install.
+    /// </summary>
+    public static MpiCommunicator Start(MpiLaunch launch)
+    {
+        ResolveToMpich();
+        Init();
+        int rank, size;
+        Check(MpiNative.MPI_Comm_rank(MpiNative.MPI_COMM_WORLD, out rank), "MPI_Comm_rank");
+        Check(MpiNative.MPI_Comm_size(MpiNative.MPI_COMM_WORLD, out size), "MPI_Comm_size");
+        if (rank != launch.Rank || size != launch.Size)
+            throw new InvalidOperationException($"MPI says rank {rank} of {size}, the launcher's environment rank {launch.Rank} of {launch.Size}");
+        return new MpiCommunicator(rank, size, launch.LocalRank);
+    }
+
+    public unsafe void SumInPlace(float[] values, int count)
+    {
+        if ((uint)count > (uint)values.Length) throw new ArgumentOutOfRangeException(nameof(count));
+        fixed (float* p = values)
+            Check(MpiNative.MPI_Allreduce(InPlace, (IntPtr)p, count, MpiNative.MPI_FLOAT, MpiNative.MPI_SUM, MpiNative.MPI_COMM_WORLD), "MPI_Allreduce");
+    }
+
+    public unsafe void Broadcast(float[] values, int count, int root)
+    {
+        if ((uint)count > (uint)values.Length) throw new ArgumentOutOfRangeException(nameof(count));
+        fixed (float* p = values)
+            Check(MpiNative.MPI_Bcast((IntPtr)p, count, MpiNative.MPI_FLOAT, root, MpiNative.MPI_COMM_WORLD), "MPI_Bcast");
+    }
+
+    public void Abort(int exitCode)
+    {
+        Console.Out.Flush();
+        Console.Error.Flush();
+        MpiNative.MPI_Abort(MpiNative.MPI_COMM_WORLD, exitCode);
+    }
+
+    public void Dispose()
+    {
+        if (disposed) return;
+        disposed = true;
+        MpiNative.MPI_Finalize();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void Init()
+    {
+        int argc = 0;
+        byte** argv = null;
+        Check(MpiNative.MPI_Init_thread(ref argc, ref argv, ThreadFunneled, out int provided), "MPI_Init_thread");
+        if (provided < ThreadFunneled) throw new InvalidOperationException($"MPI offers thread level {provided}; GpuGen needs MPI_THREAD_FUNNELED");
+    }
+
+    /// <summary>Points MPI.NET's <c>msmpi.dll</c> imports at MPICH, once per process.</summary>
+    private static void ResolveToMpich()
+    {
+        if (Interlocked.Exchange(ref resolverSet, 1) == 1) return;
+        NativeLibrary.SetDllImportResolver(typeof(MpiNative).Assembly, (name, _, _) =>
+        {
+            if (!name.StartsWith("msmpi", StringComparison.OrdinalIgnoreCase)) return IntPtr.Zero;
+            if (NativeLibrary.TryLoad(Library, out var handle)) return handle;
+            throw new DllNotFoundException($"the MPI library {Library} is not installed: install MPICH (Debian: apt-get install mpich) or another MPICH-compatible MPI");
+        });
+    }
+
+    private static void Check(int code, string call)
+    {
+        if (code != Success) throw new InvalidOperationException($"{call} failed with MPI error {code}");
+    }
+}
