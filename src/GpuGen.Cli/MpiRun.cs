@@ -29,12 +29,8 @@ internal static class MpiRun
         Console.SetError(TextWriter.Null);
     }
 
-    /// <summary>
-    /// The device this rank trains on: a GPU kind without an index (`cuda`, `opencl`) takes the GPU of
-    /// the rank's place on its machine, so the ranks of one machine share out its GPUs.
-    /// </summary>
-    public static string DeviceFor(string spec) =>
-        Launch is { } l && spec is "cuda" or "opencl" ? $"{spec}:{l.LocalRank}" : spec;
+    /// <summary>The device this rank trains on (<see cref="MpiLaunch.DeviceFor"/>); the one asked for outside mpirun.</summary>
+    public static string DeviceFor(string spec) => Launch?.DeviceFor(spec) ?? spec;
 
     /// <summary>Starts MPI for a launched process (null otherwise); the communicator lives until the process ends.</summary>
     public static ICommunicator? Start() => Launch is null ? null : Communicator ??= StartMpi(Launch);

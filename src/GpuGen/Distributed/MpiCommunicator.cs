@@ -8,14 +8,18 @@ namespace GpuGen.Distributed;
 /// <summary>
 /// MPI through the MPI.NET package's bindings (<c>MPI.Unsafe</c>: the C functions, one call each).
 /// MPI.NET is built against Microsoft MPI and imports <c>msmpi.dll</c>; its handles are MPICH's, so
-/// the name is resolved here to MPICH's <c>libmpich.so.12</c> (Debian's <c>mpich</c>), whose ABI Intel
-/// MPI, MVAPICH and Cray MPI share. Collectives run on the calling thread (MPI_THREAD_FUNNELED):
+/// the name is resolved here to MPICH's <c>libmpich.so.12</c> (Debian's <c>mpich</c>), or to
+/// <c>libmpi.so.12</c> (Intel MPI, MVAPICH), or to the library <see cref="LibraryVariable"/> names:
+/// the MPICH ABI, which Cray MPI shares too. Open MPI's <c>libmpi.so.40</c> has another ABI. Collectives run on the calling thread (MPI_THREAD_FUNNELED):
 /// the training loop's thread is the only one that talks to MPI.
 /// </summary>
 public sealed class MpiCommunicator : ICommunicator
 {
-    /// <summary>The MPICH-ABI library the bindings are resolved to; MPICH's soname on Linux.</summary>
-    public const string Library = "libmpich.so.12";
+    /// <summary>Names the MPI library to load instead of the default ones (e.g. a cluster's own build).</summary>
+    public const string LibraryVariable = "GPUGEN_MPI_LIBRARY";
+
+    /// <summary>The MPICH-ABI libraries tried in turn: MPICH's soname, then Intel MPI's and MVAPICH's.</summary>
+    public static readonly string[] Libraries = ["libmpich.so.12", "libmpi.so.12"];
 
     private const int ThreadFunneled = 1, Success = 0;
     private static readonly IntPtr InPlace = new(-1);   // MPI_IN_PLACE in MPICH's mpi.h
@@ -92,11 +96,13 @@ public sealed class MpiCommunicator : ICommunicator
     private static void ResolveToMpich()
     {
         if (Interlocked.Exchange(ref resolverSet, 1) == 1) return;
+        string[] candidates = Environment.GetEnvironmentVariable(LibraryVariable) is { Length: > 0 } chosen ? [chosen] : Libraries;
         NativeLibrary.SetDllImportResolver(typeof(MpiNative).Assembly, (name, _, _) =>
         {
             if (!name.StartsWith("msmpi", StringComparison.OrdinalIgnoreCase)) return IntPtr.Zero;
-            if (NativeLibrary.TryLoad(Library, out var handle)) return handle;
-            throw new DllNotFoundException($"the MPI library {Library} is not installed: install MPICH (Debian: apt-get install mpich) or another MPICH-compatible MPI");
+            foreach (string library in candidates)
+                if (NativeLibrary.TryLoad(library, out var handle)) return handle;
+            throw new DllNotFoundException($"started by mpirun, but no MPI library loads ({string.Join(", ", candidates)}): install MPICH (Debian: apt-get install mpich), or name an MPICH-compatible library in {LibraryVariable}");
         });
     }
 

@@ -22,6 +22,13 @@ public sealed record MpiLaunch(int Rank, int Size, int LocalRank)
         return new MpiLaunch(Parse(rank, "PMI_RANK"), Parse(size, "PMI_SIZE"), local);
     }
 
+    /// <summary>
+    /// The device this process trains on: a GPU kind without an index (`cuda`, `opencl`) takes the GPU
+    /// of this process's place on its machine, so the processes of one machine share out its GPUs;
+    /// anything else is taken as given.
+    /// </summary>
+    public string DeviceFor(string spec) => spec is "cuda" or "opencl" ? $"{spec}:{LocalRank}" : spec;
+
     private static int Parse(string text, string name) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) ? value
             : throw new FormatException($"the MPI launcher set {name}={text}, not a count");

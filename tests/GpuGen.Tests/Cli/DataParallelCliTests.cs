@@ -144,6 +144,23 @@ public sealed class DataParallelCliTests : IDisposable
         Assert.InRange(Difference("straight/model.safetensors", "split/model.safetensors"), 0, 1e-4);
     }
 
+    [Fact]
+    public void AMissingMpiLibraryIsOneLineNamingThePackage()
+    {
+        // What mpirun sets, with a library that is not there: the launch is seen, the library does not load.
+        var r = CliRunner.RunWithEnvironment(dir, new Dictionary<string, string?>
+        {
+            ["PMI_RANK"] = "0", ["PMI_SIZE"] = "1", ["GPUGEN_MPI_LIBRARY"] = "libgpugen-no-such-mpi.so.12",
+        }, "train", "ddpm", "--data", "8gaussians", "--steps", "5", "--out", "run");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("gpugen: started by mpirun, but no MPI library loads (libgpugen-no-such-mpi.so.12): install MPICH (Debian: apt-get install mpich), "
+            + "or name an MPICH-compatible library in GPUGEN_MPI_LIBRARY", r.Stderr.Trim());
+        Assert.False(File.Exists(Path.Combine(dir, "run", "model.safetensors")));
+        // Positive control: without the launcher's variables the same command trains, MPI untouched.
+        Assert.Equal(0, CliRunner.RunWithEnvironment(dir, new Dictionary<string, string?> { ["GPUGEN_MPI_LIBRARY"] = "libgpugen-no-such-mpi.so.12" },
+            "train", "ddpm", "--data", "8gaussians", "--steps", "5", "--samples", "50", "--out", "run").ExitCode);
+    }
+
     [MpichFact]
     public void ABatchThatDoesNotSplitIsOneLine()
     {
