@@ -84,6 +84,7 @@ public static class ChainView
         // Scrubbing (← → Home End) shows states the sampler kept; the live chain's news waits in the queue meanwhile.
         var history = (worker as SteppedWorker<TFrame>)?.History;
         int? shownScrub = null;
+        double seconds = 0;
         worker.Start();
         try
         {
@@ -171,6 +172,8 @@ public static class ChainView
                 }
                 if (run.MaxFrames is { } max && pacer.Frames >= max) break;
             }
+            // The rates are over the time the window ran, not the screenshot and the sampler's stop after it.
+            seconds = pacer.Now;
             if (run.Screenshot is not null && pacer.Frames > 0)
             {
                 surface.Screenshot().SavePng(run.Screenshot);
@@ -187,8 +190,7 @@ public static class ChainView
             sheet = Path.Combine(run.HeadlessDir!, "contact-sheet.png");
             ContactSheet.Build(frames).SavePng(sheet);
         }
-        double seconds = pacer.Now;
-        return new ViewRunReport(pacer.Frames, seconds, pacer.Frames / Math.Max(1e-9, seconds), worker.StepsTaken,
+        return new ViewRunReport(pacer.Frames, seconds, pacer.PresentedFramesPerSecond, worker.StepsTaken,
             worker.StepsTaken / Math.Max(1e-9, worker.BusySeconds), worker.StepsTaken / Math.Max(1e-9, seconds),
             written, sheet, screenshot, surface.GlDescription, queue.Dropped)
         {

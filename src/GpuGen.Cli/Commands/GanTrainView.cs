@@ -24,7 +24,8 @@ internal static class GanTrainView
             var monitor = new GanTrainingMonitor(r.GetValue(o.Steps), $"training {what}");
             float[] data = ToyData.IsToy(spec) ? ToyData.Sample(spec, DataPoints, r.GetValue(o.Seed), 0x5649_4557UL) : [];
             using var scene = new GanTrainingScene(monitor, data);
-            int code = TrainingViewer.Run(surface, scene, () => train(monitor), screenshot: shot);
+            var (code, frames) = TrainingViewer.Run(surface, scene, () => train(monitor), screenshot: shot);
+            Console.Error.WriteLine($"window: {frames} presented while training");
             if (shot is not null) Console.Error.WriteLine($"wrote {shot}"); // stdout's last line stays the JSON
             return code;
         }

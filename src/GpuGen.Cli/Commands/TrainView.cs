@@ -17,7 +17,8 @@ internal static class TrainView
         using (var surface = OpenWindow($"training ddpm on {r.GetValue(o.Data)}", "samples-step-K.png show progress"))
         {
             var monitor = new TrainingMonitor(r.GetValue(o.Steps), $"training ddpm on {r.GetValue(o.Data)}");
-            int code = TrainingViewer.Run(surface, monitor, () => train(monitor), screenshot: shot);
+            var (code, frames) = TrainingViewer.Run(surface, monitor, () => train(monitor), screenshot: shot);
+            Console.Error.WriteLine($"window: {frames} presented while training");
             if (shot is not null) Console.Error.WriteLine($"wrote {shot}"); // stdout's last line stays the JSON
             return code;
         }

@@ -81,7 +81,8 @@ public sealed record ViewRunOptions
 }
 
 /// <summary>
-/// What a run did: frames drawn (each one presented) and their rate, sampling steps and their rate
+/// What a run did: frames drawn (each one presented) and their rate while presenting (first frame to
+/// last), sampling steps and their rate
 /// (busy and wall), files written; states the sampler posted, how many of them were drawn and how
 /// many the newest-wins queue dropped; seconds spent drawing and presenting.
 /// </summary>

@@ -7,7 +7,7 @@ namespace GpuGen.Viewer.Training;
 /// </summary>
 public static class TrainingViewer
 {
-    public static T Run<T>(ViewerSurface surface, TrainingMonitor monitor, Func<T> train, double maxFramesPerSecond = 30, string? screenshot = null)
+    public static (T Result, PresentedFrames Frames) Run<T>(ViewerSurface surface, TrainingMonitor monitor, Func<T> train, double maxFramesPerSecond = 60, string? screenshot = null)
     {
         using var scene = new TrainingScene(monitor);
         return Run(surface, scene, train, maxFramesPerSecond, screenshot: screenshot);
@@ -21,9 +21,10 @@ public static class TrainingViewer
     /// (<paramref name="displayShare"/>, by default <see cref="Diffusion.ViewRunOptions.DefaultDisplayShare"/>), so the window gives way to training when the CPU is scarce,
     /// unless that would show news less often than <paramref name="minFramesPerSecond"/> a second.
     /// When training ends (and did not fail), a last frame shows all it reported and, given
-    /// <paramref name="screenshot"/>, is saved there as a PNG.
+    /// <paramref name="screenshot"/>, is saved there as a PNG. Returns what training returned and the
+    /// frames the window presented while it ran.
     /// </summary>
-    public static T Run<T>(ViewerSurface surface, ITrainingScene scene, Func<T> train, double maxFramesPerSecond = 60, double? displayShare = null,
+    public static (T Result, PresentedFrames Frames) Run<T>(ViewerSurface surface, ITrainingScene scene, Func<T> train, double maxFramesPerSecond = 60, double? displayShare = null,
         string? screenshot = null, double minFramesPerSecond = Diffusion.ViewRunOptions.DefaultMinFramesPerSecond)
     {
         T result = default!;
@@ -65,15 +66,22 @@ public static class TrainingViewer
             pacer.Draw(now, () => surface.Render((r, area) => scene.Draw(r, area, pacer.FramesPerSecond)));
             dirty = false;
         }
+        var frames = new PresentedFrames(pacer.Frames, pacer.PresentedFramesPerSecond);
         thread.Join();
         if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         scene.Update();
         surface.Render((r, area) => scene.Draw(r, area, pacer.FramesPerSecond));
         // Screenshot reads the frame just drawn (or draws it again offscreen): it works with the window minimised too.
         if (screenshot is not null) surface.Screenshot().SavePng(screenshot);
-        return result;
+        return (result, frames);
     }
 
     /// <summary>Longest wait before the loop looks at the window's events again.</summary>
     private const double PollSeconds = 0.01;
+}
+
+/// <summary>Frames a live window presented, and their rate from the first frame to the last.</summary>
+public readonly record struct PresentedFrames(long Count, double PerSecond)
+{
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Count} frames, {PerSecond:F1} frames/s");
 }

@@ -19,7 +19,7 @@ public sealed class TrainingViewerTests
         var scene = new CountingScene();
         int news = 8;
         int quietDraws = -1;
-        int result = TrainingViewer.Run(surface, scene, () =>
+        var (result, frames) = TrainingViewer.Run(surface, scene, () =>
         {
             Thread.Sleep(300);
             int before = scene.Draws;
@@ -33,6 +33,7 @@ public sealed class TrainingViewerTests
             return 42;
         }, maxFramesPerSecond: 30, displayShare: 1, minFramesPerSecond: 0); // no rest after a frame: a slow frame on a busy machine must not merge news; no floor: draws on news only
         Assert.Equal(42, result);
+        Assert.Equal(scene.Draws - 1, frames.Count); // every frame of the loop, not the last one drawn after training ended
         Assert.InRange(quietDraws, 1, 4);
         Assert.True(scene.DrawnNews >= news - 1, $"{scene.DrawnNews} of {news} pieces of news drawn");
         Assert.True(scene.Draws <= 1 + 4 + news + 4, $"{scene.Draws} frames drawn for {news} pieces of news over ~2.5 s");
