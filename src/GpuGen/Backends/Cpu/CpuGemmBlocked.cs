@@ -79,17 +79,6 @@ internal static unsafe partial class CpuGemm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SliverRows(int rem) => rem > 16 || (rem > 8 && rem <= 12) ? Mr : rem > 4 ? 8 : 4;
 
-    /// <summary>One register tile: the micro-kernel for an A sliver of mrs rows (mr live) against a B sliver (nr live columns).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RunTile(bool wide, int kc, float* ap, nint rs, nint ks, float* bp, nint bs, float* cp, in View v,
-        int mr, int mrs, int nr, float beta, float* tile)
-    {
-        if (!wide) Kernel256(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, mrs, nr, v.Alpha, beta, tile);
-        else if (mrs == Mr) Kernel12x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, tile);
-        else if (mrs == 8) Kernel8x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, tile);
-        else Kernel4x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, tile);
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlocked(in View v)
     {
@@ -141,7 +130,11 @@ internal static unsafe partial class CpuGemm
                         if (!directB) { bp = s.B + (nint)j * kc; bs = Nr; }
                         else if (nr == Nr) { bp = bBlock + j; bs = v.Bk; }
                         else { bp = s.BEdge; bs = Nr; }
-                        RunTile(wide, kc, ap, rs, ks, bp, bs, cRow + j * v.Cj, v, mr, mrs, nr, beta, s.Tile);
+                        float* cp = cRow + j * v.Cj;
+                        if (!wide) Kernel256(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, mrs, nr, v.Alpha, beta, s.Tile);
+                        else if (mrs == Mr) Kernel12x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
+                        else if (mrs == 8) Kernel8x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
+                        else Kernel4x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
                     }
                     i += mr;
                 }
