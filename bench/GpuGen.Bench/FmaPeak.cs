@@ -14,6 +14,9 @@ public static class FmaPeak
 {
     private const int Chains = 16;
 
+    /// <summary>The last peak this process measured (GFLOP/s), for workloads that report a fraction of it.</summary>
+    public static double? Last { get; private set; }
+
     public static double MeasureGflops(int threads)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
@@ -35,6 +38,7 @@ public static class FmaPeak
             double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
             best = Math.Max(best, threads * iterations * Chains * Vector512<float>.Count * 2.0 / seconds / 1e9);
         }
+        Last = best;
         return best;
     }
 

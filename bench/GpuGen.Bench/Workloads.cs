@@ -16,6 +16,7 @@ public static class Workloads
         Sgemm(1024, warmup: 3, reps: 7, inner: 3),
         Sgemm(2048, warmup: 1, reps: 5, inner: 1),
         Sgemm(4096, warmup: 1, reps: 5, inner: 1),
+        SgemmShapes.Workload,
         Conv2dFwdBwd(),
         DdpmToyStep(),
         DdpmUNetStep(),

@@ -32,6 +32,10 @@ public sealed class GemmTests(ITestOutputHelper output)
         yield return [32, 64, 100];
         yield return [20, 33, 9];
         yield return [8, 32, 300];
+        // 13–16 rows left go as two 8-row slivers (64 = 4·12 + 2·8; 28 = 12 + 8 + 8; 15 = 8 + 7).
+        yield return [64, 32, 840];
+        yield return [28, 70, 300];
+        yield return [15, 33, 20];
     }
 
     /// <summary>

@@ -4,9 +4,10 @@ using System.Runtime.InteropServices;
 namespace GpuGen.Backends.Cpu;
 
 /// <summary>
-/// The blocked loop nest for one thread (GotoBLAS/BLIS order): for each NC block of columns and KC
-/// block of depth, pack B once (kc × nc, kept in L2: ≤ 1 MiB of the 2 MiB), then walk A sliver by
-/// sliver; each A sliver (MR × kc, ≤ 18 KiB) stays in L1 while the kernel streams every B sliver of
+/// The blocked loop nest for one thread (GotoBLAS/BLIS order): for each KC block of depth and NC
+/// block of columns, pack B once (kc × nc, kept in L2: ≤ 1 MiB, ~0.7 MiB at 1024³, of the Zen 5
+/// core's 1 MiB), then walk A sliver by sliver (packed once per KC block when there are several NC
+/// blocks); each A sliver (MR × kc, ≤ 18 KiB) stays in L1 while the kernel streams every B sliver of
 /// the panel past it. KC ≤ 384 keeps that sliver in L1 beside the streamed B lines.
 /// Packing is skipped where it does not pay: a row-major A is read in place when few B slivers reuse
 /// it (N ≤ 256), and a row-major B is read in place when few A slivers reuse it (M ≤ 192).
@@ -16,6 +17,9 @@ internal static unsafe partial class CpuGemm
     private const int Mr = 12, Nr = 32, KcMax = 384, BPanelFloats = 256 * 1024;
     /// <summary>Tunables (settable by benchmarks): read A in place while N ≤ DirectAMaxN, B while M ≤ DirectBMaxM.</summary>
     internal static int DirectAMaxN = 256, DirectBMaxM = 192;
+
+    /// <summary>Tunable (settable by benchmarks): pack A's K block once for every panel of B rather than once per panel.</summary>
+    internal static bool PackAOnce = true;
 
     /// <summary>
     /// One GEMM as strided views: A(i,k) = A[i·Ai + k·Ak], B(k,j) = B[k·Bk + j·Bj],
@@ -36,6 +40,20 @@ internal static unsafe partial class CpuGemm
         public readonly float* B = Alloc(BPanelFloats);
         public readonly float* BEdge = Alloc(Nr * KcMax);
         public readonly float* Tile = Alloc(Mr * Nr);
+        private float* aPanel;
+        private long aPanelFloats;
+
+        /// <summary>A buffer of at least <paramref name="floats"/> for a whole K block of packed A (grown on demand, kept).</summary>
+        public float* APanel(long floats)
+        {
+            if (floats > aPanelFloats)
+            {
+                NativeMemory.AlignedFree(aPanel);
+                aPanel = (float*)NativeMemory.AlignedAlloc((nuint)floats * sizeof(float), 64);
+                aPanelFloats = floats;
+            }
+            return aPanel;
+        }
 
         [ThreadStatic] private static Scratch? current;
 
@@ -49,8 +67,17 @@ internal static unsafe partial class CpuGemm
             NativeMemory.AlignedFree(B);
             NativeMemory.AlignedFree(BEdge);
             NativeMemory.AlignedFree(Tile);
+            NativeMemory.AlignedFree(aPanel);
         }
     }
+
+    /// <summary>
+    /// Rows of the next A sliver with <paramref name="rem"/> rows left: 12, but 13–16 rows go as 8 + 8
+    /// (16 FMA chains each) rather than 12 + a 4-row tile (8 chains, latency-bound), so 64 rows, the
+    /// output channels of the direct convolution's per-tap weight-gradient GEMMs, run as 4·12 + 2·8.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SliverRows(int rem) => rem > 16 || (rem > 8 && rem <= 12) ? Mr : rem > 4 ? 8 : 4;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlocked(in View v)
@@ -65,12 +92,17 @@ internal static unsafe partial class CpuGemm
         int ncStep = directB ? v.N : ((v.N + nBlocks - 1) / nBlocks + Nr - 1) / Nr * Nr;
         bool wide = UseVector512;
 
-        for (int jc = 0; jc < v.N; jc += ncStep)
+        // With more than one panel of B, A's K block is packed once (its slivers side by side) and
+        // read again for every panel, rather than re-packed per panel: K outermost, then the panels.
+        bool packOnce = PackAOnce && nBlocks > 1 && !directA;
+        float* aBlock = packOnce ? s.APanel((long)(v.M + Mr) * kcStep) : null;
+
+        for (int pc = 0; pc < v.K; pc += kcStep)
         {
-            int nc = Math.Min(ncStep, v.N - jc);
-            for (int pc = 0; pc < v.K; pc += kcStep)
+            int kc = Math.Min(kcStep, v.K - pc);
+            for (int jc = 0; jc < v.N; jc += ncStep)
             {
-                int kc = Math.Min(kcStep, v.K - pc);
+                int nc = Math.Min(ncStep, v.N - jc);
                 float* bBlock = v.B + pc * v.Bk + jc * v.Bj;
                 int nFull = nc / Nr * Nr;
                 if (!directB)
@@ -82,13 +114,13 @@ internal static unsafe partial class CpuGemm
                 for (int i = 0; i < v.M;)
                 {
                     int rem = v.M - i;
-                    int mrs = rem > 8 ? Mr : rem > 4 ? 8 : 4;
+                    int mrs = SliverRows(rem);
                     int mr = Math.Min(mrs, rem);
                     float* aSrc = v.A + i * v.Ai + pc * v.Ak;
-                    float* ap = s.A;
+                    float* ap = packOnce ? aBlock + (long)i * kc : s.A;
                     nint rs = 1, ks = mrs;
                     if (directA && mr == mrs) { ap = aSrc; rs = v.Ai; ks = 1; }
-                    else PackA(aSrc, v.Ai, v.Ak, mr, mrs, kc, s.A);
+                    else if (!packOnce || jc == 0) PackA(aSrc, v.Ai, v.Ak, mr, mrs, kc, ap);
 
                     float* cRow = v.C + i * v.Ci + jc * v.Cj;
                     for (int j = 0; j < nc; j += Nr)
