@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using GpuGen.Backends.Cpu;
 using GpuGen.Distributed;
 
 namespace GpuGen.Cli;
@@ -19,10 +20,16 @@ internal static class MpiRun
     /// <summary>The running MPI, once <see cref="Start"/> has been called.</summary>
     public static ICommunicator? Communicator { get; private set; }
 
-    /// <summary>Reads the launch from the environment; ranks other than 0 go quiet.</summary>
+    /// <summary>
+    /// Reads the launch from the environment. The processes of one machine share its cores, each taking
+    /// an equal share for the CPU backend (unless DOTNET_PROCESSOR_COUNT says otherwise), so N processes
+    /// on N cores do not each start a worker per core. Ranks other than 0 go quiet.
+    /// </summary>
     public static void Detect()
     {
         Launch = MpiLaunch.Detect();
+        if (Launch is { LocalSize: > 1 } && Environment.GetEnvironmentVariable("DOTNET_PROCESSOR_COUNT") is null)
+            CpuBackend.UseCores(Launch.CoresEach(Environment.ProcessorCount));
         if (Launch is not { Rank: > 0 }) return;
         stderr = Console.Error;
         Console.SetOut(TextWriter.Null);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using GpuGen.Backends.Cpu;
 using GpuGen.Data;
 using GpuGen.Distributed;
 using GpuGen.IO;
@@ -34,7 +35,7 @@ internal static class TrainRunner
         // A batch that does not split over the processes is every rank's error: say it once, before MPI starts.
         if (MpiRun.Launch is { } launch) run.Share(new BatchShare(launch.Rank, launch.Size));
         var parallel = MpiRun.Start() is { } communicator ? new DataParallel(communicator) : null;
-        string processes = parallel is null ? "" : $" ×{parallel.Size} processes (data-parallel, mpirun)";
+        string processes = parallel is null ? "" : $" ×{parallel.Size} processes (data-parallel, mpirun{(dev.Name == "cpu" ? $"; {CpuBackend.Cores} of the machine's {Environment.ProcessorCount} cores each" : "")})";
         Console.WriteLine($"training {command} on {run.Info.DataName} on {dev}{processes}: {run.Info.Description}, {run.Info.Parameters:N0} parameters, from step {run.Step}");
 
         var result = Drive(run, options with { ResumedFrom = resume?.Path }, watch?.Invoke(run), parallel);
@@ -63,7 +64,7 @@ internal static class TrainRunner
         double perStep = result.StepsRun > 0 ? parallel.CommunicationSeconds / result.StepsRun : 0;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{parallel.Size} processes: {perStep * 1e3:F2} ms a step in MPI collectives ({perStep * result.StepsPerSecond:P0} of the step), {parallel.GradientValues * 4:N0} gradient bytes averaged a step"));
-        json.Add("comm_seconds", parallel.CommunicationSeconds).Add("comm_ms_per_step", perStep * 1e3).Add("gradient_bytes_per_step", parallel.GradientValues * 4);
+        json.Add("cores_per_process", CpuBackend.Cores).Add("comm_seconds", parallel.CommunicationSeconds).Add("comm_ms_per_step", perStep * 1e3).Add("gradient_bytes_per_step", parallel.GradientValues * 4);
     }
 
     /// <summary>Prints how the run went and returns its summary: the common numbers, each series' final value, then the family's.</summary>

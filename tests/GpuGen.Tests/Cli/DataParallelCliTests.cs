@@ -89,10 +89,11 @@ public sealed class DataParallelCliTests : IDisposable
         Assert.Equal(1, Json(one).GetProperty("world_size").GetInt32());
         Assert.Equal(Json(one).GetProperty("final_loss").GetDouble(), j.GetProperty("final_loss").GetDouble(), 1e-4);
         Assert.Equal(37_762 * 4, j.GetProperty("gradient_bytes_per_step").GetInt64());
+        Assert.Equal(Math.Max(1, Environment.ProcessorCount / 2), j.GetProperty("cores_per_process").GetInt32());   // the two processes share the machine's cores
         Assert.True(j.GetProperty("comm_seconds").GetDouble() > 0);
         // Rank 0 alone speaks and writes: one header, one summary, one set of files.
         Assert.Single(two.Stdout.Split('\n'), l => l.StartsWith("training ddpm on 8gaussians", StringComparison.Ordinal));
-        Assert.Contains("×2 processes (data-parallel, mpirun)", two.Stdout);
+        Assert.Contains($"×2 processes (data-parallel, mpirun; {Math.Max(1, Environment.ProcessorCount / 2)} of the machine's {Environment.ProcessorCount} cores each)", two.Stdout);
         Assert.Single(two.Stdout.Split('\n'), l => l.StartsWith("{", StringComparison.Ordinal));
         RunFiles.Png(Path.Combine(dir, "two", "samples.png"));
 

@@ -24,6 +24,16 @@ public class DataParallelTests
     }
 
     [Fact]
+    public void TheProcessesOfAMachineShareItsCores()
+    {
+        var launch = MpiLaunch.Detect(Environment(("PMI_RANK", "1"), ("PMI_SIZE", "4"), ("MPI_LOCALRANKID", "1"), ("MPI_LOCALNRANKS", "2")))!;
+        Assert.Equal(2, launch.LocalSize);
+        Assert.Equal((8, 1, 1), (launch.CoresEach(16), launch.CoresEach(3), launch.CoresEach(1)));   // an equal share, at least one
+        var alone = MpiLaunch.Detect(Environment(("PMI_RANK", "0"), ("PMI_SIZE", "4")))!;   // a launcher that does not say: all of them
+        Assert.Equal((1, 16), (alone.LocalSize, alone.CoresEach(16)));
+    }
+
+    [Fact]
     public void EachProcessTakesTheGpuOfItsPlaceOnItsMachine()
     {
         var launch = new MpiLaunch(5, 8, 1);

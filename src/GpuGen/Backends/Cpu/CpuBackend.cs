@@ -14,6 +14,15 @@ public sealed class CpuBackend : IBackend
     /// </summary>
     public static IDisposable LendCore() => CpuWorkers.LendCore();
 
+    /// <summary>
+    /// Makes the CPU backend use <paramref name="cores"/> cores instead of all of them (several processes
+    /// sharing a machine, each training on `cpu`); call it before the first kernel runs.
+    /// </summary>
+    public static void UseCores(int cores) => CpuWorkers.UseCores(cores);
+
+    /// <summary>Cores the CPU backend uses: the caller's and its workers'.</summary>
+    public static int Cores => CpuWorkers.Count + 1;
+
     public CpuBackend()
     {
         Kernels = new CpuKernels();
@@ -23,7 +32,7 @@ public sealed class CpuBackend : IBackend
             Name: CpuName(),
             Kind: "cpu",
             Driver: $".NET {Environment.Version} managed kernels, {simd}",
-            ComputeUnits: Environment.ProcessorCount,
+            ComputeUnits: Cores,
             MemoryBytes: GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
             MaxWorkGroupSize: 1,
             Details: $"{RuntimeInformation.OSDescription}, {RuntimeInformation.ProcessArchitecture}");

@@ -45,7 +45,11 @@ internal static unsafe class CpuParallel
     /// </summary>
     private const int ChunksPerThread = 8;
 
-    private static readonly int Threads = CpuWorkers.Count + 1;
+    /// <summary>
+    /// Threads a range is split for: the machine's cores, even when the process uses fewer
+    /// (<see cref="CpuWorkers.UseCores"/>), so that sums split, and round, the same either way.
+    /// </summary>
+    private static readonly int Threads = Math.Max(1, Environment.ProcessorCount);
 
     public static void For<TKernel>(long n, in TKernel kernel, long threshold = Cheap) where TKernel : struct, IRangeKernel
     {

@@ -28,8 +28,8 @@ internal static unsafe class CpuWorkers
     /// <summary>Largest number of chunks one launch may have (16 bits of the claim word).</summary>
     public const int MaxChunks = 1 << 15;
 
-    /// <summary>Threads besides the caller.</summary>
-    public static readonly int Count = Math.Max(0, Environment.ProcessorCount - 1);
+    /// <summary>Threads besides the caller: one per core the process uses (all, unless <see cref="UseCores"/> said fewer), less the caller's.</summary>
+    public static int Count { get; private set; } = Math.Max(0, Environment.ProcessorCount - 1);
 
     /// <summary>How long an idle worker spins before it sleeps: ~200 µs (host work between steps is shorter).</summary>
     private static readonly long SpinTicks = Stopwatch.Frequency / 5_000;
@@ -178,6 +178,19 @@ internal static unsafe class CpuWorkers
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static uint Ticket(long s) => (uint)((ulong)s >> 32);
+
+    /// <summary>
+    /// Makes the process use <paramref name="cores"/> cores (at least one, at most the machine's), as
+    /// when several processes share a machine; only before the first launch has started the workers.
+    /// </summary>
+    public static void UseCores(int cores)
+    {
+        lock (StartLock)
+        {
+            if (threads is not null) throw new InvalidOperationException("the CPU workers are running already: choose the cores before the first kernel");
+            Count = Math.Clamp(cores, 1, Math.Max(1, Environment.ProcessorCount)) - 1;
+        }
+    }
 
     private static void Start()
     {
