@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Data-parallel overhead on this machine: each family trained with 1 process and with `mpirun -np 2`
 # on the same global batch, printing one Markdown row per run (steps/s, ms a step in MPI collectives,
-# gradient bytes averaged a step). Two processes on two cores measure the overhead, not a speed-up.
+# gradient bytes averaged a step). Two processes on two cores (one core each, as mpirun's processes share
+# a machine's cores) measure the overhead, not a speed-up.
 # Usage: bench/mpi-overhead.sh [out-dir]   (needs mpich: apt-get install mpich)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -10,11 +11,11 @@ out="${1:-$(mktemp -d)}"
 cli="$root/.gpugen/cli/GpuGen.Cli.dll"
 runs=(
   "ddpm-2d|ddpm --data 8gaussians --steps 400"
-  "ddpm-image (the shipped model's config)|ddpm --data fashion-mnist --cond --p-uncond 0.1 --schedule cosine --prediction v --channels 32,64,64 --blocks 1 --time-dim 128 --attention --batch 64 --steps 40 --samples 4 --sample-steps 2"
+  "ddpm-image (the shipped model's config)|ddpm --data fashion-mnist --cond --p-uncond 0.1 --schedule cosine --prediction v --channels 32,64,64 --blocks 1 --time-dim 128 --attention --batch 64 --steps 100 --samples 4 --sample-steps 2"
   "vae (MLP)|vae --data fashion-mnist --batch 128 --steps 100 --samples 4"
   "realnvp-2d|realnvp --data 8gaussians --steps 300"
-  "dcgan|gan --data fashion-mnist --batch 64 --steps 30 --samples 4"
-  "pixelcnn|pixelcnn --data fashion-mnist --batch 32 --steps 20 --samples 1"
+  "dcgan|gan --data fashion-mnist --batch 64 --steps 100 --samples 4"
+  "pixelcnn|pixelcnn --data fashion-mnist --batch 32 --steps 50 --samples 1"
 )
 echo "| family | processes | steps/s | ms a step in collectives | share of the step | gradient bytes a step |"
 echo "|---|---|---|---|---|---|"
