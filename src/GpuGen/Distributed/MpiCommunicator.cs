@@ -26,18 +26,11 @@ public sealed class MpiCommunicator : ICommunicator
     private static int resolverSet;
     private bool disposed;
 
-    private MpiCommunicator(int rank, int size, int localRank)
-    {
-        Rank = rank;
-        Size = size;
-        LocalRank = localRank;
-    }
+    public required int Rank { get; init; }
 
-    public int Rank { get; }
+    public required int Size { get; init; }
 
-    public int Size { get; }
-
-    public int LocalRank { get; }
+    public required int LocalRank { get; init; }
 
     /// <summary>
     /// Initialises MPI for the launch <paramref name="launch"/> describes. A missing MPI library is a
@@ -52,7 +45,7 @@ public sealed class MpiCommunicator : ICommunicator
         Check(MpiNative.MPI_Comm_size(MpiNative.MPI_COMM_WORLD, out size), "MPI_Comm_size");
         if (rank != launch.Rank || size != launch.Size)
             throw new InvalidOperationException($"MPI says rank {rank} of {size}, the launcher's environment rank {launch.Rank} of {launch.Size}");
-        return new MpiCommunicator(rank, size, launch.LocalRank);
+        return new MpiCommunicator { Rank = rank, Size = size, LocalRank = launch.LocalRank };
     }
 
     public unsafe void SumInPlace(float[] values, int count)

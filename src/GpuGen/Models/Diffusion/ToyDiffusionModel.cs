@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using GpuGen.Data;
 using GpuGen.IO;
 using GpuGen.Metrics;
