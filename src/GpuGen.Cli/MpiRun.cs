@@ -42,22 +42,59 @@ internal static class MpiRun
     /// <summary>Starts MPI for a launched process (null otherwise); the communicator lives until the process ends.</summary>
     public static ICommunicator? Start() => Launch is null ? null : Communicator ??= StartMpi(Launch);
 
+    /// <summary>Whether the ranks have agreed that every one of them set up its training (see <see cref="AgreeSetUp"/>).</summary>
+    private static bool agreed;
+
+    /// <summary>
+    /// The ranks' agreement that each has set up its training (run folder, device, data, model), so that
+    /// none starts training, and waits in a collective forever, while another has failed. A rank that
+    /// set up calls this; a rank that failed joins the same collective from <see cref="Fail"/>. If any
+    /// rank failed, every rank ends with <see cref="JobEndedException"/>: the ranks that failed say why.
+    /// </summary>
+    public static void AgreeSetUp()
+    {
+        if (Communicator is null || agreed) return;
+        if (Tally(failedHere: false).Any(f => f > 0)) throw new JobEndedException(1);
+    }
+
+    /// <summary>One Allreduce: which ranks failed to set up.</summary>
+    private static float[] Tally(bool failedHere)
+    {
+        agreed = true;
+        var failed = new float[Communicator!.Size];
+        if (failedHere) failed[Communicator.Rank] = 1;
+        Communicator.SumInPlace(failed, failed.Length);
+        return failed;
+    }
+
     // Kept out of line so that MPI.NET's assembly is loaded only when a launch calls for it.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static ICommunicator StartMpi(MpiLaunch launch) => MpiCommunicator.Start(launch);
 
     /// <summary>
     /// Reports a failure as one line and returns the exit code. Outside mpirun the line is printed. Under
-    /// mpirun, a failure every rank meets alike — bad options or files before training starts, or a
-    /// diverged step (the losses are averaged, so every rank sees it at the same step) — is printed by
-    /// rank 0 alone. A rank's own failure during training is printed naming the rank, and ends the
-    /// whole job through MPI_Abort, so that no rank waits for it in a collective forever.
+    /// mpirun, a failure while setting up training is tallied with the other ranks (<see cref="AgreeSetUp"/>):
+    /// rank 0's is taken as every rank's (the same options and files) and printed by rank 0 alone, another
+    /// rank's is printed naming the rank when rank 0 did not fail. A diverged step is every rank's (the
+    /// losses are averaged, so every rank sees it at the same step): rank 0 prints it. A rank's own
+    /// failure during training is printed naming the rank, and ends the whole job through MPI_Abort, so
+    /// that no rank waits for it in a collective forever. Before MPI starts (bad options, a missing MPI
+    /// library) every rank meets the same failure: rank 0 prints it.
     /// </summary>
     public static int Fail(string line, int exitCode, bool sharedByAllRanks)
     {
         if (Launch is null)
         {
             Console.Error.WriteLine($"gpugen: {line}");
+            return exitCode;
+        }
+        if (Communicator is not null && !agreed)
+        {
+            var failed = Tally(failedHere: true);
+            if (Launch.Rank == 0) Console.Error.WriteLine($"gpugen: {line}");
+            else if (failed[0] == 0) stderr.WriteLine($"gpugen: rank {Launch.Rank} of {Launch.Size}: {line}");
+            stderr.Flush();
+            Finish();
             return exitCode;
         }
         if (Communicator is null || sharedByAllRanks)
@@ -73,4 +110,10 @@ internal static class MpiRun
 
     /// <summary>Ends MPI at a normal exit.</summary>
     public static void Finish() => Communicator?.Dispose();
+}
+
+/// <summary>The ranks of a job agreed to stop before training (see <see cref="MpiRun.AgreeSetUp"/>); the ranks that failed have said why.</summary>
+internal sealed class JobEndedException(int exitCode) : Exception($"another rank failed to set up its training (exit code {exitCode})")
+{
+    public int ExitCode { get; } = exitCode;
 }

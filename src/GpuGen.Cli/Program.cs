@@ -38,14 +38,23 @@ public static class Program
         }
         try
         {
+            // Under mpirun, MPI starts before a train command opens anything, so that a rank that cannot set up tells the others.
+            if (parse.CommandResult.Command.Parents.OfType<Command>().Any(c => c.Name == "train")) MpiRun.Start();
             int code = parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
             MpiRun.Finish();
             return code;
         }
+        catch (JobEndedException e)
+        {
+            // Under mpirun, the ranks agreed that setting up failed, and the ranks that failed have said why.
+            MpiRun.Finish();
+            return e.ExitCode;
+        }
         catch (Exception e) when (IsUserFacing(e))
         {
-            // Under mpirun, bad input met before training started is every rank's; during training a rank's own.
-            return MpiRun.Fail(OneLine(e.Message), e is CliError or ArgumentException ? 2 : 1, sharedByAllRanks: false);
+            // Under mpirun: before MPI starts, every rank's failure (the same options); while setting up, tallied over the ranks; during training, a rank's own.
+            var (line, code) = Describe(e);
+            return MpiRun.Fail(line, code, sharedByAllRanks: false);
         }
         catch (TrainingDivergedException e)
         {
@@ -57,9 +66,18 @@ public static class Program
         catch (Exception e) when (MpiRun.Communicator is not null)
         {
             // Anything else on one rank of a running job: name the rank and end the job rather than leave the others waiting.
-            return MpiRun.Fail($"{e.GetType().Name}: {OneLine(e.Message)}", 1, sharedByAllRanks: false);
+            var (line, code) = Describe(e);
+            return MpiRun.Fail(line, code, sharedByAllRanks: false);
         }
     }
+
+    /// <summary>
+    /// The line and exit code of a failure: bad input says what is wrong (2 for a bad request, 1 for a
+    /// failure while working); anything else is named by its type too.
+    /// </summary>
+    internal static (string Line, int ExitCode) Describe(Exception e) => IsUserFacing(e)
+        ? (OneLine(e.Message), e is CliError or ArgumentException ? 2 : 1)
+        : ($"{e.GetType().Name}: {OneLine(e.Message)}", 1);
 
     /// <summary>Folds a multi-line message (System.CommandLine lists choices on lines of their own) into one line.</summary>
     private static string OneLine(string message) =>

@@ -32,9 +32,10 @@ internal static class TrainRunner
         using var dev = CommonOptions.OpenDevice(MpiRun.DeviceFor(r.GetValue(o.Device)!));
         using var run = open(dev, resume);
         if (run.Step >= options.Steps) Console.WriteLine($"the model has already taken {run.Step} steps (--steps {options.Steps}): nothing to train");
-        // A batch that does not split over the processes is every rank's error: say it once, before MPI starts.
         if (MpiRun.Launch is { } launch) run.Share(new BatchShare(launch.Rank, launch.Size));
-        var parallel = MpiRun.Start() is { } communicator ? new DataParallel(communicator) : null;
+        // Every rank has its run folder, device, data and model: train only if all of them have.
+        MpiRun.AgreeSetUp();
+        var parallel = MpiRun.Communicator is { } communicator ? new DataParallel(communicator) : null;
         string processes = parallel is null ? "" : $" ×{parallel.Size} processes (data-parallel, mpirun{(dev.Name == "cpu" ? $"; {CpuBackend.Cores} of the machine's {Environment.ProcessorCount} cores each" : "")})";
         Console.WriteLine($"training {command} on {run.Info.DataName} on {dev}{processes}: {run.Info.Description}, {run.Info.Parameters:N0} parameters, from step {run.Step}");
 

@@ -25,6 +25,16 @@ internal static class CliRunner
     public static Result RunUnderMpi(string workingDirectory, int processes, params string[] args) =>
         RunWithEnvironment(workingDirectory, null, args, TimeSpan.FromMinutes(3), ["mpirun.mpich", "-np", processes.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
 
+    /// <summary>
+    /// Runs two processes under one `mpirun.mpich`, rank 0 with <paramref name="rank0"/> and rank 1 with
+    /// <paramref name="rank1"/> (MPMD, `-np 1 A : -np 1 B`): a job in which one rank meets what the other does not.
+    /// </summary>
+    public static Result RunUnderMpiEach(string workingDirectory, string[] rank0, string[] rank1) =>
+        RunWithEnvironment(workingDirectory, null, rank1, TimeSpan.FromMinutes(3), ["mpirun.mpich", "-np", "1", "dotnet", CliDll, .. rank0, ":", "-np", "1"]);
+
+    /// <summary>The CLI assembly beside the tests.</summary>
+    public static string CliDll => Path.Combine(AppContext.BaseDirectory, "GpuGen.Cli.dll");
+
     private static Result RunWithEnvironment(string workingDirectory, IReadOnlyDictionary<string, string?>? environment, string[] args, TimeSpan limit, string[]? launcher = null)
     {
         var psi = new ProcessStartInfo(launcher?[0] ?? "dotnet")
@@ -39,7 +49,7 @@ internal static class CliRunner
             foreach (var a in launcher[1..]) psi.ArgumentList.Add(a);
             psi.ArgumentList.Add("dotnet");
         }
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "GpuGen.Cli.dll"));
+        psi.ArgumentList.Add(CliDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var (k, v) in environment ?? new Dictionary<string, string?>())
             if (v is null) psi.Environment.Remove(k);

@@ -187,4 +187,75 @@ public sealed class DataParallelCliTests : IDisposable
         RunFiles.Checkpoint(Path.Combine(dir, m.Groups[3].Value), "ddpm-2d", bad - 1);
         Assert.False(File.Exists(Path.Combine(dir, "run", $"step-{bad}.safetensors")));
     }
+
+    [MpichFact(needsFashionMnist: true)]
+    public void ARankThatCannotSetUpIsNamedAndEveryRankStops()
+    {
+        // Rank 1 is given data it cannot open (as on a machine that lacks the files); rank 0's opens.
+        string[] Args(string data) => ["train", "ddpm", "--data", data, "--channels", "8,16", "--batch", "64", "--steps", "3", "--samples", "4", "--out", "run"];
+        var r = CliRunner.RunUnderMpiEach(dir, Args("fashion-mnist"), Args("idx:" + Path.Combine(dir, "missing")));
+        Assert.NotEqual(0, r.ExitCode);
+        string[] lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("gpugen:", StringComparison.Ordinal)).ToArray();
+        Assert.True(lines.Length == 1, r.ToString());
+        Assert.Equal($"gpugen: rank 1 of 2: --data idx:{Path.Combine(dir, "missing")}: folder '{Path.Combine(dir, "missing")}' does not exist", lines[0]);
+        Assert.DoesNotContain("   at ", r.Stderr);
+        Assert.False(File.Exists(Path.Combine(dir, "run", "model.safetensors")));
+        // Positive control: with data both ranks can open, the same job trains.
+        var ok = CliRunner.RunUnderMpiEach(dir, Args("fashion-mnist"), Args("fashion-mnist"));
+        Assert.True(ok.ExitCode == 0, ok.ToString());
+        RunFiles.Checkpoint(Path.Combine(dir, "run", "model.safetensors"), "ddpm-image", 3);
+    }
+
+    [MpichFact]
+    public void ARankKilledMidRunEndsTheJobAndLeavesCompleteCheckpoints()
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("mpirun.mpich")
+        {
+            WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var a in new[] { "-np", "2", "dotnet", CliRunner.CliDll, "train", "ddpm", "--data", "8gaussians", "--steps", "1000000", "--checkpoint-every", "20", "--out", "run" })
+            psi.ArgumentList.Add(a);
+        using var job = System.Diagnostics.Process.Start(psi)!;
+        var stdout = job.StandardOutput.ReadToEndAsync();
+        var stderr = job.StandardError.ReadToEndAsync();
+        try
+        {
+            string run = Path.Combine(dir, "run");
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while (!(Directory.Exists(run) && Directory.GetFiles(run, "step-*.safetensors").Length >= 2) && DateTime.UtcNow < deadline) Thread.Sleep(100);
+            Assert.True(Directory.GetFiles(run, "step-*.safetensors").Length >= 2, "the job wrote no checkpoints in 2 minutes");
+            int rank1 = RankProcess(rank: 1);
+            System.Diagnostics.Process.GetProcessById(rank1).Kill();   // SIGKILL: the rank cannot say anything
+            Assert.True(job.WaitForExit(TimeSpan.FromMinutes(1)), "the job went on without rank 1");
+            Assert.NotEqual(0, job.ExitCode);
+            Assert.Contains("BAD TERMINATION", stdout.Result + stderr.Result);   // mpirun names the process that died
+            Assert.Empty(Directory.GetFiles(run, "*.tmp"));
+            foreach (var step in Directory.GetFiles(run, "step-*.safetensors")) RunFiles.Checkpoint(step, "ddpm-2d", step: null);
+        }
+        finally
+        {
+            if (!job.HasExited) job.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>The process id of this test's rank <paramref name="rank"/>: a `gpugen train` working in this test's folder whose environment has PMI_RANK=rank.</summary>
+    private int RankProcess(int rank)
+    {
+        foreach (var proc in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(proc), out int pid)) continue;
+            try
+            {
+                string command = File.ReadAllText(Path.Combine(proc, "cmdline")).Replace('\0', ' ');
+                if (!command.Contains("GpuGen.Cli.dll train", StringComparison.Ordinal)) continue;
+                if (new DirectoryInfo(Path.Combine(proc, "cwd")).ResolveLinkTarget(returnFinalTarget: false)?.FullName != dir) continue;
+                if (File.ReadAllText(Path.Combine(proc, "environ")).Split('\0').Contains($"PMI_RANK={rank}")) return pid;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // the process ended while we looked
+            }
+        }
+        throw new InvalidOperationException($"no process of rank {rank} in {dir}");
+    }
 }
