@@ -17,6 +17,8 @@ internal static class GanTrainView
     {
         CommonOptions.Positive(r.GetValue(o.ViewEvery), "--view-every");
         string? shot = r.GetValue(o.ViewScreenshot) is { } s ? CommonOptions.OutputPath(s, "--view-screenshot") : null;
+        // Under mpirun the window is rank 0's; the other ranks train without one.
+        if (MpiRun.Launch is { Rank: > 0 }) return train(new GanTrainingMonitor(r.GetValue(o.Steps), "rank > 0"));
         string spec = r.GetValue(o.Data)!;
         string what = $"{(conditional ? "cgan" : "gan")} on {spec}";
         using (var surface = TrainView.OpenWindow($"training {what}", "samples-step-K.png and loss.png show progress"))

@@ -14,6 +14,8 @@ internal static class TrainView
     {
         CommonOptions.Positive(r.GetValue(o.ViewEvery), "--view-every");
         string? shot = r.GetValue(o.ViewScreenshot) is { } s ? CommonOptions.OutputPath(s, "--view-screenshot") : null;
+        // Under mpirun the window is rank 0's; the other ranks train without one.
+        if (MpiRun.Launch is { Rank: > 0 }) return train(new TrainingMonitor(r.GetValue(o.Steps), "rank > 0"));
         using (var surface = OpenWindow($"training ddpm on {r.GetValue(o.Data)}", "samples-step-K.png show progress"))
         {
             var monitor = new TrainingMonitor(r.GetValue(o.Steps), $"training ddpm on {r.GetValue(o.Data)}");

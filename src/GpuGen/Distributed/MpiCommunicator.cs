@@ -10,8 +10,9 @@ namespace GpuGen.Distributed;
 /// MPI.NET is built against Microsoft MPI and imports <c>msmpi.dll</c>; its handles are MPICH's, so
 /// the name is resolved here to MPICH's <c>libmpich.so.12</c> (Debian's <c>mpich</c>), or to
 /// <c>libmpi.so.12</c> (Intel MPI, MVAPICH), or to the library <see cref="LibraryVariable"/> names:
-/// the MPICH ABI, which Cray MPI shares too. Open MPI's <c>libmpi.so.40</c> has another ABI. Collectives run on the calling thread (MPI_THREAD_FUNNELED):
-/// the training loop's thread is the only one that talks to MPI.
+/// the MPICH ABI, which Cray MPI shares too. Open MPI's <c>libmpi.so.40</c> has another ABI. Collectives run on the calling thread, one
+/// thread at a time (MPI_THREAD_SERIALIZED): MPI starts on the main thread, and under `train --view` the
+/// training loop talks to it from its own thread while the main thread draws.
 /// </summary>
 public sealed class MpiCommunicator : ICommunicator
 {
@@ -21,7 +22,7 @@ public sealed class MpiCommunicator : ICommunicator
     /// <summary>The MPICH-ABI libraries tried in turn: MPICH's soname, then Intel MPI's and MVAPICH's.</summary>
     public static readonly string[] Libraries = ["libmpich.so.12", "libmpi.so.12"];
 
-    private const int ThreadFunneled = 1, Success = 0;
+    private const int ThreadSerialized = 2, Success = 0;
     private static readonly IntPtr InPlace = new(-1);   // MPI_IN_PLACE in MPICH's mpi.h
     private static int resolverSet;
     private bool disposed;
@@ -81,8 +82,8 @@ public sealed class MpiCommunicator : ICommunicator
     {
         int argc = 0;
         byte** argv = null;
-        Check(MpiNative.MPI_Init_thread(ref argc, ref argv, ThreadFunneled, out int provided), "MPI_Init_thread");
-        if (provided < ThreadFunneled) throw new InvalidOperationException($"MPI offers thread level {provided}; GpuGen needs MPI_THREAD_FUNNELED");
+        Check(MpiNative.MPI_Init_thread(ref argc, ref argv, ThreadSerialized, out int provided), "MPI_Init_thread");
+        if (provided < ThreadSerialized) throw new InvalidOperationException($"MPI offers thread level {provided}; GpuGen needs MPI_THREAD_SERIALIZED");
     }
 
     /// <summary>Points MPI.NET's <c>msmpi.dll</c> imports at MPICH, once per process.</summary>
