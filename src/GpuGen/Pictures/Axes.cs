@@ -9,8 +9,8 @@ namespace GpuGen.Pictures;
 /// </summary>
 sealed class Axes
 {
-    const int FontScale = 1;
-    const int TitleScale = 2;
+    static GlyphAtlas LabelFont => GlyphAtlas.DejaVuSans;
+    static GlyphAtlas TitleFont => GlyphAtlas.DejaVuSansTitle;
     const int TickLength = 4;
 
     Axes(Rect area, PlotBounds bounds, bool logY, List<(double Value, string Label)> xTicks, List<(double Value, string Label)> yTicks)
@@ -50,11 +50,11 @@ sealed class Axes
     {
         var yTicks = logY ? LogTicks(bounds.YMin, bounds.YMax) : LinearTicks(bounds.YMin, bounds.YMax, Math.Max(2, height / 70));
         var xTicks = LinearTicks(bounds.XMin, bounds.XMax, Math.Max(2, width / 90));
-        int labelHeight = BitmapFont.LineHeight(FontScale);
-        int yLabelWidth = yTicks.Count == 0 ? 0 : yTicks.Max(t => BitmapFont.Measure(t.Label, FontScale));
-        int lastXLabel = xTicks.Count == 0 ? 0 : BitmapFont.Measure(xTicks[^1].Label, FontScale);
+        int labelHeight = LabelFont.TextHeight;
+        int yLabelWidth = yTicks.Count == 0 ? 0 : yTicks.Max(t => LabelFont.Width(t.Label));
+        int lastXLabel = xTicks.Count == 0 ? 0 : LabelFont.Width(xTicks[^1].Label);
 
-        int top = title is null ? 14 : BitmapFont.LineHeight(TitleScale) + 20;
+        int top = title is null ? 14 : TitleFont.TextHeight + 20;
         int left = yLabelWidth + TickLength + 12;
         int bottom = TickLength + 6 + labelHeight + (xLabel is null ? 10 : labelHeight + 16);
         int right = Math.Max(16, lastXLabel / 2 + 8);
@@ -82,24 +82,24 @@ sealed class Axes
     {
         var ink = Rgb.Ink;
         canvas.Frame(Area.X - 1, Area.Y - 1, Area.W + 2, Area.H + 2, ink);
-        int labelHeight = BitmapFont.LineHeight(FontScale);
+        int labelHeight = LabelFont.TextHeight;
         foreach (var (v, label) in XTicks)
         {
             int x = Math.Clamp((int)PixelX(v), Area.X, Area.Right - 1);
             canvas.Fill(x, Area.Bottom + 1, 1, TickLength, ink);
-            canvas.TextCentered(label, x + 1, Area.Bottom + TickLength + 5, ink, FontScale);
+            canvas.TextCentered(label, x + 1, Area.Bottom + TickLength + 5, ink);
         }
         foreach (var (v, label) in YTicks)
         {
             int y = Math.Clamp((int)PixelY(v), Area.Y, Area.Bottom - 1);
             canvas.Fill(Area.X - 1 - TickLength, y, TickLength, 1, ink);
-            int w = BitmapFont.Measure(label, FontScale);
-            canvas.Text(label, Area.X - TickLength - 6 - w, y - BitmapFont.CapHeight(FontScale) / 2, ink, FontScale);
+            int w = LabelFont.Width(label);
+            canvas.Text(label, Area.X - TickLength - 6 - w, y - LabelFont.CapHeight / 2, ink);
         }
         if (xLabel is not null)
-            canvas.TextCentered(xLabel, Area.X + Area.W / 2, Area.Bottom + TickLength + labelHeight + 14, ink, FontScale);
+            canvas.TextCentered(xLabel, Area.X + Area.W / 2, Area.Bottom + TickLength + labelHeight + 14, ink);
         if (title is not null)
-            canvas.TextCentered(title, Area.X + Area.W / 2, (Area.Y - BitmapFont.CapHeight(TitleScale)) / 2, ink, TitleScale);
+            canvas.TextCentered(title, Area.X + Area.W / 2, (Area.Y - TitleFont.CapHeight) / 2, ink, TitleFont);
     }
 
     /// <summary>Ticks at multiples of a step of 1, 2 or 5 × 10^k giving about <paramref name="target"/> ticks.</summary>

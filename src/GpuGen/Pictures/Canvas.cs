@@ -110,22 +110,34 @@ sealed class Canvas
             }
     }
 
-    /// <summary>Draws <paramref name="text"/> with its top-left corner at (x, y); each font pixel is scale×scale.</summary>
-    public void Text(string text, int x, int y, Rgb color, int scale = 1)
+    /// <summary>
+    /// Draws <paramref name="text"/> from (x, y), the top of its capitals, in <paramref name="font"/> (by
+    /// default <see cref="GlyphAtlas.DejaVuSans"/>, the labels' 13 px): each glyph's baked coverage
+    /// blended over the picture, on whole pixels, so the hinted glyphs stay as sharp as they were baked.
+    /// </summary>
+    public void Text(string text, int x, int y, Rgb color, GlyphAtlas? font = null)
     {
-        for (int k = 0; k < text.Length; k++)
+        font ??= GlyphAtlas.DejaVuSans;
+        var atlas = font.Coverage;
+        int baseline = y + font.CapHeight;
+        float pen = x;
+        foreach (var rune in text.EnumerateRunes())
         {
-            int gx = x + k * BitmapFont.Advance * scale;
-            for (int col = 0; col < BitmapFont.GlyphWidth; col++)
-                for (int row = 0; row < BitmapFont.GlyphHeight; row++)
-                    if (BitmapFont.IsSet(text[k], col, row))
-                        Fill(gx + col * scale, y + row * scale, scale, scale, color);
+            var g = font.Find(rune.Value);
+            int gx = (int)MathF.Round(pen) + g.XOff, gy = baseline + g.YOff;
+            for (int row = 0; row < g.H; row++)
+                for (int col = 0; col < g.W; col++)
+                {
+                    byte c = atlas.Pixels[(g.Y + row) * atlas.Width + g.X + col];
+                    if (c > 0) Blend(gx + col, gy + row, color, c / 255f);
+                }
+            pen += g.Advance;
         }
     }
 
     /// <summary>Text centred horizontally on <paramref name="cx"/>.</summary>
-    public void TextCentered(string text, int cx, int y, Rgb color, int scale = 1) =>
-        Text(text, cx - BitmapFont.Measure(text, scale) / 2, y, color, scale);
+    public void TextCentered(string text, int cx, int y, Rgb color, GlyphAtlas? font = null) =>
+        Text(text, cx - (font ?? GlyphAtlas.DejaVuSans).Width(text) / 2, y, color, font);
 
     /// <summary>Copies <paramref name="source"/> (converted to RGB) with its top-left at (x, y), upscaled by nearest neighbour.</summary>
     public void Draw(Image source, int x, int y, int scale = 1)

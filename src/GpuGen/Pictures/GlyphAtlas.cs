@@ -6,7 +6,7 @@ namespace GpuGen.Pictures;
 /// <summary>
 /// Text as coverage: DejaVu Sans at a 13 px em (the size stb_truetype's "15 px" gave), hinted and
 /// rasterised once by FreeType into one grey PNG plus glyph metrics (scripts/bake-font-atlas.sh),
-/// embedded in GpuGen and decoded with StbImageSharp. ASCII, ×, Greek, ᾱ, subscript digits, arrows,
+/// embedded in GpuGen and decoded with StbImageSharp; a 19 px atlas gives the pictures' titles. ASCII, ×, Greek, ᾱ, subscript digits, arrows,
 /// −, … and two combining accents; anything else draws as '?'. No font file or TrueType rasteriser
 /// is needed at run time. The window uploads <see cref="Coverage"/> once as a texture.
 /// </summary>
@@ -27,10 +27,14 @@ public sealed class GlyphAtlas
         CapHeight = glyphs.TryGetValue('H', out var h) ? -h.YOff : ascent;
     }
 
-    /// <summary>The embedded DejaVu Sans atlas (decoded once per process).</summary>
+    /// <summary>The embedded DejaVu Sans atlas at 13 px: the window's text and the pictures' labels (decoded once per process).</summary>
     public static GlyphAtlas DejaVuSans => Shared.Value;
 
+    /// <summary>DejaVu Sans at 19 px (capitals 14 px high): the pictures' titles.</summary>
+    public static GlyphAtlas DejaVuSansTitle => SharedTitle.Value;
+
     private static readonly Lazy<GlyphAtlas> Shared = new(() => Load("dejavu-sans-13", "DejaVu Sans 13 px (baked atlas)"));
+    private static readonly Lazy<GlyphAtlas> SharedTitle = new(() => Load("dejavu-sans-19", "DejaVu Sans 19 px (baked atlas)"));
 
     /// <summary>The atlas: one channel, 0 (nothing) to 255 (covered).</summary>
     public Image Coverage { get; }
@@ -52,6 +56,12 @@ public sealed class GlyphAtlas
 
     /// <summary>Whether the atlas has its own glyph for <paramref name="codePoint"/>.</summary>
     public bool Has(int codePoint) => glyphs.ContainsKey(codePoint);
+
+    /// <summary>Height of a line of text from the top of its capitals to the bottom of its descenders, in pixels.</summary>
+    public int TextHeight => CapHeight + FontDescent;
+
+    /// <summary>Width of <paramref name="text"/> in whole pixels (the advances summed, rounded up).</summary>
+    public int Width(string text) => (int)MathF.Ceiling(Measure(text));
 
     /// <summary>Width of <paramref name="text"/> at scale 1, in pixels (the advances summed).</summary>
     public float Measure(string text)

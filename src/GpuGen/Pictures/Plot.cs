@@ -102,24 +102,25 @@ public static class Plot
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(scale);
         ArgumentOutOfRangeException.ThrowIfNegative(padding);
 
-        const int titleScale = 2;
-        int lineHeight = BitmapFont.LineHeight(1);
-        int titleHeight = title is null ? 0 : BitmapFont.LineHeight(titleScale) + padding;
+        var labelFont = GlyphAtlas.DejaVuSans;
+        var titleFont = GlyphAtlas.DejaVuSansTitle;
+        int lineHeight = labelFont.TextHeight;
+        int titleHeight = title is null ? 0 : titleFont.TextHeight + padding;
         int labelsHeight = labels is null ? 0 : lineHeight + 6;
         var cellWidths = new int[images.Count];
         int maxHeight = 0;
         for (int i = 0; i < images.Count; i++)
         {
             ArgumentNullException.ThrowIfNull(images[i], nameof(images));
-            int labelWidth = labels is null ? 0 : BitmapFont.Measure(labels[i], 1);
+            int labelWidth = labels is null ? 0 : labelFont.Width(labels[i]);
             cellWidths[i] = Math.Max(images[i].Width * scale + 2, labelWidth);
             maxHeight = Math.Max(maxHeight, images[i].Height * scale + 2);
         }
-        int width = Math.Max(cellWidths.Sum() + padding * (images.Count + 1), title is null ? 1 : BitmapFont.Measure(title, titleScale) + 2 * padding);
+        int width = Math.Max(cellWidths.Sum() + padding * (images.Count + 1), title is null ? 1 : titleFont.Width(title) + 2 * padding);
         int height = padding + titleHeight + maxHeight + labelsHeight + padding;
 
         var canvas = new Canvas(width, height, Rgb.White);
-        if (title is not null) canvas.TextCentered(title, width / 2, padding, Rgb.Ink, titleScale);
+        if (title is not null) canvas.TextCentered(title, width / 2, padding, Rgb.Ink, titleFont);
         int x = padding, y = padding + titleHeight;
         for (int i = 0; i < images.Count; i++)
         {
@@ -225,8 +226,9 @@ public static class Plot
     static void DrawLegend(Canvas canvas, Rect area, List<(string Label, Rgb Color)> entries)
     {
         if (entries.Count == 0) return;
-        int lineHeight = BitmapFont.LineHeight(1) + 6;
-        int w = entries.Max(e => BitmapFont.Measure(e.Label, 1)) + 28, h = entries.Count * lineHeight + 8;
+        var font = GlyphAtlas.DejaVuSans;
+        int lineHeight = font.TextHeight + 6;
+        int w = entries.Max(e => font.Width(e.Label)) + 28, h = entries.Count * lineHeight + 8;
         int x = area.X + 8, y = area.Y + 8;
         canvas.Fill(x, y, w, h, Rgb.White, 0.85f);
         canvas.Frame(x, y, w, h, Rgb.FaintGrey);
@@ -234,7 +236,7 @@ public static class Plot
         {
             int cy = y + 4 + i * lineHeight + lineHeight / 2;
             canvas.Disc(x + 10, cy, 3.5f, entries[i].Color, 1f, area);
-            canvas.Text(entries[i].Label, x + 20, cy - BitmapFont.CapHeight(1) / 2, Rgb.Ink);
+            canvas.Text(entries[i].Label, x + 20, cy - font.CapHeight / 2, Rgb.Ink);
         }
     }
 

@@ -152,17 +152,24 @@ public sealed class PlotTests
             rng.NextBytes(img.Pixels);
             return img;
         }).ToList();
-        var strip = Plot.Strip(images, ["t=999", "t=500", "t=100", "t=0"], scale: 4, padding: 8, title: "reverse chain");
+        string[] labels = ["t=999", "t=500", "t=100", "t=0"];
+        var strip = Plot.Strip(images, labels, scale: 4, padding: 8, title: "reverse chain");
         Assert.Equal(3, strip.Channels);
-        // Each cell is max(32 + 2 frame, label width) wide; labels here are narrower than the image.
-        Assert.Equal(8 + 4 * (34 + 8), strip.Width);
+        // Each cell is max(32 + 2 frame, label width) wide, the picture at least as wide as its title.
+        int[] cells = labels.Select(l => Math.Max(34, GlyphAtlas.DejaVuSans.Width(l))).ToArray();
+        Assert.Equal(Math.Max(8 + cells.Sum(c => c + 8), GlyphAtlas.DejaVuSansTitle.Width("reverse chain") + 16), strip.Width);
         Assert.True(strip.Height > 34 + 16);
-        // The first image's top-left pixel, inside its 1-pixel frame, below the title.
-        int top = 8 + 18 + 8 + 1;   // padding, title (9-row font at scale 2), padding, frame
+        // The first image's top-left pixel, inside its 1-pixel frame, below the title; each image centred in its cell.
+        int top = 8 + GlyphAtlas.DejaVuSansTitle.TextHeight + 8 + 1;   // padding, title, padding, frame
         byte g = images[0].Pixels[0];
-        Assert.Equal(new Rgb(g, g, g), PixelAt(strip, 8 + 1, top));
+        Assert.Equal(new Rgb(g, g, g), PixelAt(strip, 8 + (cells[0] - 34) / 2 + 1, top));
         byte g1 = images[1].Pixels[7];
-        Assert.Equal(new Rgb(g1, g1, g1), PixelAt(strip, 8 + 42 + 1 + 7 * 4 + 3, top + 3));
+        int second = 8 + cells[0] + 8 + (cells[1] - 34) / 2;
+        Assert.Equal(new Rgb(g1, g1, g1), PixelAt(strip, second + 1 + 7 * 4 + 3, top + 3));
+        // The title and the labels are drawn: dark pixels in the title's band and under each image.
+        Assert.Contains(Enumerable.Range(0, strip.Width), x => Enumerable.Range(8, GlyphAtlas.DejaVuSansTitle.TextHeight).Any(y => PixelAt(strip, x, y).R < 128));
+        int labelTop = top - 1 + 34 + 6;
+        Assert.Contains(Enumerable.Range(0, cells[0] + 8), x => Enumerable.Range(labelTop, GlyphAtlas.DejaVuSans.TextHeight).Any(y => PixelAt(strip, x, y).R < 128));
     }
 
     [Fact]
