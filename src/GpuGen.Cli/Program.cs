@@ -75,7 +75,7 @@ public static class Program
     /// The line and exit code of a failure: bad input says what is wrong (2 for a bad request, 1 for a
     /// failure while working); anything else is named by its type too.
     /// </summary>
-    internal static (string Line, int ExitCode) Describe(Exception e) => IsUserFacing(e)
+    private static (string Line, int ExitCode) Describe(Exception e) => IsUserFacing(e)
         ? (OneLine(e.Message), e is CliError or ArgumentException ? 2 : 1)
         : ($"{e.GetType().Name}: {OneLine(e.Message)}", 1);
 
