@@ -92,8 +92,8 @@ internal sealed class TrainGanOptions(bool conditional) : TrainOptions(
     public Option<int?> Latent { get; } = new("--latent") { Description = "dimension of z (default 64 for images, 8 for toys)" };
     public Option<int> Hidden { get; } = new("--hidden") { Description = "toys: MLP width", DefaultValueFactory = _ => 128 };
     public Option<int> Layers { get; } = new("--layers") { Description = "toys: hidden layers of each MLP", DefaultValueFactory = _ => 3 };
-    public Option<int> GChannels { get; } = new("--g-channels") { Description = "images: G's channels at H/4, halved at H/2 (128: dcgan_step)", DefaultValueFactory = _ => 128 };
-    public Option<int> DChannels { get; } = new("--d-channels") { Description = "images: D's channels at H/2, doubled at H/4 (64: dcgan_step)", DefaultValueFactory = _ => 64 };
+    public Option<int?> GChannels { get; } = new("--g-channels") { Description = "images: G's channels at H/4, halved at H/2 (default 128, dcgan_step's)" };
+    public Option<int?> DChannels { get; } = new("--d-channels") { Description = "images: D's channels at H/2, doubled at H/4 (default 64, dcgan_step's)" };
     public Option<float> RealTarget { get; } = new("--label-smoothing", "--real-target") { Description = "one-sided label smoothing: D's target for real data (1 = off, 0.9 is usual)", DefaultValueFactory = _ => 1f };
     public Option<bool> SpectralNorm { get; } = new("--spectral-norm") { Description = "spectral normalization of D's weights" };
     public Option<float> R1 { get; } = new("--r1") { Description = "R1 penalty γ on real data (0 = off; toys only)", DefaultValueFactory = _ => 0f };

@@ -69,9 +69,9 @@ public sealed class ConfigJsonTests : IDisposable
     {
         Assert.Equal("""{"data":"8gaussians","hidden":128,"hidden_layers":3,"embedding_dim":32,"timesteps":1000,"beta_start":0.0001,"beta_end":0.02,"schedule":"linear","lr":0.001,"batch":1024,"seed":0,"ema_decay":0.995}""",
             ConfigJson.Write(new ToyDiffusionConfig()));
-        Assert.Equal("""{"conditional":false,"arch":"mlp","data":"fashion-mnist","channels":1,"height":28,"width":28,"classes":10,"latent":20,"likelihood":"bernoulli","gaussian_std":0.1,"lr":0.001,"batch":128,"seed":0,"hidden":512}""",
+        Assert.Equal("""{"conditional":false,"arch":"mlp","data":"fashion-mnist","channels":1,"height":28,"width":28,"classes":10,"latent":20,"likelihood":"bernoulli","gaussian_std":0.1,"lr":0.001,"batch":128,"seed":0}""",
             ConfigJson.Write(new VaeConfig()));
-        Assert.Equal("""{"data":"fashion-mnist","architecture":"dcgan","height":28,"width":28,"latent":64,"hidden":128,"hidden_layers":3,"classes":0,"label_dim":32,"lr":0.0002,"beta1":0.5,"beta2":0.999,"batch":64,"seed":0,"real_target":1,"spectral_norm":false,"r1_gamma":0,"g_channels":128,"d_channels":64}""",
+        Assert.Equal("""{"data":"fashion-mnist","architecture":"dcgan","height":28,"width":28,"latent":64,"hidden":128,"hidden_layers":3,"classes":0,"label_dim":32,"lr":0.0002,"beta1":0.5,"beta2":0.999,"batch":64,"seed":0,"real_target":1,"spectral_norm":false,"r1_gamma":0}""",
             ConfigJson.Write(new GanConfig()));
     }
 
@@ -135,18 +135,20 @@ public sealed class ConfigJsonTests : IDisposable
     }
 
     [Fact]
-    public void VaeAndGanConfigsFromBeforeTheWidthFieldsReadAsTheOldNetworks()
+    public void VaeAndGanConfigsFromBeforeTheWidthFieldsReadAsTheOldNetworks_AndWriteBackAsTheyWere()
     {
         var (vae, _) = Configs["vae"];
         string oldVae = vae.Replace(",\"hidden\":64", "");
         Assert.DoesNotContain("hidden", oldVae);
-        Assert.Equal(512, ConfigJson.Read<VaeConfig>(oldVae, "s").Hidden);
-        Assert.Equal(64, ConfigJson.Read<VaeConfig>(vae, "s").Hidden);   // positive control
+        Assert.Equal(512, ConfigJson.Read<VaeConfig>(oldVae, "s").HiddenWidth);
+        Assert.Equal(oldVae, ConfigJson.Write(ConfigJson.Read<VaeConfig>(oldVae, "s")));
+        Assert.Equal(64, ConfigJson.Read<VaeConfig>(vae, "s").HiddenWidth);   // positive control
         var (gan, _) = Configs["gan"];
         string oldGan = gan.Replace(",\"g_channels\":32,\"d_channels\":16", "");
         Assert.DoesNotContain("channels", oldGan);
         var config = ConfigJson.Read<GanConfig>(oldGan, "s");
-        Assert.Equal((128, 64), (config.GChannels, config.DChannels));
+        Assert.Equal((128, 64), (config.GeneratorChannels, config.DiscriminatorChannels));
+        Assert.Equal(oldGan, ConfigJson.Write(config));   // and it writes back as it was
         Assert.Equal(config with { GChannels = 32, DChannels = 16 }, ConfigJson.Read<GanConfig>(gan, "s"));
         // Only the new fields may be missing.
         Assert.Equal("s: config has no 'latent'",

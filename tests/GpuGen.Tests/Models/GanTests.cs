@@ -258,7 +258,7 @@ public class GanTests(ITestOutputHelper output)
     /// </summary>
     private static (long G, long D) ExpectedDcganParameters(GanConfig c)
     {
-        long f = c.Height / 4 * (c.Width / 4), g = c.GChannels, d = c.DChannels, k = c.Classes, label = k > 0 ? c.LabelDim : 0;
+        long f = c.Height / 4 * (c.Width / 4), g = c.GeneratorChannels, d = c.DiscriminatorChannels, k = c.Classes, label = k > 0 ? c.LabelDim : 0;
         long gen = k * label + (c.Latent + label) * g * f + 2 * g + g * (g / 2) * 16 + g + (g / 2) * 16 + 1;
         long disc = d * 16 + d + d * 2 * d * 16 + 4 * d + 2 * d * f + 1 + 2 * d * f * k;
         return (gen, disc);

@@ -98,7 +98,7 @@ public class VaeTests(ITestOutputHelper output)
     /// </summary>
     private static long ExpectedParameters(VaeConfig c)
     {
-        long h = c.Hidden, n = h / 2, l = c.Latent, k = c.Conditional ? c.Classes : 0, d = c.Dim, f = 64L * (c.Height / 4) * (c.Width / 4);
+        long h = c.HiddenWidth, n = h / 2, l = c.Latent, k = c.Conditional ? c.Classes : 0, d = c.Dim, f = 64L * (c.Height / 4) * (c.Width / 4);
         long heads = 2 * (n * l + l), prior = c.Conditional ? k * l : 0;
         if (c.Arch == VaeConfig.Mlp)
             return d * h + h + h * n + n + heads + (l + k) * n + n + n * h + h + h * d + d + prior;

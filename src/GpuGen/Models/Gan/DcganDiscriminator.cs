@@ -5,7 +5,7 @@ using GpuGen.Tensors;
 namespace GpuGen.Models.Gan;
 
 /// <summary>
-/// The DCGAN discriminator of dcgan_step (bench/README.md h), with C = <see cref="GanConfig.DChannels"/>
+/// The DCGAN discriminator of dcgan_step (bench/README.md h), with C = <see cref="GanConfig.DiscriminatorChannels"/>
 /// (64 in dcgan_step):
 ///   Conv2d(1→C, k4, s2, p1) LeakyReLU(0.2) → Conv2d(C→2C, k4, s2, p1, bias=False) BatchNorm2d LeakyReLU(0.2)
 ///   → flatten φ(x) [2C·H/4·W/4] → Linear(·, 1).
@@ -18,7 +18,7 @@ public sealed class DcganDiscriminator : GanDiscriminator
 
     public DcganDiscriminator(Device device, GanConfig config, Initializer init) : base(device)
     {
-        int c = config.DChannels;
+        int c = config.DiscriminatorChannels;
         features = 2 * c * (config.Height / 4) * (config.Width / 4);
         Conv1 = Child("conv1", new Conv2d(device, 1, c, 4, init, stride: 2, padding: 1));
         Conv2 = Child("conv2", new Conv2d(device, c, 2 * c, 4, init, stride: 2, padding: 1, bias: false));

@@ -6,7 +6,7 @@ namespace GpuGen.Models.Gan;
 
 /// <summary>
 /// The DCGAN generator of dcgan_step (bench/README.md h), for H×W images with H, W divisible by 4, with
-/// C = <see cref="GanConfig.GChannels"/> (128 in dcgan_step):
+/// C = <see cref="GanConfig.GeneratorChannels"/> (128 in dcgan_step):
 ///   z [latent] → Linear(latent, C·H/4·W/4, bias=False) → view [C, H/4, W/4] → BatchNorm2d ReLU
 ///   → ConvTranspose2d(C→C/2, k4, s2, p1, bias=False) → BatchNorm2d ReLU
 ///   → ConvTranspose2d(C/2→1, k4, s2, p1) → tanh.
@@ -18,7 +18,7 @@ public sealed class DcganGenerator : GanGenerator
 
     public DcganGenerator(Device device, GanConfig config, Initializer init) : base(device)
     {
-        channels = config.GChannels;
+        channels = config.GeneratorChannels;
         h0 = config.Height / 4;
         w0 = config.Width / 4;
         Label = config.Classes > 0 ? Child("label", new Embedding(device, config.Classes, config.LabelDim, init)) : null;

@@ -7,7 +7,7 @@ namespace GpuGen.Models.Vae;
 
 /// <summary>
 /// Encoder q(z|x) = N(μ, diag e^{log σ²}) and decoder p(x|z[, y]) of a VAE (Kingma &amp; Welling 2014) or
-/// CVAE. MLP: x → H → H/2 → (μ, log σ²) and z → H/2 → H → D, H = <see cref="VaeConfig.Hidden"/> (512: the
+/// CVAE. MLP: x → H → H/2 → (μ, log σ²) and z → H/2 → H → D, H = <see cref="VaeConfig.HiddenWidth"/> (512: the
 /// vae_mlp_step network). Conv: Conv 4×4/2 (C→32) ReLU Conv 4×4/2 (32→64) ReLU → Linear H/2 ReLU → heads,
 /// and back through Linear and two 4×4/2 transposed convolutions. A CVAE feeds the one-hot label to the decoder beside z and
 /// learns one prior mean μ_y per class ("prior_means" [classes, latent]; the prior is N(μ_y, I)).
@@ -23,7 +23,7 @@ public sealed class VaeNetwork : Module
     {
         config.Validate();
         Config = config;
-        int d = config.Dim, h4 = config.Height / 4, w4 = config.Width / 4, wide = config.Hidden, narrow = config.Hidden / 2;
+        int d = config.Dim, h4 = config.Height / 4, w4 = config.Width / 4, wide = config.HiddenWidth, narrow = config.HiddenWidth / 2;
         var relu = () => new Activation(device, UnaryOp.Relu);
         if (config.Arch == VaeConfig.Mlp)
         {
