@@ -44,7 +44,7 @@ internal static class LatentTrainer
         {
             var config = new VaeConfig(conditional, r.GetValue(o.Arch)!, spec, data.Channels, data.Height, data.Width, classes,
                 r.GetValue(o.Latent), r.GetValue(o.Likelihood)!, r.GetValue(o.GaussianStd), r.GetValue(o.LearningRate) ?? 1e-3f,
-                r.GetValue(o.Batch) ?? 128, r.GetValue(o.Seed));
+                r.GetValue(o.Batch) ?? 128, r.GetValue(o.Seed), r.GetValue(o.VaeHidden));
             run = TrainRunner.Checked(() => GpuGen.Models.Vae.Vae.Create(dev, config));
         }
         return TrainRunner.Wrap(run, resume, m => new VaeTraining(m, data, o.SamplesOr(r, 100)));

@@ -67,6 +67,8 @@ internal static class TrainGan
             Latent = r.GetValue(o.Latent) ?? (toy ? 8 : 64),
             Hidden = r.GetValue(o.Hidden),
             HiddenLayers = r.GetValue(o.Layers),
+            GChannels = r.GetValue(o.GChannels),
+            DChannels = r.GetValue(o.DChannels),
             Classes = classes,
             LearningRate = r.GetValue(o.LearningRate) ?? (toy ? 1e-3f : 2e-4f),
             Batch = r.GetValue(o.Batch) ?? (toy ? 256 : 64),
@@ -90,6 +92,8 @@ internal sealed class TrainGanOptions(bool conditional) : TrainOptions(
     public Option<int?> Latent { get; } = new("--latent") { Description = "dimension of z (default 64 for images, 8 for toys)" };
     public Option<int> Hidden { get; } = new("--hidden") { Description = "toys: MLP width", DefaultValueFactory = _ => 128 };
     public Option<int> Layers { get; } = new("--layers") { Description = "toys: hidden layers of each MLP", DefaultValueFactory = _ => 3 };
+    public Option<int?> GChannels { get; } = new("--g-channels") { Description = "images: G's channels at H/4, halved at H/2 (default 128, dcgan_step's)" };
+    public Option<int?> DChannels { get; } = new("--d-channels") { Description = "images: D's channels at H/2, doubled at H/4 (default 64, dcgan_step's)" };
     public Option<float> RealTarget { get; } = new("--label-smoothing", "--real-target") { Description = "one-sided label smoothing: D's target for real data (1 = off, 0.9 is usual)", DefaultValueFactory = _ => 1f };
     public Option<bool> SpectralNorm { get; } = new("--spectral-norm") { Description = "spectral normalization of D's weights" };
     public Option<float> R1 { get; } = new("--r1") { Description = "R1 penalty γ on real data (0 = off; toys only)", DefaultValueFactory = _ => 0f };
@@ -97,5 +101,5 @@ internal sealed class TrainGanOptions(bool conditional) : TrainOptions(
     public Option<int> ViewEvery { get; } = new("--view-every") { Description = "with --view: new samples from the fixed z every K steps", DefaultValueFactory = _ => 25 };
     public Option<string?> ViewScreenshot { get; } = new("--view-screenshot") { Description = "with --view: save the window's last frame, when training ends, as a PNG" };
 
-    protected override IEnumerable<Option> FamilyOptions() => [Latent, Hidden, Layers, RealTarget, SpectralNorm, R1, View, ViewEvery, ViewScreenshot];
+    protected override IEnumerable<Option> FamilyOptions() => [Latent, Hidden, Layers, GChannels, DChannels, RealTarget, SpectralNorm, R1, View, ViewEvery, ViewScreenshot];
 }

@@ -22,6 +22,7 @@ internal sealed class TrainLatentOptions(bool flow) : TrainOptions(
     public Option<int> Latent { get; } = new("--latent") { Description = "latent dimensions (2 gives a latent-walk picture)", DefaultValueFactory = _ => 20 };
     public Option<string> Likelihood { get; } = Choice("--likelihood", "bernoulli (dynamically binarized pixels) or gaussian (pixels in [0, 1])", VaeConfig.Bernoulli, VaeConfig.Bernoulli, VaeConfig.Gaussian);
     public Option<float> GaussianStd { get; } = new("--sigma") { Description = "Gaussian likelihood: the decoder's fixed σ", DefaultValueFactory = _ => 0.1f };
+    public Option<int?> VaeHidden { get; } = new("--hidden") { Description = "width H of the networks: mlp H and H/2, conv the dense layer H/2 (default 512: the vae_mlp_step network)" };
 
     // ---- NICE / RealNVP ----
     public Option<string> FlowArch { get; } = Choice("--arch", "images, realnvp: mlp (coupling MLPs on flattened images) or conv (RealNVP's multi-scale conv architecture)", FlowConfig.Mlp, [.. FlowConfig.Archs]);
@@ -38,7 +39,7 @@ internal sealed class TrainLatentOptions(bool flow) : TrainOptions(
 
     protected override IEnumerable<Option> FamilyOptions() => IsFlow
         ? [FlowArch, Scales, Blocks, Layers, Hidden, HiddenLayers, Mask, ActNorm, LrDecay, Alpha, Temperature]
-        : [Arch, Latent, Likelihood, GaussianStd];
+        : [Arch, Latent, Likelihood, GaussianStd, VaeHidden];
 
     private static Option<string?> ChoiceOrDefault(string name, string description, params string[] choices)
     {

@@ -61,6 +61,27 @@ public class AdversarialCliTests(ITestOutputHelper output) : IDisposable
     private void WriteBars(string prefix, int count, int seed) => BarsIdx.Write(Path.Combine(dir, "bars"), prefix, count, seed, noise: 30);
 
     [Fact]
+    public void Dcgan_ChannelOptions_SetTheWidths_AndTheModelSamples()
+    {
+        WriteBars("train", 32, 3);
+        WriteBars("t10k", 16, 4);
+        // 8×8, z 16, G channels 8, D channels 4: G 16·8·4 + 2·8 + 8·4·16 + 2·4 + 4·16 + 1, D 4·16 + 4 + 4·8·16 + 2·8 + 8·4 + 1.
+        const long expected = (512 + 16 + 512 + 8 + 65) + (68 + 512 + 16 + 33);
+        var train = Gpugen("train", "gan", "--data", "idx:bars", "--g-channels", "8", "--d-channels", "4", "--latent", "16", "--batch", "8",
+            "--steps", "3", "--sample-every", "0", "--samples", "4", "--out", "narrow", "--json");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        Assert.Equal(expected, Last(train).GetProperty("parameters").GetInt64());
+        Assert.Contains("DCGAN (8/4 channels)", train.Stdout);
+        var sample = Gpugen("sample", "narrow/model.safetensors", "--n", "3", "--npy", "n.npy");
+        Assert.True(sample.ExitCode == 0, sample.ToString());
+        Assert.All(RunFiles.Npy(Path.Combine(dir, "n.npy"), 3, 1, 8, 8), v => Assert.InRange(v, -1f, 1f));
+
+        var odd = Gpugen("train", "gan", "--data", "idx:bars", "--g-channels", "5", "--out", "odd");
+        Assert.Equal(2, odd.ExitCode);
+        Assert.Contains("G's channels must be even", odd.Stderr);
+    }
+
+    [Fact]
     public void Cgan_TrainResumeSampleAndEvalWithFdAndAccuracy()
     {
         WriteBars("train", 256, 1);

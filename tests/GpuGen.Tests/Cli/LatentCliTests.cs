@@ -182,4 +182,27 @@ public class LatentCliTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(2, toyVae.ExitCode);
         Assert.Contains("8gaussians", toyVae.Stderr);
     }
+
+    [Fact]
+    public void Vae_Hidden_SetsTheWidths_AndTheModelSamplesAndEvaluates()
+    {
+        WriteIdx("train", 32, 5);
+        WriteIdx("t10k", 16, 6);
+        // 8×8 images, H = 16, latent 2: 64·16+16, 16·8+8, heads 2·(8·2+2), 2·8+8, 8·16+16, 16·64+64.
+        const long expected = 1040 + 136 + 36 + 24 + 144 + 1088;
+        var train = Gpugen("train", "vae", "--data", "idx:bars", "--hidden", "16", "--latent", "2", "--steps", "3", "--batch", "8", "--out", "v", "--json");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        Assert.Equal(expected, Json(train).GetProperty("parameters").GetInt64());
+        Assert.Contains("hidden 16", train.Stdout);
+        var eval = Gpugen("eval", "v/model.safetensors", "--k", "4", "--no-fd", "--json");
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        Assert.True(double.IsFinite(Json(eval).GetProperty("test_elbo_nats").GetDouble()), eval.ToString());
+        var sample = Gpugen("sample", "v/model.safetensors", "--n", "3", "--npy", "v.npy");
+        Assert.True(sample.ExitCode == 0, sample.ToString());
+        RunFiles.Npy(Path.Combine(dir, "v.npy"), 3, 1, 8, 8);
+
+        var odd = Gpugen("train", "vae", "--data", "idx:bars", "--hidden", "7", "--out", "odd");
+        Assert.Equal(2, odd.ExitCode);
+        Assert.Contains("hidden width must be even", odd.Stderr);
+    }
 }

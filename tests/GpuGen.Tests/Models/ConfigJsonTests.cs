@@ -31,12 +31,12 @@ public sealed class ConfigJsonTests : IDisposable
             Prediction = PredictionType.V, LearningRate = 1e-3f, Batch = 8, Seed = 6, EmaDecay = 0.99f,
         }),
         ["classifier"] = Of(new ClassifierConfig(3, 8, 12, 4, 4, 8, 16, 6, 0.1f, 1e-3f, 16, 20, 7, false, "folder:/tmp/y", "abc")),
-        ["vae"] = Of(new VaeConfig(true, VaeConfig.Conv, "idx:/tmp/z", 2, 8, 12, 3, 4, VaeConfig.Gaussian, 0.2f, 2e-3f, 16, 8)),
+        ["vae"] = Of(new VaeConfig(true, VaeConfig.Conv, "idx:/tmp/z", 2, 8, 12, 3, 4, VaeConfig.Gaussian, 0.2f, 2e-3f, 16, 8, 64)),
         ["flow"] = Of(new FlowConfig(FlowConfig.Nice, "idx:/tmp/w", 2, 4, 4, 3, 16, 1, "channel", true, 0.1f, 2e-3f, 16, 9, FlowConfig.Mlp, 3, 1, 50)),
         ["gan"] = Of(new GanConfig
         {
             Data = "idx:/tmp/v", Height = 8, Width = 12, Latent = 4, Hidden = 16, HiddenLayers = 2, Classes = 3, LabelDim = 5, LearningRate = 1e-3f,
-            Beta1 = 0.4f, Beta2 = 0.9f, Batch = 16, Seed = 10, RealTarget = 0.9f, SpectralNorm = true,
+            Beta1 = 0.4f, Beta2 = 0.9f, Batch = 16, Seed = 10, RealTarget = 0.9f, SpectralNorm = true, GChannels = 32, DChannels = 16,
         }),
         ["pixelcnn"] = Of(new PixelCnnConfig { Data = "idx:/tmp/u", Height = 8, Width = 12, Channels = 8, ResidualLayers = 2, Classes = 3, LearningRate = 2e-3f, Batch = 4, Seed = 11 }),
     };
@@ -132,6 +132,27 @@ public sealed class ConfigJsonTests : IDisposable
         Assert.DoesNotContain("scales", old);
         var config = ConfigJson.Read<FlowConfig>(old, "s");
         Assert.Equal((FlowConfig.Mlp, 2, 2, 0), (config.Arch, config.Scales, config.Blocks, config.DecaySteps));
+    }
+
+    [Fact]
+    public void VaeAndGanConfigsFromBeforeTheWidthFieldsReadAsTheOldNetworks_AndWriteBackAsTheyWere()
+    {
+        var (vae, _) = Configs["vae"];
+        string oldVae = vae.Replace(",\"hidden\":64", "");
+        Assert.DoesNotContain("hidden", oldVae);
+        Assert.Equal(512, ConfigJson.Read<VaeConfig>(oldVae, "s").HiddenWidth);
+        Assert.Equal(oldVae, ConfigJson.Write(ConfigJson.Read<VaeConfig>(oldVae, "s")));
+        Assert.Equal(64, ConfigJson.Read<VaeConfig>(vae, "s").HiddenWidth);   // positive control
+        var (gan, _) = Configs["gan"];
+        string oldGan = gan.Replace(",\"g_channels\":32,\"d_channels\":16", "");
+        Assert.DoesNotContain("channels", oldGan);
+        var config = ConfigJson.Read<GanConfig>(oldGan, "s");
+        Assert.Equal((128, 64), (config.GeneratorChannels, config.DiscriminatorChannels));
+        Assert.Equal(oldGan, ConfigJson.Write(config));   // and it writes back as it was
+        Assert.Equal(config with { GChannels = 32, DChannels = 16 }, ConfigJson.Read<GanConfig>(gan, "s"));
+        // Only the new fields may be missing.
+        Assert.Equal("s: config has no 'latent'",
+            Assert.Throws<InvalidDataException>(() => ConfigJson.Read<VaeConfig>(oldVae.Replace("\"latent\":4,", ""), "s")).Message);
     }
 
     [Fact]

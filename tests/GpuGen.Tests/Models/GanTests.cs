@@ -250,6 +250,67 @@ public class GanTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// DCGAN parameters, layer by layer, for G channels C and D channels c on H×W (f = H/4·W/4): G's
+    /// projection (z + label)·C·f, BatchNorm 2C, the transposed convolutions C·C/2·16 and C/2·16 + 1,
+    /// BatchNorm C; D's convolutions c·16 + c and c·2c·16, BatchNorm 4c, the output 2c·f + 1, the
+    /// projection 2c·f·classes; the label embedding classes·label_dim.
+    /// </summary>
+    private static (long G, long D) ExpectedDcganParameters(GanConfig c)
+    {
+        long f = c.Height / 4 * (c.Width / 4), g = c.GeneratorChannels, d = c.DiscriminatorChannels, k = c.Classes, label = k > 0 ? c.LabelDim : 0;
+        long gen = k * label + (c.Latent + label) * g * f + 2 * g + g * (g / 2) * 16 + g + (g / 2) * 16 + 1;
+        long disc = d * 16 + d + d * 2 * d * 16 + 4 * d + 2 * d * f + 1 + 2 * d * f * k;
+        return (gen, disc);
+    }
+
+    [Theory]
+    [InlineData(128, 64, 0, 533_889, 138_689)]   // dcgan_step's networks, today's default
+    [InlineData(64, 32, 10, 0, 0)]
+    [InlineData(96, 24, 0, 0, 0)]
+    public void DcganChannels_SetTheWidths_OnFashionMnistShapes(int gChannels, int dChannels, int classes, long knownG, long knownD)
+    {
+        using var device = Device.Cpu();
+        var config = new GanConfig { GChannels = gChannels, DChannels = dChannels, Classes = classes };
+        using var run = Gan.Create(device, config);
+        var (g, d) = (run.G.ParameterCount(), run.D.ParameterCount());
+        output.WriteLine($"{config}: G {g:N0}, D {d:N0} parameters");
+        Assert.Equal(ExpectedDcganParameters(config), (g, d));
+        if (knownG > 0) Assert.Equal((knownG, knownD), (g, d));
+    }
+
+    [Theory]
+    [InlineData(false, 16, 8)]
+    [InlineData(true, 8, 4)]
+    public void ANarrowDcgan_Trains_DLearnsToTellRealFromFake(bool conditional, int gChannels, int dChannels)
+    {
+        // Real images: a bright bar (row band for class 0, column band for class 1) on a dark field; a fresh
+        // G's samples are noise around 0, so D's loss must fall well below its untrained 2 ln 2 in a few steps.
+        using var device = Device.Cpu();
+        var config = new GanConfig { Data = "test", Height = 8, Width = 8, Latent = 8, Batch = 16, Seed = 5, Classes = conditional ? 2 : 0, GChannels = gChannels, DChannels = dChannels, LearningRate = 1e-3f };
+        using var run = Gan.Create(device, config);
+        Assert.Equal(ExpectedDcganParameters(config), (run.G.ParameterCount(), run.D.ParameterCount()));
+        var rng = new System.Random(6);
+        var losses = new List<GanStepResult>();
+        for (int s = 0; s < 40; s++)
+        {
+            var labels = Enumerable.Range(0, config.Batch).Select(_ => rng.Next(2)).ToArray();
+            var images = new float[config.Batch * 64];
+            for (int i = 0; i < config.Batch; i++)
+                for (int p = 0; p < 64; p++)
+                {
+                    bool on = labels[i] == 0 ? p / 8 is 3 or 4 : p % 8 is 3 or 4;
+                    images[i * 64 + p] = (on ? 0.8f : -0.8f) + 0.1f * (float)(rng.NextDouble() - 0.5);
+                }
+            using var scope = device.Step();
+            losses.Add(run.TrainStep(Tensor.FromArray(device, images, config.Batch, 1, 8, 8), conditional ? Tensor.FromInts(device, labels, config.Batch) : null));
+        }
+        double first = losses.Take(5).Average(l => l.LossD), last = losses.TakeLast(5).Average(l => l.LossD);
+        output.WriteLine($"G {gChannels}, D {dChannels}: D's loss {first:F3} → {last:F3}; G's loss {losses.Take(5).Average(l => l.LossG):F3} → {losses.TakeLast(5).Average(l => l.LossG):F3}");
+        Assert.All(losses, l => Assert.True(float.IsFinite(l.LossD) && float.IsFinite(l.LossG)));
+        Assert.True(last < first - 0.2, $"D's loss should fall: {first:F3} → {last:F3}");
+    }
+
     [Fact]
     public void MlpGan_On8Gaussians_CoversAtLeast6Of8Modes()
     {

@@ -5,9 +5,10 @@ using GpuGen.Tensors;
 namespace GpuGen.Models.Gan;
 
 /// <summary>
-/// The DCGAN discriminator of dcgan_step (bench/README.md h):
-///   Conv2d(1→64, k4, s2, p1) LeakyReLU(0.2) → Conv2d(64→128, k4, s2, p1, bias=False) BatchNorm2d LeakyReLU(0.2)
-///   → flatten φ(x) [128·H/4·W/4] → Linear(·, 1).
+/// The DCGAN discriminator of dcgan_step (bench/README.md h), with C = <see cref="GanConfig.DiscriminatorChannels"/>
+/// (64 in dcgan_step):
+///   Conv2d(1→C, k4, s2, p1) LeakyReLU(0.2) → Conv2d(C→2C, k4, s2, p1, bias=False) BatchNorm2d LeakyReLU(0.2)
+///   → flatten φ(x) [2C·H/4·W/4] → Linear(·, 1).
 /// Conditional: logit += ⟨φ(x), E[y]⟩ (projection discriminator). With spectral normalization every
 /// weight (both convolutions, the linear layer) is divided by its σ.
 /// </summary>
@@ -17,16 +18,17 @@ public sealed class DcganDiscriminator : GanDiscriminator
 
     public DcganDiscriminator(Device device, GanConfig config, Initializer init) : base(device)
     {
-        features = 128 * (config.Height / 4) * (config.Width / 4);
-        Conv1 = Child("conv1", new Conv2d(device, 1, 64, 4, init, stride: 2, padding: 1));
-        Conv2 = Child("conv2", new Conv2d(device, 64, 128, 4, init, stride: 2, padding: 1, bias: false));
-        Norm = Child("bn", new BatchNorm2d(device, 128));
+        int c = config.DiscriminatorChannels;
+        features = 2 * c * (config.Height / 4) * (config.Width / 4);
+        Conv1 = Child("conv1", new Conv2d(device, 1, c, 4, init, stride: 2, padding: 1));
+        Conv2 = Child("conv2", new Conv2d(device, c, 2 * c, 4, init, stride: 2, padding: 1, bias: false));
+        Norm = Child("bn", new BatchNorm2d(device, 2 * c));
         Out = Child("fc", new Linear(device, features, 1, init));
         Projection = config.Classes > 0 ? Parameter("projection", init.KaimingUniform(device, features, config.Classes, features)) : null;
         if (config.SpectralNorm)
         {
-            Sn1 = Child("conv1_sn", new SpectralNorm(device, 64, 16, init));
-            Sn2 = Child("conv2_sn", new SpectralNorm(device, 128, 64 * 16, init));
+            Sn1 = Child("conv1_sn", new SpectralNorm(device, c, 16, init));
+            Sn2 = Child("conv2_sn", new SpectralNorm(device, 2 * c, c * 16, init));
             SnOut = Child("fc_sn", new SpectralNorm(device, 1, features, init));
         }
     }

@@ -15,6 +15,9 @@ public sealed record GanConfig : IModelConfig<GanConfig>
 {
     public static JsonTypeInfo<GanConfig> JsonInfo => ConfigJsonContext.Default.GanConfig;
 
+    /// <summary>Checkpoints from before the DCGAN widths were fields have the 128/64 networks (null).</summary>
+    public static IReadOnlyCollection<string> OptionalFields { get; } = ["g_channels", "d_channels"];
+
     /// <summary>The training data: an image --data spec (fashion-mnist, idx:DIR, folder:DIR) or a 2-D toy.</summary>
     public string Data { get; init; } = "fashion-mnist";
 
@@ -59,6 +62,21 @@ public sealed record GanConfig : IModelConfig<GanConfig>
     /// <summary>R1 penalty weight γ: D's loss gains γ/2·E‖∇ₓD(x)‖² on real data (Mescheder et al. 2018); 0 = off.</summary>
     public float R1Gamma { get; init; }
 
+    /// <summary>
+    /// DCGAN: G's channels at H/4 (halved at H/2); null is dcgan_step's 128, and is not written, so that
+    /// a default config reads and writes as before the field existed.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? GChannels { get; init; }
+
+    /// <summary>DCGAN: D's channels at H/2 (doubled at H/4); null is dcgan_step's 64, not written.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? DChannels { get; init; }
+
+    public int GeneratorChannels => GChannels ?? 128;
+
+    public int DiscriminatorChannels => DChannels ?? 64;
+
     public bool IsMlp => Architecture == "mlp";
 
     public void Validate()
@@ -67,6 +85,8 @@ public sealed record GanConfig : IModelConfig<GanConfig>
         if (!IsMlp && (Height < 4 || Width < 4 || Height % 4 != 0 || Width % 4 != 0))
             throw new ArgumentException($"dcgan needs an image size divisible by 4 (two stride-2 layers), got {Height}×{Width}");
         if (Latent < 1 || Hidden < 1 || HiddenLayers < 1) throw new ArgumentException($"latent, hidden and layers must be positive, got {Latent}, {Hidden}, {HiddenLayers}");
+        if (GeneratorChannels < 2 || GeneratorChannels % 2 != 0 || DiscriminatorChannels < 1)
+            throw new ArgumentException($"dcgan widths: G's channels must be even and at least 2 (halved once), D's positive, got {GeneratorChannels} and {DiscriminatorChannels}");
         if (Classes < 0) throw new ArgumentException($"classes must be 0 (unconditional) or more, got {Classes}");
         if (Classes > 0 && IsMlp) throw new ArgumentException("the MLP GAN (2-D toys) is unconditional; conditional GANs use dcgan");
         if (Classes > 0 && LabelDim < 1) throw new ArgumentException($"label embedding width must be positive, got {LabelDim}");
@@ -85,7 +105,7 @@ public sealed record GanConfig : IModelConfig<GanConfig>
         if (RealTarget < 1) extras.Add(FormattableString.Invariant($"real target {RealTarget}"));
         if (SpectralNorm) extras.Add("spectral norm on D");
         if (R1Gamma > 0) extras.Add(FormattableString.Invariant($"R1 γ {R1Gamma}"));
-        string net = IsMlp ? FormattableString.Invariant($"MLP {Hidden}×{HiddenLayers} on 2-D points") : FormattableString.Invariant($"DCGAN on {Height}×{Width}");
+        string net = IsMlp ? FormattableString.Invariant($"MLP {Hidden}×{HiddenLayers} on 2-D points") : FormattableString.Invariant($"DCGAN ({GeneratorChannels}/{DiscriminatorChannels} channels) on {Height}×{Width}");
         string cond = Classes > 0 ? FormattableString.Invariant($"{Classes} classes (cGAN, projection D)") : "unconditional";
         return FormattableString.Invariant($"{net}, z {Latent}, {cond}, batch {Batch}, Adam {LearningRate} ({Beta1}, {Beta2})")
             + (extras.Count > 0 ? ", " + string.Join(", ", extras) : "");

@@ -7,7 +7,10 @@ namespace GpuGen.Models.Vae;
 /// <summary>
 /// Everything that defines a VAE or CVAE run; stored as JSON in its checkpoints. The defaults are the
 /// vae_mlp_step workload of bench/README.md: 784 → 512 → 256 → (μ, log σ²) of 20, decoder
-/// 20 → 256 → 512 → 784 logits, Bernoulli likelihood, Adam 1e-3, batch 128.
+/// 20 → 256 → 512 → 784 logits, Bernoulli likelihood, Adam 1e-3, batch 128. <see cref="Hidden"/> sets the
+/// widths: the MLP's are H and H/2, the conv net's dense layer is H/2 wide (its convolutions keep 32
+/// and 64 filters); null is 512 and is not written, so that a default config reads and writes as
+/// before the field existed.
 /// </summary>
 public sealed record VaeConfig(
     bool Conditional = false,
@@ -22,9 +25,13 @@ public sealed record VaeConfig(
     float GaussianStd = 0.1f,
     [property: JsonPropertyName("lr")] float LearningRate = 1e-3f,
     int Batch = 128,
-    ulong Seed = 0) : IModelConfig<VaeConfig>
+    ulong Seed = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Hidden = null) : IModelConfig<VaeConfig>
 {
     public static JsonTypeInfo<VaeConfig> JsonInfo => ConfigJsonContext.Default.VaeConfig;
+
+    /// <summary>Checkpoints from before the width was a field have the 512/256 networks (null).</summary>
+    public static IReadOnlyCollection<string> OptionalFields { get; } = ["hidden"];
 
     public const string Mlp = "mlp";
     public const string Conv = "conv";
@@ -36,12 +43,16 @@ public sealed record VaeConfig(
 
     public int Dim => Channels * Height * Width;
 
+    /// <summary>H: the MLP's first width (its second is H/2), the conv net's dense layer's twice.</summary>
+    public int HiddenWidth => Hidden ?? 512;
+
     public void Validate()
     {
         if (Arch is not (Mlp or Conv)) throw new ArgumentException($"unknown VAE architecture '{Arch}' (expected {Mlp} or {Conv})");
         if (Likelihood is not (Bernoulli or Gaussian)) throw new ArgumentException($"unknown likelihood '{Likelihood}' (expected {Bernoulli} or {Gaussian})");
         if (Channels < 1 || Height < 1 || Width < 1) throw new ArgumentException($"bad image shape {Channels}×{Height}×{Width}");
         if (Arch == Conv && (Height % 4 != 0 || Width % 4 != 0)) throw new ArgumentException($"the conv VAE halves the image twice: height and width must be multiples of 4, got {Height}×{Width}");
+        if (HiddenWidth < 2 || HiddenWidth % 2 != 0) throw new ArgumentException($"hidden width must be even and at least 2 (the next layer is half as wide), got {HiddenWidth}");
         if (Latent < 1) throw new ArgumentException($"latent size must be positive, got {Latent}");
         if (Conditional && Classes < 2) throw new ArgumentException($"a CVAE needs at least 2 classes, got {Classes}");
         if (!(GaussianStd > 0)) throw new ArgumentException($"Gaussian likelihood σ must be positive, got {GaussianStd}");
@@ -50,5 +61,5 @@ public sealed record VaeConfig(
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Family} ({Arch}) on {Data} ({Channels}×{Height}×{Width}), latent {Latent}, {Likelihood} likelihood{(Conditional ? $", {Classes} classes" : "")}, batch {Batch}, lr {LearningRate}");
+        $"{Family} ({Arch}, hidden {HiddenWidth}) on {Data} ({Channels}×{Height}×{Width}), latent {Latent}, {Likelihood} likelihood{(Conditional ? $", {Classes} classes" : "")}, batch {Batch}, lr {LearningRate}");
 }

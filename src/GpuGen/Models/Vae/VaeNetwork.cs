@@ -7,9 +7,9 @@ namespace GpuGen.Models.Vae;
 
 /// <summary>
 /// Encoder q(z|x) = N(μ, diag e^{log σ²}) and decoder p(x|z[, y]) of a VAE (Kingma &amp; Welling 2014) or
-/// CVAE. MLP: x → 512 → 256 → (μ, log σ²) and z → 256 → 512 → D (the vae_mlp_step network). Conv:
-/// Conv 4×4/2 (C→32) ReLU Conv 4×4/2 (32→64) ReLU → Linear 256 ReLU → heads, and back through Linear
-/// and two 4×4/2 transposed convolutions. A CVAE feeds the one-hot label to the decoder beside z and
+/// CVAE. MLP: x → H → H/2 → (μ, log σ²) and z → H/2 → H → D, H = <see cref="VaeConfig.HiddenWidth"/> (512: the
+/// vae_mlp_step network). Conv: Conv 4×4/2 (C→32) ReLU Conv 4×4/2 (32→64) ReLU → Linear H/2 ReLU → heads,
+/// and back through Linear and two 4×4/2 transposed convolutions. A CVAE feeds the one-hot label to the decoder beside z and
 /// learns one prior mean μ_y per class ("prior_means" [classes, latent]; the prior is N(μ_y, I)).
 /// </summary>
 public sealed class VaeNetwork : Module
@@ -23,11 +23,11 @@ public sealed class VaeNetwork : Module
     {
         config.Validate();
         Config = config;
-        int d = config.Dim, h4 = config.Height / 4, w4 = config.Width / 4;
+        int d = config.Dim, h4 = config.Height / 4, w4 = config.Width / 4, wide = config.HiddenWidth, narrow = config.HiddenWidth / 2;
         var relu = () => new Activation(device, UnaryOp.Relu);
         if (config.Arch == VaeConfig.Mlp)
         {
-            encoder = new Sequential(device, new Linear(device, d, 512, init), relu(), new Linear(device, 512, 256, init), relu());
+            encoder = new Sequential(device, new Linear(device, d, wide, init), relu(), new Linear(device, wide, narrow, init), relu());
         }
         else
         {
@@ -35,19 +35,19 @@ public sealed class VaeNetwork : Module
                 new Conv2d(device, config.Channels, 32, 4, init, stride: 2, padding: 1), relu(),
                 new Conv2d(device, 32, 64, 4, init, stride: 2, padding: 1), relu(),
                 new Flatten(device),
-                new Linear(device, 64 * h4 * w4, 256, init), relu());
+                new Linear(device, 64 * h4 * w4, narrow, init), relu());
         }
         Child("encoder", encoder);
-        muHead = Child("mu", new Linear(device, 256, config.Latent, init));
-        logvarHead = Child("logvar", new Linear(device, 256, config.Latent, init));
+        muHead = Child("mu", new Linear(device, narrow, config.Latent, init));
+        logvarHead = Child("logvar", new Linear(device, narrow, config.Latent, init));
         int zIn = config.Latent + (config.Conditional ? config.Classes : 0);
         if (config.Arch == VaeConfig.Mlp)
         {
-            decoderIn = new Sequential(device, new Linear(device, zIn, 256, init), relu(), new Linear(device, 256, 512, init), relu(), new Linear(device, 512, d, init));
+            decoderIn = new Sequential(device, new Linear(device, zIn, narrow, init), relu(), new Linear(device, narrow, wide, init), relu(), new Linear(device, wide, d, init));
         }
         else
         {
-            decoderIn = new Sequential(device, new Linear(device, zIn, 256, init), relu(), new Linear(device, 256, 64 * h4 * w4, init), relu());
+            decoderIn = new Sequential(device, new Linear(device, zIn, narrow, init), relu(), new Linear(device, narrow, 64 * h4 * w4, init), relu());
             decoderConv = Child("decoder_conv", new Sequential(device,
                 new ConvTranspose2d(device, 64, 32, 4, init, stride: 2, padding: 1), relu(),
                 new ConvTranspose2d(device, 32, config.Channels, 4, init, stride: 2, padding: 1)));
