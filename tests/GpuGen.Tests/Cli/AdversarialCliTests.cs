@@ -119,6 +119,10 @@ public class AdversarialCliTests(ITestOutputHelper output) : IDisposable
             double fd = e.GetProperty("fd").GetDouble(), floor = e.GetProperty("fd_floor").GetDouble();
             Assert.True(fd > floor && floor >= 0, $"fd {fd} of a GAN of at most 301 steps should exceed the real-vs-real floor {floor}");
             accuracies.Add(e.GetProperty("class_accuracy").GetDouble());
+            // Per class: 100 samples of each of the two classes, so the overall accuracy is their mean.
+            double[] perClass = [.. e.GetProperty("class_accuracy_per_class").EnumerateArray().Select(a => a.GetDouble())];
+            Assert.Equal(2, perClass.Length);
+            Assert.Equal(accuracies[^1], perClass.Average(), 9);
         }
         output.WriteLine($"class accuracy at steps 50, 100, …, 300, 301: {string.Join(", ", accuracies.Select(a => a.ToString("F3")))}");
         // Chance is 0.5 (two classes): a G that ignores its label, or draws one class, scores about 0.5

@@ -98,13 +98,13 @@ public sealed class ImageDiffusionModel(Device device, string path) : Generative
             using var clf = SampleFrechet.Classifier(Device, train, request);
             var reference = clf.Reference(train, test, Math.Min(count, Math.Min(train.Count, test.Count)), seed);
             var sampling = Stopwatch.StartNew();
-            var (fd, _) = SampleFrechet.Measure(clf, reference, count, Chunk, model.Conditional ? c.Classes : 0, classify: false, model.ImageShape,
+            double fd = SampleFrechet.Measure(clf, reference, count, Chunk, model.Conditional ? c.Classes : 0, classify: false, model.ImageShape,
                 (start, m, labels) =>
                 {
                     var x = model.Sample(m, seed + 1 + (ulong)(start / Chunk), scheduler, labels, w, request.UseEma);
                     for (int i = 0; i < x.Length; i++) x[i] = Math.Clamp(x[i], -1f, 1f);
                     return x;
-                }, request);
+                }, request).Distance;
             double sampleSeconds = sampling.Elapsed.TotalSeconds;
             report.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Fréchet distance (classifier features) of {count} samples ({scheduler.Timesteps.Count}-step {request.Sampler}{(model.Conditional ? $", guidance {w}" : "")}) to the test images: {fd:F3}; floor (train vs test, n = {Math.Min(count, test.Count)}): {reference.Floor:F3}"));

@@ -79,15 +79,16 @@ public sealed class GanModel(Device device, string path) : GenerativeModel(devic
             using var clf = SampleFrechet.Classifier(Device, train, request);
             int refN = Math.Min(count, Math.Min(train.Count, test.Count));
             var reference = clf.Reference(train, test, refN, seed);
-            var (fd, accuracy) = SampleFrechet.Measure(clf, reference, count, Chunk, model.Conditional ? c.Classes : 0, classify: true, [1, c.Height, c.Width],
+            var scores = SampleFrechet.Measure(clf, reference, count, Chunk, model.Conditional ? c.Classes : 0, classify: true, [1, c.Height, c.Width],
                 (start, m, labels) => model.Sample(m, seed, labels, stream: 1 + (ulong)(start / Chunk)), request);
+            double fd = scores.Distance;
             report.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"gan on {spec}, step {Step}: Fréchet distance (classifier features) of {count} samples to the test images {fd:F3}; floor (train vs test, n = {refN}) {reference.Floor:F3}"));
             json.Add("data", spec).Add("fd", fd).Add("fd_floor", reference.Floor).Add("fd_floor_n", refN);
             if (model.Conditional)
             {
-                report.WriteLine(string.Create(CultureInfo.InvariantCulture, $"classifier accuracy on class-conditional samples (class i mod {c.Classes}): {accuracy:P2}"));
-                json.Add("class_accuracy", accuracy);
+                report.WriteLine(string.Create(CultureInfo.InvariantCulture, $"classifier accuracy on class-conditional samples (class i mod {c.Classes}): {scores.Accuracy:P2}; per class: {scores.PerClassLine()}"));
+                json.Add("class_accuracy", scores.Accuracy).Add("class_accuracy_per_class", scores.ClassAccuracy);
             }
         }
         double seconds = clock.Elapsed.TotalSeconds;

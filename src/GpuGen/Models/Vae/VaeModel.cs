@@ -125,7 +125,7 @@ public sealed class VaeModel(Device device, string path) : GenerativeModel(devic
         using var clf = SampleFrechet.Classifier(Device, train, request);
         bool classify = c.Conditional && clf.Config.Classes == c.Classes;
         var reference = clf.Reference(train, test, Math.Min(n, Math.Min(train.Count, test.Count)), request.Seed);
-        var (fd, accuracy) = SampleFrechet.Measure(clf, reference, n, Chunk, c.Conditional ? c.Classes : 0, classify, [c.Channels, c.Height, c.Width],
+        var scores = SampleFrechet.Measure(clf, reference, n, Chunk, c.Conditional ? c.Classes : 0, classify, [c.Channels, c.Height, c.Width],
             (start, m, labels) =>
             {
                 var x = model.Sample(m, labels, request.Seed + 1 + (ulong)(start / Chunk));
@@ -133,13 +133,13 @@ public sealed class VaeModel(Device device, string path) : GenerativeModel(devic
                 return x;
             }, request);
         report.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Fréchet distance (classifier features) of {n} samples to the test images: {fd:F3}; floor (train vs test): {reference.Floor:F3}"));
-        json.Add("fd", fd).Add("fd_floor", reference.Floor);
+            $"Fréchet distance (classifier features) of {n} samples to the test images: {scores.Distance:F3}; floor (train vs test): {reference.Floor:F3}"));
+        json.Add("fd", scores.Distance).Add("fd_floor", reference.Floor);
         if (classify)
         {
             report.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"samples of class c classified as c: {accuracy:P1} (chance {1.0 / c.Classes:P1})"));
-            json.Add("class_accuracy", accuracy).Add("chance", 1.0 / c.Classes);
+                $"samples of class c classified as c: {scores.Accuracy:P1} (chance {1.0 / c.Classes:P1}); per class: {scores.PerClassLine()}"));
+            json.Add("class_accuracy", scores.Accuracy).Add("class_accuracy_per_class", scores.ClassAccuracy).Add("chance", 1.0 / c.Classes);
         }
     }
 
