@@ -99,11 +99,12 @@ public static class ViewerBenchmark
     public static RenderRate TrainingWindow(ViewerSurface surface, double seconds)
     {
         var monitor = new TrainingMonitor(1_000_000, "benchmark");
+        monitor.Begin([GpuGen.Training.TrainingSeries.Loss("training loss", logScale: true)]);
         var rng = new System.Random(7);
         int step = 0;
         void Report() => monitor.Report(++step, (float)(0.08 + 0.5 * Math.Exp(-step / 300.0) + 0.03 * rng.NextDouble() + (rng.NextDouble() < 0.003 ? 0.2 : 0)));
         for (int i = 0; i < 4000; i++) Report();
-        monitor.Grids.Post(new SampleGridFrame(Noise(16 * 28 * 28, 5), 16, 1, 28, 28, step));
+        monitor.Previews.Post(GpuGen.Training.TrainingPreview.Images(Noise(16 * 28 * 28, 5), 16, 1, 28, 28, step, "samples"));
         using var scene = new TrainingScene(monitor);
         return FramesPerSecond(surface, i =>
         {

@@ -1,9 +1,7 @@
 using System.CommandLine;
-using System.Diagnostics;
-using System.Globalization;
-using GpuGen.Data;
 using GpuGen.Models.Diffusion;
 using GpuGen.Tensors;
+using GpuGen.Training;
 using GpuGen.Viewer;
 using GpuGen.Viewer.Training;
 
@@ -63,15 +61,7 @@ internal static class DemoImage
 
     private static ImageDiffusion Train(ParseResult r, ViewOptions view, Device dev, string spec, string dir, double seconds, int maxSteps)
     {
-        Dataset data;
-        try
-        {
-            data = Dataset.Open(spec);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
-        {
-            throw new CliError($"--data {spec}: {e.Message}");
-        }
+        var data = TrainingSetup.OpenData(spec);
         // Small enough to learn shapes within a minute on two cores: a 16/32/32 UNet, batch 32.
         var config = new ImageDiffusionConfig
         {
@@ -81,7 +71,7 @@ internal static class DemoImage
             Width = data.Width,
             Channels = [16, 32, 32],
             TimeDim = 64,
-            Classes = data.HasLabels ? Math.Max(data.ClassNames.Count, data.Labels.ToArray().Max() + 1) : 0,
+            Classes = data.ClassCount,
             LearningRate = 1e-3f,
             Batch = 32,
             Seed = r.GetValue(view.Seed),
@@ -89,51 +79,23 @@ internal static class DemoImage
         };
         var model = ImageDiffusion.Create(dev, config);
         Console.WriteLine($"GpuGen demo: DDPM on {data}, {model.Net.ParameterCount():N0} parameters, on {dev}; training for up to {seconds:F0} s ...");
-        try
+        var options = new TrainingOptions(dir, maxSteps, seconds, PictureSeed: config.Seed);
+        TrainingResult result;
+        using (var run = new ImageDiffusionTraining(model, data, gridImages: 16, sampleSteps: 20))
         {
-            using var loader = new DataLoader(data, dev, new DataLoaderOptions { BatchSize = config.Batch, Seed = config.Seed });
-            int Loop(TrainingMonitor? monitor)
-            {
-                var clock = Stopwatch.StartNew();
-                double smooth = double.NaN;
-                using var bar = new ProgressBar("train", maxSteps);
-                while (model.Step < maxSteps && clock.Elapsed.TotalSeconds < seconds)
-                {
-                    float loss;
-                    using (dev.Step())
-                    {
-                        var batch = loader.Next();
-                        loss = model.TrainStep(batch.Images, model.Conditional ? batch.Indices.Select(i => data.Labels[i]).ToArray() : null);
-                    }
-                    if (!float.IsFinite(loss)) throw new InvalidOperationException($"training diverged at step {model.Step}: loss is {loss}");
-                    if (monitor is not null) TrainView.Report(monitor, model, loss, 100, config.Seed);
-                    smooth = double.IsNaN(smooth) ? loss : 0.98 * smooth + 0.02 * loss;
-                    double elapsed = clock.Elapsed.TotalSeconds;
-                    bar.Report(model.Step, string.Create(CultureInfo.InvariantCulture, $"loss {smooth:F4}  {model.Step / Math.Max(1e-9, elapsed):F2} steps/s"),
-                        Math.Max((double)model.Step / maxSteps, elapsed / seconds));
-                }
-                return 0;
-            }
             bool window = r.GetValue(view.Headless) is null && ViewerSurface.WindowUnavailable() is null;
             if (window)
             {
                 using var surface = ViewerSurface.Open(r.GetValue(view.Width), r.GetValue(view.Height), $"GpuGen — demo: training ddpm on {spec}");
                 var monitor = new TrainingMonitor(maxSteps, $"demo: training ddpm on {spec}");
-                TrainingViewer.Run(surface, monitor, () => Loop(monitor));
+                result = TrainingViewer.Run(surface, monitor, () => TrainRunner.Drive(run, options, TrainView.Watch(monitor, run, 100, config.Seed))).Result;
             }
             else
             {
-                Loop(null);
+                result = TrainRunner.Drive(run, options);
             }
-            string path = Path.Combine(dir, "model.safetensors");
-            model.Save(path);
-            Console.WriteLine($"{model.Step} steps; wrote {path} (watch it again with gpugen view {path})");
-            return model;
         }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        Console.WriteLine($"{result.Step} steps; wrote {options.FinalCheckpoint} (watch it again with gpugen view {options.FinalCheckpoint})");
+        return ImageDiffusion.Load(dev, options.FinalCheckpoint);
     }
 }

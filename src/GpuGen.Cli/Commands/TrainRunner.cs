@@ -11,15 +11,12 @@ namespace GpuGen.Cli.Commands;
 
 /// <summary>
 /// What every `gpugen train FAMILY` does around <see cref="TrainingDriver"/>: decides where the run
-/// starts (<see cref="RunFolder"/>), opens the device, lets the family build or load its model, shows
+/// starts (<see cref="RunFolder"/>), opens the device, lets the family's recipe build or load its model, shows
 /// the progress bar, prints the outcome and, with --json, the summary as the last line.
 /// </summary>
 internal static class TrainRunner
 {
-    /// <summary>Builds the family's model: a new one, or the one in <paramref name="resume"/>.</summary>
-    public delegate ITrainingRun Open(Device device, RunFolder.Found? resume);
-
-    public static int Run(ParseResult r, TrainOptions o, string command, Open open, Func<ITrainingRun, Action<TrainingProgress>>? watch = null)
+    public static int Run(ParseResult r, TrainOptions o, string command, OpenTraining open, Func<ITrainingRun, Action<TrainingProgress>>? watch = null)
     {
         string dir = r.GetValue(o.Output)!;
         ulong seed = r.GetValue(o.Seed);
@@ -81,46 +78,5 @@ internal static class TrainRunner
         run.Finish(json, result, seed, Console.Out);
         Console.WriteLine($"wrote {result.Checkpoint}, {string.Join(", ", result.Files)}");
         return json.Add("checkpoint", result.Checkpoint).Add("samples_png", Path.Combine(Path.GetDirectoryName(result.Checkpoint)!, "samples.png"));
-    }
-
-    /// <summary>Model options the family's config rejects, as one line.</summary>
-    public static T Checked<T>(Func<T> make)
-    {
-        try
-        {
-            return make();
-        }
-        catch (ArgumentException e)
-        {
-            throw new CliError($"bad model options: {e.Message}");
-        }
-    }
-
-    /// <summary>--data opened, its loader's errors as one line naming the data.</summary>
-    public static Data.Dataset OpenData(string spec)
-    {
-        try
-        {
-            return Data.Dataset.Open(spec);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or UnauthorizedAccessException)
-        {
-            // The loaders' messages mostly start with the spec already; name it once.
-            throw new CliError(e.Message.StartsWith(spec, StringComparison.Ordinal) ? $"--data {e.Message}" : $"--data {spec}: {e.Message}");
-        }
-    }
-
-    /// <summary>The family's training run over data it checks the model against; a mismatch names the checkpoint resumed.</summary>
-    public static ITrainingRun Wrap<TModel>(TModel model, RunFolder.Found? resume, Func<TModel, ITrainingRun> wrap) where TModel : IDisposable
-    {
-        try
-        {
-            return wrap(model);
-        }
-        catch (ArgumentException e)
-        {
-            model.Dispose();
-            throw new CliError(resume is null ? $"bad model options: {e.Message}" : $"--resume {resume.Path}: {e.Message}");
-        }
     }
 }

@@ -6,33 +6,27 @@ namespace GpuGen.Viewer.Training;
 /// </summary>
 public sealed class CurveHistory
 {
-    private readonly double[] ema;
+    private double[] ema = [];
 
-    public CurveHistory(int curves)
-    {
-        Raw = new List<float>[curves];
-        Smooth = new List<float>[curves];
-        ema = new double[curves];
-        for (int k = 0; k < curves; k++)
-        {
-            Raw[k] = new List<float>();
-            Smooth[k] = new List<float>();
-            ema[k] = double.NaN;
-        }
-    }
+    public List<float>[] Raw { get; private set; } = [];
 
-    public List<float>[] Raw { get; }
-
-    public List<float>[] Smooth { get; }
+    public List<float>[] Smooth { get; private set; } = [];
 
     /// <summary>Steps taken in so far.</summary>
-    public int Count => Raw[0].Count;
+    public int Count => Raw.Length == 0 ? 0 : Raw[0].Count;
 
     /// <summary>Takes in what <paramref name="monitor"/> recorded since the last call; true when anything came.</summary>
-    public bool TakeIn<TFrame>(CurveMonitor<TFrame> monitor) where TFrame : class
+    public bool TakeIn(TrainingMonitor monitor)
     {
+        int curves = monitor.Series.Count;
+        if (Raw.Length != curves)
+        {
+            Raw = Enumerable.Range(0, curves).Select(_ => new List<float>()).ToArray();
+            Smooth = Enumerable.Range(0, curves).Select(_ => new List<float>()).ToArray();
+            ema = Enumerable.Repeat(double.NaN, curves).ToArray();
+        }
         bool changed = false;
-        for (int k = 0; k < Raw.Length; k++)
+        for (int k = 0; k < curves; k++)
         {
             int before = Raw[k].Count;
             monitor.CopyCurve(k, before, Raw[k]);

@@ -1,8 +1,8 @@
 namespace GpuGen.Viewer.Training;
 
 /// <summary>
-/// Runs a training loop on its own thread while the calling thread shows it: loss curve, steps/s and
-/// the sample grids the loop posts. Closing the window (or esc) hides nothing from the run: training
+/// Runs a training loop on its own thread while the calling thread shows it: the run's curves, steps/s
+/// and the previews the loop posts. Closing the window (or esc) hides nothing from the run: training
 /// goes on to its end, and its exception, if any, comes back here.
 /// </summary>
 public static class TrainingViewer
@@ -14,7 +14,7 @@ public static class TrainingViewer
     }
 
     /// <summary>
-    /// As above with any training window (the GAN's has two losses). A frame is drawn when the
+    /// As above with any training window. A frame is drawn when the
     /// training thread reported something new, a key was pressed, the window changed or the status
     /// line is due (twice a second), at most <paramref name="maxFramesPerSecond"/>; and, as the
     /// sampling window does, a frame that took t seconds is followed by t·(1/share − 1) of rest

@@ -79,6 +79,9 @@ public sealed class Dataset
     /// <summary>Class names indexed by label (empty without labels).</summary>
     public IReadOnlyList<string> ClassNames { get; }
 
+    /// <summary>How many classes a conditional model needs: the named classes, or the largest label + 1 (0 without labels).</summary>
+    public int ClassCount => Math.Max(ClassNames.Count, _labels is { Length: > 0 } labels ? labels.Max() + 1 : 0);
+
     /// <summary>Files a folder loader left out under <see cref="CorruptImagePolicy.Skip"/>.</summary>
     public IReadOnlyList<SkippedImage> Skipped { get; }
 

@@ -43,6 +43,12 @@ public interface ITrainingRun : IDisposable
     void WritePicture(string path, ulong seed);
 
     /// <summary>
+    /// A picture of the model now for a live training window, drawn from <paramref name="seed"/> so that
+    /// successive previews compare; null when the family has none (its recipe then has no live view).
+    /// </summary>
+    TrainingPreview? Preview(ulong seed) => null;
+
+    /// <summary>
     /// Measures what is cheap to measure at the end of a run (MMD to the data, a toy flow's test NLL,
     /// sampling speed), adds it to <paramref name="summary"/> and prints it to <paramref name="report"/>.
     /// </summary>

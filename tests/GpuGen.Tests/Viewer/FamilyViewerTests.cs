@@ -6,9 +6,10 @@ using GpuGen.Models.Gan;
 using GpuGen.Models.PixelCnn;
 using GpuGen.Models.Vae;
 using GpuGen.Tensors;
+using GpuGen.Training;
 using GpuGen.Viewer;
 using GpuGen.Viewer.Flows;
-using GpuGen.Viewer.Gan;
+using GpuGen.Viewer.Training;
 using GpuGen.Viewer.Latent;
 using GpuGen.Viewer.Panels;
 using GpuGen.Viewer.PixelCnn;
@@ -223,17 +224,40 @@ public sealed class FamilyViewerTests
     }
 
     [HeadlessFact]
-    public void GanTrainingSceneShowsTheFixedZSamplesAndBothLosses()
+    public void TrainingSceneShowsTheNewestPreviewAndACurvePerSeries()
     {
-        var monitor = new GanTrainingMonitor(100, "training gan");
+        var monitor = new TrainingMonitor(100, "training gan");
+        TrainingSeries[] series = [new("D loss", "loss_d", "D loss"), new("G loss", "loss_g", "G loss"), new("D(real)", "d_real", "D(real)"), new("D(fake)", "d_fake", "D(fake)")];
+        monitor.Begin(series);
         for (int s = 1; s <= 30; s++) monitor.Report(s, 1.4f - 0.01f * s, 0.7f + 0.02f * s, 0.6f, 0.4f);
+        var stale = RenderTests.RandomImages(9, 1, 8, 8, 35);
         var images = RenderTests.RandomImages(9, 1, 8, 8, 36);
-        monitor.Samples.Post(new GanSnapshot(images, 9, 8, 8, 25, Points: false));
-        using var scene = new GanTrainingScene(monitor);
-        scene.Update();
+        monitor.Previews.Post(TrainingPreview.Images(stale, 9, 1, 8, 8, 20, "G(z), fixed z"));
+        monitor.Previews.Post(TrainingPreview.Images(images, 9, 1, 8, 8, 25, "G(z), fixed z"));
+        using var scene = new TrainingScene(monitor);
+        Assert.True(scene.Update());
         using var surface = ViewerSurface.Open(800, 480, headless: true);
         RenderTests.CheckPixels(surface.RenderCaptured((r, area) => scene.Draw(r, area, 0)), scene.Grid, images, 1, 8, 8);
-        Assert.Equal("G(z) at step 25, fixed z", scene.Grid.Title);
+        Assert.Equal("G(z), fixed z at step 25", scene.Grid.Title);
+        Assert.Equal(series.Select(x => $"{x.Title} (raw, smoothed)"), scene.Curves.Select(c => c.Title));
+        Assert.False(scene.Update()); // nothing new since
+        monitor.Report(31, 1f, 1f, 0.5f, 0.5f);
+        Assert.True(scene.Update());
+    }
+
+    [HeadlessFact]
+    public void TrainingSceneDrawsToyPointsOverTheData()
+    {
+        var monitor = new TrainingMonitor(10, "training gan on 8gaussians");
+        monitor.Begin([TrainingSeries.Loss("loss")]);
+        monitor.Report(1, 0.5f);
+        float[] data = ToyData.Sample("8gaussians", 2000, 3), samples = ToyData.Sample("moons", 500, 4);
+        monitor.Previews.Post(TrainingPreview.Cloud(samples, 1, "G(z), fixed z") with { Backdrop = data });
+        using var scene = new TrainingScene(monitor);
+        scene.Update();
+        Assert.Equal(500, scene.Cloud.Count);
+        Assert.Equal("G(z), fixed z at step 1, over the data", scene.Cloud.Title);
+        Assert.Single(scene.Curves);
     }
 
     [HeadlessFact]

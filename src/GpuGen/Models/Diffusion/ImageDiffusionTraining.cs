@@ -56,6 +56,18 @@ public sealed class ImageDiffusionTraining : ITrainingRun
 
     public void Save(string path) => model.Save(path);
 
+    /// <summary>16 images from the EMA weights, 20 DDIM steps (a conditional model: the classes in turn, guidance 2).</summary>
+    public TrainingPreview Preview(ulong seed)
+    {
+        const int n = 16;
+        var scheduler = model.Scheduler("ddim", Math.Min(20, model.Schedule.Steps));
+        float[] samples = model.Conditional
+            ? model.Sample(n, seed, scheduler, Enumerable.Range(0, n).Select(i => i % model.Config.Classes).ToArray(), 2f)
+            : model.Sample(n, seed, scheduler);
+        var c = model.Config;
+        return TrainingPreview.Images(samples, n, c.ImageChannels, c.Height, c.Width, model.Step, "samples (EMA weights, 20 DDIM steps)");
+    }
+
     public void WritePicture(string path, ulong seed)
     {
         var scheduler = model.Scheduler("ddim", Math.Min(sampleSteps, model.Schedule.Steps));

@@ -28,6 +28,16 @@ public sealed class ToyDiffusionTraining(ToyDiffusion model, int pictureSamples)
 
     public void Save(string path) => model.Save(path);
 
+    /// <summary>1,000 points from the EMA weights in 50 DDIM steps, over 20,000 of the data's.</summary>
+    public TrainingPreview Preview(ulong seed)
+    {
+        backdrop ??= model.DataSample(20_000, seed);
+        var points = model.Sample(1000, seed, scheduler: new DdimScheduler(model.Schedule, Math.Min(50, model.Schedule.Steps)));
+        return TrainingPreview.Cloud(points, model.Step, "samples (EMA weights, 50 DDIM steps)") with { Backdrop = backdrop };
+    }
+
+    private float[]? backdrop;
+
     public void WritePicture(string path, ulong seed) =>
         ToyPictures.SamplesOverData(model.DataSample(pictureSamples, seed), Samples(seed), $"ddpm on {model.Config.Data}, step {model.Step}").SavePng(path);
 

@@ -40,26 +40,25 @@ public sealed class GanTraining : ITrainingRun
     public IReadOnlyList<TrainingSeries> Series { get; } =
         [new("D loss", "loss_d", "D loss"), new("G loss", "loss_g", "G loss"), new("D(real)", "d_real", "D(real)"), new("D(fake)", "d_fake", "D(fake)")];
 
-    /// <summary>The last step's numbers, for a live view.</summary>
-    public GanStepResult Last { get; private set; }
 
     public void TrainStep(Span<float> values)
     {
+        GanStepResult last;
         using (model.Device.Step())
         {
             if (loader is not null)
             {
                 var batch = loader.Next();
-                Last = model.TrainStep(batch.Images, model.Conditional ? batch.Labels : null);
+                last = model.TrainStep(batch.Images, model.Conditional ? batch.Labels : null);
             }
             else
             {
                 var points = ToyData.Sample(model.Config.Data, model.Config.Batch, model.Config.Seed, (ulong)model.Step);
                 int rows = model.Share.Rows(model.Config.Batch);
-                Last = model.TrainStep(Tensor.FromSpan(model.Device, points.AsSpan(model.Share.FirstRow(rows) * 2, rows * 2), [rows, 2]));
+                last = model.TrainStep(Tensor.FromSpan(model.Device, points.AsSpan(model.Share.FirstRow(rows) * 2, rows * 2), [rows, 2]));
             }
         }
-        (values[0], values[1], values[2], values[3]) = (Last.LossD, Last.LossG, Last.DReal, Last.DFake);
+        (values[0], values[1], values[2], values[3]) = (last.LossD, last.LossG, last.DReal, last.DFake);
     }
 
     public string Status(ReadOnlySpan<double> s) => string.Create(CultureInfo.InvariantCulture, $"D {s[0]:F3}  G {s[1]:F3}  D(real) {s[2]:F2}  D(fake) {s[3]:F2}");
@@ -73,6 +72,22 @@ public sealed class GanTraining : ITrainingRun
     }
 
     public void Save(string path) => model.Save(path);
+
+    /// <summary>G on a fixed z: 36 images (a cGAN: 4 per class, a class per column), or 2,000 points over 20,000 of the toy's.</summary>
+    public TrainingPreview Preview(ulong seed)
+    {
+        var c = model.Config;
+        const string caption = "G(z), fixed z";
+        if (c.IsMlp)
+        {
+            backdrop ??= ToyData.Sample(c.Data, 20_000, c.Seed, 0x5649_4557UL);
+            return TrainingPreview.Cloud(model.Sample(2000, seed), model.Step, caption) with { Backdrop = backdrop };
+        }
+        int n = model.Conditional ? 4 * c.Classes : 36;
+        return TrainingPreview.Images(model.Sample(n, seed), n, 1, c.Height, c.Width, model.Step, caption) with { Columns = model.Conditional ? c.Classes : 0 };
+    }
+
+    private float[]? backdrop;
 
     public void WritePicture(string path, ulong seed) =>
         GanPictures.Samples(model, model.Sample(pictureSamples, seed), pictureSamples, $"gan on {model.Config.Data}, step {model.Step}").SavePng(path);
