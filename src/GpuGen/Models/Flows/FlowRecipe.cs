@@ -36,6 +36,7 @@ public static class FlowRecipe
         LearningRateHelp = "Adam learning rate (default 1e-4 for images, 1e-3 for 2-D toys)",
         SamplesHelp = "images in each sample grid (default 100) or points in a 2-D picture (default 2000)",
         Parameters = [Arch, Scales, Blocks, Layers, Hidden, HiddenLayers, Mask, ActNorm, LrDecay, Alpha, Temperature],
+        LiveView = new("show the loss curve, steps/s and samples live in a window", "with --view: new samples every K steps", 100),
         Prepare = a => Prepare(a, kind),
     };
 

@@ -32,6 +32,21 @@ public sealed class FlowTraining(Flow model, int pictureSamples, float temperatu
 
     public void WritePicture(string path, ulong seed) => FlowPictures.Picture(model, pictureSamples, temperature, seed).SavePng(path);
 
+    /// <summary>Samples at the pictures' temperature: 36 images, or 1,000 points over 20,000 of the toy's.</summary>
+    public TrainingPreview Preview(ulong seed)
+    {
+        var c = model.Config;
+        string caption = string.Create(CultureInfo.InvariantCulture, $"samples (T = {temperature})");
+        if (c.IsToy)
+        {
+            backdrop ??= ToyData.Sample(c.Data, 20_000, seed);
+            return TrainingPreview.Cloud(model.Sample(1000, temperature, seed), model.Step, caption) with { Backdrop = backdrop };
+        }
+        return TrainingPreview.Images(model.Sample(36, temperature, seed), 36, c.Channels, c.Height, c.Width, model.Step, caption) with { Low = 0, High = 1 };
+    }
+
+    private float[]? backdrop;
+
     public void Finish(JsonOut summary, TrainingResult result, ulong seed, TextWriter report)
     {
         summary.Add("loss_unit", model.LossUnit);

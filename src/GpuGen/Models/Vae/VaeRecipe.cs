@@ -32,6 +32,7 @@ public static class VaeRecipe
         LearningRateHelp = "Adam learning rate (default 1e-3)",
         SamplesHelp = "images in each sample grid (default 100)",
         Parameters = [Arch, Latent, Likelihood, Sigma, Hidden],
+        LiveView = new("show the loss curve, steps/s and samples live in a window", "with --view: new samples every K steps", 100),
         Prepare = a => Prepare(a, kind),
     };
 

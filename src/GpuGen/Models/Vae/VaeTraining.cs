@@ -55,6 +55,16 @@ public sealed class VaeTraining : ITrainingRun
 
     public void WritePicture(string path, ulong seed) => VaePictures.SampleGrid(model, gridImages, null, seed, 1f, out _).SavePng(path);
 
+    /// <summary>36 images decoded from the prior (a CVAE: 4 per class, a class per column).</summary>
+    public TrainingPreview Preview(ulong seed)
+    {
+        var c = model.Config;
+        int n = c.Conditional ? 4 * c.Classes : 36;
+        int[]? labels = c.Conditional ? Enumerable.Range(0, n).Select(i => i % c.Classes).ToArray() : null;
+        return TrainingPreview.Images(model.Sample(n, labels, seed), n, c.Channels, c.Height, c.Width, model.Step, "decoded from the prior")
+            with { Low = 0, High = 1, Columns = c.Conditional ? c.Classes : 0 };
+    }
+
     public void Finish(JsonOut summary, TrainingResult result, ulong seed, TextWriter report) => summary.Add("loss_unit", "nats/image");
 
     public void Dispose()
