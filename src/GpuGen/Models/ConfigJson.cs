@@ -1,12 +1,13 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using GpuGen.Training;
 
 namespace GpuGen.Models;
 
 /// <summary>
-/// Model configs to and from the JSON that checkpoints carry ("gpugen.config"), through the
-/// source-generated <see cref="ConfigJsonContext"/>. Reading is strict, because a config that reads
+/// Model configs to and from the JSON that checkpoints carry ("gpugen.config"), through each config's
+/// source-generated contract (<see cref="Contract{T}"/>). Reading is strict, because a config that reads
 /// differently from what was trained builds a different network: every field must be there (but those
 /// older checkpoints lack, <see cref="IModelConfig{TSelf}.OptionalFields"/>), none may be unknown, each
 /// must have its type, and <see cref="IModelConfig{TSelf}.Validate"/> runs after. Each problem is one
@@ -15,6 +16,26 @@ namespace GpuGen.Models;
 public static class ConfigJson
 {
     public static string Write<T>(T config) where T : IModelConfig<T> => JsonSerializer.Serialize(config, T.JsonInfo);
+
+    /// <summary>
+    /// A config's contract from its family's generated context (one <c>[JsonSerializable]</c> line in
+    /// the family's folder: no reflection, trimming- and AOT-safe), with the options every config shares:
+    /// fields are the properties in snake_case, in declaration order ("lr" and the like are named on the
+    /// property); computed get-only properties are left out; an unknown field or a null string is an error.
+    /// </summary>
+    public static JsonTypeInfo<T> Contract<T>(JsonSerializerContext generated) where T : IModelConfig<T>
+    {
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            IgnoreReadOnlyProperties = true,
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            RespectNullableAnnotations = true,
+            TypeInfoResolver = generated,
+        };
+        options.MakeReadOnly();
+        return (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
+    }
 
     /// <summary>The config of a checkpoint; errors name its file.</summary>
     public static T Read<T>(CheckpointFile checkpoint) where T : IModelConfig<T> =>

@@ -8,7 +8,7 @@ namespace GpuGen.Models;
 /// </summary>
 public interface IModelConfig<TSelf> where TSelf : IModelConfig<TSelf>
 {
-    /// <summary>The source-generated JSON contract (<see cref="ConfigJsonContext"/>).</summary>
+    /// <summary>The source-generated JSON contract, made by <see cref="ConfigJson.Contract{T}"/>.</summary>
     static abstract JsonTypeInfo<TSelf> JsonInfo { get; }
 
     /// <summary>JSON fields that checkpoints from before the field existed lack; they read as the record's default.</summary>

@@ -26,7 +26,7 @@ public sealed record ClassifierConfig(
     string Data = "",
     string DataFingerprint = "") : IModelConfig<ClassifierConfig>
 {
-    public static JsonTypeInfo<ClassifierConfig> JsonInfo => ConfigJsonContext.Default.ClassifierConfig;
+    public static JsonTypeInfo<ClassifierConfig> JsonInfo { get; } = ConfigJson.Contract<ClassifierConfig>(ClassifierConfigJson.Default);
 
     public void Validate()
     {
@@ -48,3 +48,7 @@ public sealed record ClassifierConfig(
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"CNN {Channels}×{Height}×{Width} → conv {Width1}, {Width2}, {Width3} → {FeatureDim} features → {Classes} classes; Adam lr {LearningRate} (cosine), batch {Batch}, {Steps} steps{(FlipAugment ? ", random flips" : "")}");
 }
+
+/// <summary>The JSON contract of <see cref="ClassifierConfig"/>, generated at compile time; <see cref="ConfigJson.Contract{T}"/> gives it the configs' options.</summary>
+[JsonSerializable(typeof(ClassifierConfig))]
+internal sealed partial class ClassifierConfigJson : JsonSerializerContext;

@@ -13,7 +13,7 @@ namespace GpuGen.Models.Diffusion;
 /// </summary>
 public sealed record ImageDiffusionConfig : IModelConfig<ImageDiffusionConfig>
 {
-    public static JsonTypeInfo<ImageDiffusionConfig> JsonInfo => ConfigJsonContext.Default.ImageDiffusionConfig;
+    public static JsonTypeInfo<ImageDiffusionConfig> JsonInfo { get; } = ConfigJson.Contract<ImageDiffusionConfig>(ImageDiffusionConfigJson.Default);
 
     /// <summary>Where the training images come from (a --data spec: fashion-mnist, idx:DIR, folder:DIR).</summary>
     public string Data { get; init; } = "fashion-mnist";
@@ -84,3 +84,7 @@ public sealed record ImageDiffusionConfig : IModelConfig<ImageDiffusionConfig>
         + $"{(Classes > 0 ? $"{Classes} classes (p_uncond {PUncond})" : "unconditional")}, T={Timesteps} ({Schedule}), "
         + $"{Diffusion.Prediction.Name(Prediction)}-prediction, batch {Batch}, lr {LearningRate}, EMA {EmaDecay}");
 }
+
+/// <summary>The JSON contract of <see cref="ImageDiffusionConfig"/>, generated at compile time; <see cref="ConfigJson.Contract{T}"/> gives it the configs' options.</summary>
+[JsonSerializable(typeof(ImageDiffusionConfig))]
+internal sealed partial class ImageDiffusionConfigJson : JsonSerializerContext;

@@ -23,7 +23,7 @@ public sealed record ToyDiffusionConfig(
     ulong Seed = 0,
     float EmaDecay = 0.995f) : IModelConfig<ToyDiffusionConfig>
 {
-    public static JsonTypeInfo<ToyDiffusionConfig> JsonInfo => ConfigJsonContext.Default.ToyDiffusionConfig;
+    public static JsonTypeInfo<ToyDiffusionConfig> JsonInfo { get; } = ConfigJson.Contract<ToyDiffusionConfig>(ToyDiffusionConfigJson.Default);
 
     /// <summary>The toy's canonical name ("twomoons" is stored as "moons"); first in the JSON, as in the parameter list.</summary>
     [JsonPropertyOrder(-1)]
@@ -44,3 +44,7 @@ public sealed record ToyDiffusionConfig(
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Data}, MLP {Network.DataDim + EmbeddingDim}→{Hidden}×{HiddenLayers}→2, T={Timesteps} ({Schedule}), batch {Batch}, lr {LearningRate}");
 }
+
+/// <summary>The JSON contract of <see cref="ToyDiffusionConfig"/>, generated at compile time; <see cref="ConfigJson.Contract{T}"/> gives it the configs' options.</summary>
+[JsonSerializable(typeof(ToyDiffusionConfig))]
+internal sealed partial class ToyDiffusionConfigJson : JsonSerializerContext;

@@ -31,7 +31,7 @@ public sealed record FlowConfig(
     int Blocks = 2,
     int DecaySteps = 0) : IModelConfig<FlowConfig>
 {
-    public static JsonTypeInfo<FlowConfig> JsonInfo => ConfigJsonContext.Default.FlowConfig;
+    public static JsonTypeInfo<FlowConfig> JsonInfo { get; } = ConfigJson.Contract<FlowConfig>(FlowConfigJson.Default);
 
     /// <summary>Checkpoints from before the conv architecture are MLP flows; from before the schedule, constant-rate.</summary>
     public static IReadOnlyCollection<string> OptionalFields { get; } = ["arch", "scales", "blocks", "decay_steps"];
@@ -111,3 +111,7 @@ public sealed record FlowConfig(
 
     private string Decay => DecaySteps > 0 ? string.Create(CultureInfo.InvariantCulture, $" (cosine to 1% over {DecaySteps} steps)") : "";
 }
+
+/// <summary>The JSON contract of <see cref="FlowConfig"/>, generated at compile time; <see cref="ConfigJson.Contract{T}"/> gives it the configs' options.</summary>
+[JsonSerializable(typeof(FlowConfig))]
+internal sealed partial class FlowConfigJson : JsonSerializerContext;

@@ -13,7 +13,7 @@ namespace GpuGen.Models.Gan;
 /// </summary>
 public sealed record GanConfig : IModelConfig<GanConfig>
 {
-    public static JsonTypeInfo<GanConfig> JsonInfo => ConfigJsonContext.Default.GanConfig;
+    public static JsonTypeInfo<GanConfig> JsonInfo { get; } = ConfigJson.Contract<GanConfig>(GanConfigJson.Default);
 
     /// <summary>Checkpoints from before the DCGAN widths were fields have the 128/64 networks (null).</summary>
     public static IReadOnlyCollection<string> OptionalFields { get; } = ["g_channels", "d_channels"];
@@ -111,3 +111,7 @@ public sealed record GanConfig : IModelConfig<GanConfig>
             + (extras.Count > 0 ? ", " + string.Join(", ", extras) : "");
     }
 }
+
+/// <summary>The JSON contract of <see cref="GanConfig"/>, generated at compile time; <see cref="ConfigJson.Contract{T}"/> gives it the configs' options.</summary>
+[JsonSerializable(typeof(GanConfig))]
+internal sealed partial class GanConfigJson : JsonSerializerContext;

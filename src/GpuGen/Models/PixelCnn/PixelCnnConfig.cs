@@ -11,7 +11,7 @@ namespace GpuGen.Models.PixelCnn;
 /// </summary>
 public sealed record PixelCnnConfig : IModelConfig<PixelCnnConfig>
 {
-    public static JsonTypeInfo<PixelCnnConfig> JsonInfo => ConfigJsonContext.Default.PixelCnnConfig;
+    public static JsonTypeInfo<PixelCnnConfig> JsonInfo { get; } = ConfigJson.Contract<PixelCnnConfig>(PixelCnnConfigJson.Default);
 
     /// <summary>Where the training images come from (a --data spec: fashion-mnist, idx:DIR, folder:DIR).</summary>
     public string Data { get; init; } = "fashion-mnist";
@@ -56,3 +56,7 @@ public sealed record PixelCnnConfig : IModelConfig<PixelCnnConfig>
         $"{Height}×{Width} images, PixelCNN {Channels} channels × (1 mask-A 7×7 + {ResidualLayers} residual mask-B 3×3), "
         + $"{(Classes > 0 ? $"{Classes} classes (label bias)" : "unconditional")}, batch {Batch}, lr {LearningRate}");
 }
+
+/// <summary>The JSON contract of <see cref="PixelCnnConfig"/>, generated at compile time; <see cref="ConfigJson.Contract{T}"/> gives it the configs' options.</summary>
+[JsonSerializable(typeof(PixelCnnConfig))]
+internal sealed partial class PixelCnnConfigJson : JsonSerializerContext;

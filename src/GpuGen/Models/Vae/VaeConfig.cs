@@ -28,7 +28,7 @@ public sealed record VaeConfig(
     ulong Seed = 0,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? Hidden = null) : IModelConfig<VaeConfig>
 {
-    public static JsonTypeInfo<VaeConfig> JsonInfo => ConfigJsonContext.Default.VaeConfig;
+    public static JsonTypeInfo<VaeConfig> JsonInfo { get; } = ConfigJson.Contract<VaeConfig>(VaeConfigJson.Default);
 
     /// <summary>Checkpoints from before the width was a field have the 512/256 networks (null).</summary>
     public static IReadOnlyCollection<string> OptionalFields { get; } = ["hidden"];
@@ -63,3 +63,7 @@ public sealed record VaeConfig(
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Family} ({Arch}, hidden {HiddenWidth}) on {Data} ({Channels}×{Height}×{Width}), latent {Latent}, {Likelihood} likelihood{(Conditional ? $", {Classes} classes" : "")}, batch {Batch}, lr {LearningRate}");
 }
+
+/// <summary>The JSON contract of <see cref="VaeConfig"/>, generated at compile time; <see cref="ConfigJson.Contract{T}"/> gives it the configs' options.</summary>
+[JsonSerializable(typeof(VaeConfig))]
+internal sealed partial class VaeConfigJson : JsonSerializerContext;
