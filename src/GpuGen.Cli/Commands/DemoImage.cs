@@ -45,7 +45,9 @@ internal static class DemoImage
             // Four images per class (a column each) unless --n says otherwise: the whole chain of a
             // conditional model in about half the time of the viewer's 64.
             int? n = model.Conditional ? 4 * model.Config.Classes : null;
-            return ViewCommand.Show(r, view, model, title, dev.Name, headlessWhenNoDisplay: true, command: "demo", defaultN: n);
+            var request = ViewCommand.Request(r, view);
+            var live = ImageDiffusionModel.ChainView(model, request.N is null && n is not null ? request with { N = n } : request);
+            return ViewCommand.Show(r, view, live, title, ImageDiffusion.Family, dev.Name, headlessWhenNoDisplay: true, command: "demo");
         }
     }
 

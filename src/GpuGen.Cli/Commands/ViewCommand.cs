@@ -3,17 +3,17 @@ using System.Globalization;
 using GpuGen.IO;
 using GpuGen.Models;
 using GpuGen.Models.Diffusion;
-using GpuGen.Models.Flows;
-using GpuGen.Training;
-using GpuGen.Viewer.Diffusion;
+using GpuGen.Models.Views;
 using GpuGen.Viewer;
+using GpuGen.Viewer.Diffusion;
 
 namespace GpuGen.Cli.Commands;
 
 /// <summary>
-/// `gpugen view CKPT`: the reverse diffusion chain live in an OpenGL window — samples denoising from
-/// x_T to x₀, the chain strip, the ᾱ curve, keys to pause, step, restart and switch sampler — or,
-/// with --headless DIR, offscreen through EGL into PNG frames and a contact sheet.
+/// `gpugen view CKPT`: any model sampling, live in an OpenGL window — a diffusion chain denoising from
+/// x_T to x₀, a PixelCNN filling its grid, a decoder walking its latent space, a flow inverting layer by
+/// layer — or, with --headless DIR, offscreen through EGL into PNG frames and a contact sheet. The
+/// checkpoint's family (through <see cref="ModelFamilies"/>) says what to show (<see cref="GenerativeModel.View"/>).
 /// </summary>
 internal static class ViewCommand
 {
@@ -28,38 +28,34 @@ internal static class ViewCommand
             string path = r.GetValue(o.Checkpoint)!;
             using var dev = CommonOptions.OpenDevice(r.GetValue(o.Device)!);
             using var loaded = GenerativeModel.Load(path, dev); // the one family list; an unknown family is its error
-            if (loaded is not FlowModel && r.GetResult(o.Temperature) is { Implicit: false })
-                throw new CliError($"--temperature does not apply to gpugen view of a {loaded.Family} model (flows only)");
-            return loaded switch
-            {
-                ImageDiffusionModel m => Show(r, o, m.Model, $"{Path.GetFileName(path)} (step {m.Step})", dev.Name, headlessWhenNoDisplay: false),
-                ToyDiffusionModel m => ToyViewCommand.Show(r, o, path, m.Model, dev.Name),
-                _ => FamilyViewCommand.Show(r, o, path, loaded, dev.Name),
-            };
+            var view = loaded.View(Request(r, o)); // the family's scene, or one line on what does not apply to it
+            return Show(r, o, view, $"{Path.GetFileName(path)} ({view.Description})", loaded.Family, dev.Name, headlessWhenNoDisplay: false);
         });
         return cmd;
     }
 
-    /// <summary>Opens the window (or the offscreen surface) on <paramref name="model"/> and runs it; shared with `gpugen demo`.</summary>
-    internal static int Show(ParseResult r, ViewOptions o, ImageDiffusion model, string title, string device, bool headlessWhenNoDisplay, string command = "view", int? defaultN = null)
+    /// <summary>The view flags given (those left at their defaults are null, so a family can tell "not given" from "given").</summary>
+    internal static ViewRequest Request(ParseResult r, ViewOptions o)
     {
-        int n = r.GetResult(o.N) is { Implicit: false } || defaultN is null ? r.GetValue(o.N) : defaultN.Value;
-        CommonOptions.Positive(n, "--n");
-        if (r.GetValue(o.Frames) is { } f) CommonOptions.Positive(f, "--frames");
-        int? steps = r.GetValue(o.Steps);
-        if (steps is { } s && (s < 1 || s > model.Schedule.Steps)) throw new CliError($"--steps must be between 1 and T = {model.Schedule.Steps}, got {s}");
-        int classIndex = -1;
-        if (r.GetValue(o.Class) is { } c)
+        T? Given<T>(Option<T> option) where T : struct => r.GetResult(option) is { Implicit: false } ? r.GetValue(option) : null;
+        return new ViewRequest
         {
-            if (!model.Conditional) throw new CliError("--class: this model is unconditional");
-            if (c < 0 || c >= model.Config.Classes) throw new CliError($"--class must be between 0 and {model.Config.Classes - 1}, got {c}");
-            classIndex = c;
-        }
-        float guidance = r.GetValue(o.Guidance) ?? (model.Conditional ? 2f : 1f);
-        if (!model.Conditional && r.GetValue(o.Guidance) is not null) throw new CliError("--guidance: this model is unconditional");
+            N = Given(o.N),
+            Class = r.GetValue(o.Class),
+            Steps = r.GetValue(o.Steps),
+            Temperature = Given(o.Temperature),
+            Sampler = r.GetResult(o.Sampler) is { Implicit: false } ? r.GetValue(o.Sampler) : null,
+            Eta = Given(o.Eta),
+            Guidance = r.GetValue(o.Guidance),
+        };
+    }
+
+    /// <summary>Opens the window (or the offscreen surface) on <paramref name="view"/> and runs it; shared with `gpugen demo`.</summary>
+    internal static int Show(ParseResult r, ViewOptions o, LiveView view, string title, string family, string device, bool headlessWhenNoDisplay, string command = "view")
+    {
+        if (r.GetValue(o.Frames) is { } f) CommonOptions.Positive(f, "--frames");
         string? headless = r.GetValue(o.Headless);
         string? screenshot = r.GetValue(o.Screenshot) is { } shot ? CommonOptions.OutputPath(shot, "--screenshot") : null;
-
         if (headless is null && ViewerSurface.WindowUnavailable() is { } why)
         {
             if (!headlessWhenNoDisplay) throw new CliError($"no window: {why}");
@@ -68,21 +64,24 @@ internal static class ViewCommand
         }
         using (var surface = o.OpenSurface(r, title, headless))
         {
-            var controls = new ViewerControls(r.GetValue(o.Seed), r.GetValue(o.Sampler)!, model.Config.Classes, classIndex, guidance);
-            var chain = new ImageChainOptions { N = n, DdpmSteps = steps ?? 0, DdimSteps = steps ?? 0, Eta = r.GetValue(o.Eta) };
             var run = o.RunOptions(r, title, headless, screenshot);
-            if (headless is null) Console.WriteLine("keys: space pause, → step, ← → scrub the computed chain (Home x_T, End newest), r new seed, d DDPM/DDIM, c class, g/G guidance, +/− speed, s save, esc quit");
-            var report = DiffusionViewer.Run(surface, model, controls, chain, run, Console.WriteLine);
+            if (headless is null) Console.WriteLine(view.Keys);
+            IChainFrame? last = null;
+            var report = LiveViewer.Run(surface, view, r.GetValue(o.Seed), run, Console.WriteLine, x => last = x);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{report.Frames} frames in {report.Seconds:F1} s ({report.FramesPerSecond:F1} frames/s), {report.SamplingSteps} sampling steps ({report.SamplingStepsPerSecond:F1} steps/s while sampling)"));
+                $"{report.Frames} frames in {report.Seconds:F1} s ({report.FramesPerSecond:F1} frames/s), {report.SamplingSteps} steps ({report.SamplingStepsPerSecond:F1} steps/s while computing)"));
             if (report.ContactSheet is not null) Console.WriteLine($"wrote {report.FramesWritten.Count} frames and {report.ContactSheet}");
             if (report.Screenshot is not null) Console.WriteLine($"wrote {report.Screenshot}");
-            if (r.GetValue(o.Json))
-                Console.WriteLine(new JsonOut().Add("command", command).Add("frames", report.Frames).Add("seconds", report.Seconds)
-                    .Add("frames_per_s", report.FramesPerSecond).Add("sampling_steps", report.SamplingSteps)
-                    .Add("sampling_steps_per_s", report.SamplingStepsPerSecond).Add("sampling_steps_per_wall_s", report.SamplingStepsPerWallSecond)
-                    .Add("frames_dropped", report.FramesDropped).Add("render_ms_per_frame", report.RenderMsPerFrame).Add("headless", headless is not null).Add("frames_written", report.FramesWritten.Count)
-                    .Add("contact_sheet", report.ContactSheet).Add("screenshot", report.Screenshot).Add("gl", report.GlRenderer).Add("device", device));
+            if (!r.GetValue(o.Json)) return 0;
+            var json = new JsonOut().Add("command", command).Add("family", family).Add("n", view.Count);
+            if (view is LayerView layers) json.Add("temperature", layers.Temperature);
+            json.Add("frames", report.Frames).Add("seconds", report.Seconds).Add("frames_per_s", report.FramesPerSecond)
+                .Add("sampling_steps", report.SamplingSteps).Add("sampling_steps_per_s", report.SamplingStepsPerSecond)
+                .Add("sampling_steps_per_wall_s", report.SamplingStepsPerWallSecond).Add("frames_dropped", report.FramesDropped)
+                .Add("render_ms_per_frame", report.RenderMsPerFrame).Add("states_posted", report.StatesPosted).Add("states_shown", report.StatesShown)
+                .Add("render_frames_per_s", report.RenderCapacity).Add("headless", headless is not null).Add("frames_written", report.FramesWritten.Count);
+            if (last is not null) json.Add("last_step", last.StepsDone).Add("step_count", last.StepCount);
+            Console.WriteLine(json.Add("contact_sheet", report.ContactSheet).Add("screenshot", report.Screenshot).Add("gl", report.GlRenderer).Add("device", device));
         }
         return 0;
     }

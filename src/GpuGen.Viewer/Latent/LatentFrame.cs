@@ -1,3 +1,5 @@
+using GpuGen.Models.Views;
+
 namespace GpuGen.Viewer.Latent;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GpuGen.Models.Views;
 using GpuGen.Viewer.Panels;
 using GpuGen.Viewer.Rendering;
 using GpuGen.Viewer.Stepping;

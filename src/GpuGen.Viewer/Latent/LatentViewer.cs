@@ -1,3 +1,4 @@
+using GpuGen.Models.Views;
 using GpuGen.Viewer.Diffusion;
 using GpuGen.Viewer.Stepping;
 

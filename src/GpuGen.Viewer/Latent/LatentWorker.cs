@@ -1,3 +1,4 @@
+using GpuGen.Models.Views;
 using GpuGen.Viewer.Stepping;
 
 namespace GpuGen.Viewer.Latent;

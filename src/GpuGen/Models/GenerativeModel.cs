@@ -75,6 +75,22 @@ public abstract class GenerativeModel : IDisposable
         return run;
     }
 
+    /// <summary>
+    /// What `gpugen view` shows of this model (<see cref="Views.LiveView"/>): the scene and what feeds it,
+    /// from <paramref name="request"/>; a value that does not apply to the family is one
+    /// <see cref="ArgumentException"/> naming its flag. The view uses this model, which stays owned here.
+    /// </summary>
+    public Views.LiveView View(Views.ViewRequest request)
+    {
+        EnsureOwned();
+        request.Validate();
+        return ViewCore(request);
+    }
+
+    /// <summary>The family's live view; a family without one keeps this refusal.</summary>
+    protected virtual Views.LiveView ViewCore(Views.ViewRequest request) =>
+        throw new ArgumentException($"checkpoint {Path} holds a '{Family}' model, which gpugen view has no live view for");
+
     protected abstract SampleResult SampleCore(SampleRequest request);
 
     protected abstract JsonOut EvaluateCore(EvalRequest request, TextWriter report);

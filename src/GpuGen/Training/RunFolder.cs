@@ -36,8 +36,10 @@ public static partial class RunFolder
         {
             if (newest is not null && !force)
                 throw new ArgumentException($"{newest.Path} already exists (a run at step {newest.Step}); pass --resume to continue it or --force to start over");
+            RemoveUnfinished(dir, report);
             return null;
         }
+        RemoveUnfinished(dir, report);
         if (newest is null)
             throw new ArgumentException($"--resume: {dir} holds no checkpoint to continue ({FinalName} or step-K.safetensors)");
         Checkpoint.EnsureResumable(newest.Path);
@@ -99,6 +101,22 @@ public static partial class RunFolder
         foreach (var (_, path) in steps.OrderBy(s => s.K)) yield return path;
     }
 
+    /// <summary>
+    /// Deletes the temporary files of checkpoints whose writing a killed run did not finish
+    /// (".step-K.safetensors.….tmp", ".model.safetensors.….tmp"); the checkpoints themselves are whole.
+    /// </summary>
+    private static void RemoveUnfinished(string dir, TextWriter? report)
+    {
+        if (!Directory.Exists(dir)) return;
+        var unfinished = Directory.EnumerateFiles(dir, ".*.tmp").Where(p => UnfinishedFile().IsMatch(System.IO.Path.GetFileName(p))).Order().ToArray();
+        foreach (string path in unfinished) File.Delete(path);
+        if (unfinished.Length > 0)
+            report?.WriteLine($"removed {unfinished.Length} unfinished checkpoint file{(unfinished.Length == 1 ? "" : "s")} a stopped run left ({string.Join(", ", unfinished.Select(System.IO.Path.GetFileName))})");
+    }
+
     [GeneratedRegex(@"^step-(\d+)\.safetensors$")]
     private static partial Regex StepFile();
+
+    [GeneratedRegex(@"^\.(step-\d+|model)\.safetensors\.[0-9a-f]{32}\.tmp$")]
+    private static partial Regex UnfinishedFile();
 }

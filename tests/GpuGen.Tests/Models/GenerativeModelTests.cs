@@ -7,6 +7,7 @@ using GpuGen.Models.Flows;
 using GpuGen.Models.Gan;
 using GpuGen.Models.PixelCnn;
 using GpuGen.Models.Vae;
+using GpuGen.Models.Views;
 using GpuGen.Tensors;
 using GpuGen.Training;
 
@@ -77,6 +78,25 @@ public sealed class GenerativeModelTests : IDisposable
             Assert.Equal(("sample", family, request.N), (numbers.RootElement.GetProperty("command").GetString(),
                 numbers.RootElement.GetProperty("family").GetString(), numbers.RootElement.GetProperty("n").GetInt32()));
             Assert.NotEmpty(first.Lines);
+        }
+
+        // The live view the family declares: `gpugen view` shows whatever it returns, through the viewer's scene for its kind.
+        if (family is ImageClassifier.Family or Gan.Family)
+        {
+            var none = Assert.Throws<ArgumentException>(() => model.View(new ViewRequest()));
+            Assert.Contains(family == Gan.Family ? "2-D toy GAN" : "has no live view", none.Message);
+        }
+        else
+        {
+            var view = model.View(new ViewRequest());
+            Assert.True(view.Count > 0, $"{family}: a view of {view.Count}");
+            Assert.Contains($"step 2", view.Description);
+            Assert.StartsWith("keys: ", view.Keys);
+            bool flow = family is FlowConfig.Nice or FlowConfig.RealNvp;
+            var temperature = new ViewRequest { Temperature = 0.5f };
+            if (flow) Assert.Equal(0.5f, Assert.IsType<LayerView>(model.View(temperature)).Temperature);   // the positive control
+            else Assert.Equal($"--temperature does not apply to gpugen view of a {family} model", Assert.Throws<ArgumentException>(() => model.View(temperature)).Message);
+            Assert.Equal("--n must be a positive number, got 0", Assert.Throws<ArgumentException>(() => model.View(new ViewRequest { N = 0 })).Message);
         }
 
         var report = new StringWriter();

@@ -1,20 +1,21 @@
 using GpuGen.Data;
 using GpuGen.IO;
-using GpuGen.Pictures;
 using GpuGen.Models.Flows;
 using GpuGen.Models.Gan;
 using GpuGen.Models.PixelCnn;
 using GpuGen.Models.Vae;
+using GpuGen.Models.Views;
+using GpuGen.Pictures;
 using GpuGen.Tensors;
 using GpuGen.Training;
 using GpuGen.Viewer;
 using GpuGen.Viewer.Flows;
-using GpuGen.Viewer.Training;
 using GpuGen.Viewer.Latent;
 using GpuGen.Viewer.Panels;
 using GpuGen.Viewer.PixelCnn;
 using GpuGen.Viewer.Rendering;
 using GpuGen.Viewer.Stepping;
+using GpuGen.Viewer.Training;
 
 namespace GpuGen.Tests.Viewer;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using GpuGen.Data;
 using GpuGen.IO;
 using GpuGen.Models.Classifier;
+using GpuGen.Models.Views;
 using GpuGen.Tensors;
 using GpuGen.Training;
 
@@ -20,6 +21,33 @@ public sealed class ImageDiffusionModel(Device device, string path) : Generative
     private readonly ImageDiffusion model = ImageDiffusion.Load(device, path);
 
     public override ModelInfo Info => new(ImageDiffusion.Family, model.Step, model.Config.Data, model.Config.ToString());
+
+    protected override LiveView ViewCore(ViewRequest request) => ChainView(model, request);
+
+    /// <summary>
+    /// The reverse chain of <paramref name="diffusion"/> (a grid of --n images, 64 by default; a conditional
+    /// model at guidance 2 unless asked): what `gpugen view` and `gpugen demo` show.
+    /// </summary>
+    public static ImageChainView ChainView(ImageDiffusion diffusion, ViewRequest request)
+    {
+        request.Validate();
+        request.Refuse(ImageDiffusion.Family, "--temperature");
+        var c = diffusion.Config;
+        int steps = request.StepsWithin(diffusion.Schedule.Steps);
+        int classIndex = request.ClassIndex(diffusion.Conditional ? c.Classes : 0);
+        if (!diffusion.Conditional && request.Guidance is not null) throw new ArgumentException("--guidance: this model is unconditional");
+        return new ImageChainView(diffusion)
+        {
+            Description = $"ddpm on {c.Data}, step {diffusion.Step}",
+            Keys = "keys: space pause, → step, ← → scrub the computed chain (Home x_T, End newest), r new seed, d DDPM/DDIM, c class, g/G guidance, +/− speed, s save, esc quit",
+            Count = request.Count(64),
+            Sampler = request.Sampler ?? "ddim",
+            Steps = steps,
+            Eta = request.Eta ?? 0,
+            ClassIndex = classIndex,
+            Guidance = request.Guidance ?? (diffusion.Conditional ? 2f : 1f),
+        };
+    }
 
     protected override SampleResult SampleCore(SampleRequest request)
     {

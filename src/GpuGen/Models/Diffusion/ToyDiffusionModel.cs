@@ -2,6 +2,7 @@ using System.Diagnostics;
 using GpuGen.Data;
 using GpuGen.IO;
 using GpuGen.Metrics;
+using GpuGen.Models.Views;
 using GpuGen.Pictures;
 using GpuGen.Tensors;
 using GpuGen.Training;
@@ -14,6 +15,22 @@ public sealed class ToyDiffusionModel(Device device, string path) : GenerativeMo
     private readonly ToyDiffusion model = ToyDiffusion.Load(device, path);
 
     public override ModelInfo Info => new(ToyDiffusion.Family, model.Step, model.Config.Data, model.Config.ToString());
+
+    /// <summary>A cloud of --n points (20,000 by default) flowing from the Gaussian to the data.</summary>
+    protected override LiveView ViewCore(ViewRequest request)
+    {
+        request.Refuse(Family, "--temperature");
+        if (request.Class is not null || request.Guidance is not null) throw new ArgumentException($"{Family} models are unconditional: --class and --guidance do not apply");
+        return new PointChainView(model)
+        {
+            Description = $"ddpm on {model.Config.Data}, step {model.Step}",
+            Keys = "keys: space pause, → step, ← → scrub the computed chain (Home x_T, End newest), r new seed, d DDPM/DDIM, +/− speed, s save, esc quit",
+            Count = request.Count(20_000),
+            Sampler = request.Sampler ?? "ddim",
+            Steps = request.StepsWithin(model.Schedule.Steps),
+            Eta = request.Eta ?? 0,
+        };
+    }
 
     protected override SampleResult SampleCore(SampleRequest request)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using GpuGen.Data;
 using GpuGen.IO;
+using GpuGen.Models.Views;
 using GpuGen.Tensors;
 using GpuGen.Training;
 
@@ -17,6 +18,22 @@ public sealed class FlowModel(Device device, string path) : GenerativeModel(devi
     private Flow model = Flow.Load(device, path);
 
     public override ModelInfo Info => new(model.Config.Kind, model.Step, model.Config.Data, model.Config.ToString());
+
+    /// <summary>The inverse pass layer by layer: --n images (16 by default) or points (20,000), at --temperature (1 by default).</summary>
+    protected override LiveView ViewCore(ViewRequest request)
+    {
+        request.Refuse(Family, "--sampler", "--eta", "--guidance", "--steps", "--class");
+        var c = model.Config;
+        float temperature = request.Temperature ?? 1f;
+        if (!(temperature >= 0)) throw new ArgumentException($"--temperature must be 0 or positive, got {temperature}");
+        return new LayerView(model)
+        {
+            Description = $"{c.Kind} on {c.Data}, step {model.Step}",
+            Keys = "keys: space pause, → one layer, ← → scrub, r new z, +/− speed, s save, esc quit",
+            Count = request.Count(c.IsToy ? 20_000 : 16),
+            Temperature = temperature,
+        };
+    }
 
     protected override SampleResult SampleCore(SampleRequest request)
     {

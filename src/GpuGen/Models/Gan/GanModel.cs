@@ -4,6 +4,7 @@ using GpuGen.Data;
 using GpuGen.IO;
 using GpuGen.Metrics;
 using GpuGen.Models.Classifier;
+using GpuGen.Models.Views;
 using GpuGen.Tensors;
 using GpuGen.Training;
 
@@ -21,6 +22,34 @@ public sealed class GanModel(Device device, string path) : GenerativeModel(devic
     private readonly Gan model = Gan.Load(device, path);
 
     public override ModelInfo Info => new(Gan.Family, model.Step, model.Config.Data, model.Config.ToString());
+
+    /// <summary>G along latent walks: n images (36 by default), or a cGAN's row per class (8 each) unless --class picks one.</summary>
+    protected override LiveView ViewCore(ViewRequest request)
+    {
+        var c = model.Config;
+        if (c.IsMlp) throw new ArgumentException($"checkpoint {Path} holds a 2-D toy GAN; gpugen view shows image GANs (watch a toy GAN train with gpugen train gan --data {c.Data} --view)");
+        request.Refuse(Family, "--sampler", "--eta", "--guidance", "--temperature");
+        int classIndex = request.ClassIndex(c.Classes);
+        var layout = c.Classes > 0 && classIndex < 0 ? LatentLayout.ClassRows : LatentLayout.Walks;
+        int count = request.Count(layout == LatentLayout.ClassRows ? 8 * c.Classes : 36);
+        var spec = new LatentViewSpec
+        {
+            Decode = model.Generate,
+            Model = "gan",
+            Latent = c.Latent,
+            Channels = 1,
+            Height = c.Height,
+            Width = c.Width,
+            Low = -1,
+            High = 1,
+            Layout = layout,
+            Columns = layout == LatentLayout.ClassRows ? Math.Max(2, (count + c.Classes - 1) / c.Classes) : count,
+            Classes = c.Classes,
+            ClassIndex = classIndex,
+            Steps = request.FramesPerTurn(120),
+        };
+        return new LatentWalkView(spec) { Description = $"gan on {c.Data}, step {model.Step}", Keys = LatentWalkView.WalkKeys, Count = spec.Walk(0).Count };
+    }
 
     protected override SampleResult SampleCore(SampleRequest request)
     {

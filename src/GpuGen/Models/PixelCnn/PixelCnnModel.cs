@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using GpuGen.Data;
 using GpuGen.IO;
+using GpuGen.Models.Views;
 using GpuGen.Tensors;
 using GpuGen.Training;
 
@@ -15,6 +16,19 @@ public sealed class PixelCnnModel(Device device, string path) : GenerativeModel(
     public override ModelInfo Info => new(PixelCnn.Family, model.Step, model.Config.Data, model.Config.ToString());
 
     /// <summary>Raster-order samples as v/255; the chain picture is the raster fill (snapshots of the first rows' images).</summary>
+    /// <summary>A grid of --n images (16 by default) filling in raster order.</summary>
+    protected override LiveView ViewCore(ViewRequest request)
+    {
+        request.Refuse(Family, "--sampler", "--eta", "--guidance", "--temperature", "--steps");
+        return new RasterView(model)
+        {
+            Description = $"pixelcnn on {model.Config.Data}, step {model.Step}",
+            Keys = "keys: space pause, → one pixel, ← → scrub, r new seed, +/− speed, s save, esc quit",
+            Count = request.Count(16),
+            ClassIndex = request.ClassIndex(model.Config.Classes),
+        };
+    }
+
     protected override SampleResult SampleCore(SampleRequest request)
     {
         int count = request.N;

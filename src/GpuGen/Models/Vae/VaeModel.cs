@@ -3,6 +3,7 @@ using System.Globalization;
 using GpuGen.Data;
 using GpuGen.IO;
 using GpuGen.Models.Classifier;
+using GpuGen.Models.Views;
 using GpuGen.Random;
 using GpuGen.Tensors;
 using GpuGen.Training;
@@ -24,6 +25,38 @@ public sealed class VaeModel(Device device, string path) : GenerativeModel(devic
     private readonly Vae model = Vae.Load(device, path);
 
     public override ModelInfo Info => new(model.Config.Family, model.Step, model.Config.Data, model.Config.ToString());
+
+    /// <summary>
+    /// A VAE: an 8×8 grid (side √n) over the two latent dims that move the decoded image most; a CVAE:
+    /// one row per class (n/classes columns), or n images of --class walking.
+    /// </summary>
+    protected override LiveView ViewCore(ViewRequest request)
+    {
+        request.Refuse(Family, "--sampler", "--eta", "--guidance", "--temperature");
+        var c = model.Config;
+        int classIndex = request.ClassIndex(c.Conditional ? c.Classes : 0);
+        var layout = !c.Conditional ? (c.Latent >= 2 ? LatentLayout.Grid : LatentLayout.Walks) : classIndex >= 0 ? LatentLayout.Walks : LatentLayout.ClassRows;
+        int count = request.Count(64);
+        var (dim1, dim2) = layout == LatentLayout.Grid ? LatentDims.MostInfluential(model.DecodePrior, c.Latent) : (0, 1);
+        var spec = new LatentViewSpec
+        {
+            Decode = model.DecodePrior,
+            Dim1 = dim1,
+            Dim2 = dim2,
+            Model = c.Family,
+            Latent = c.Latent,
+            Channels = c.Channels,
+            Height = c.Height,
+            Width = c.Width,
+            Layout = layout,
+            Side = Math.Max(2, (int)Math.Round(Math.Sqrt(count))),
+            Columns = layout == LatentLayout.ClassRows ? Math.Max(2, request.N is null ? 8 : (count + c.Classes - 1) / c.Classes) : count,
+            Classes = c.Conditional ? c.Classes : 0,
+            ClassIndex = classIndex,
+            Steps = request.FramesPerTurn(120),
+        };
+        return new LatentWalkView(spec) { Description = $"{c.Family} on {c.Data}, step {model.Step}", Keys = LatentWalkView.WalkKeys, Count = spec.Walk(0).Count };
+    }
 
     protected override SampleResult SampleCore(SampleRequest request)
     {

@@ -1,4 +1,4 @@
-namespace GpuGen.Viewer.Latent;
+namespace GpuGen.Models.Views;
 
 /// <summary>
 /// Which latent dims a decoder uses: a trained VAE leaves most of its dims at the prior (they decode

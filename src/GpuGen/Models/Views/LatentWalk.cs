@@ -1,6 +1,6 @@
 using GpuGen.Random;
 
-namespace GpuGen.Viewer.Latent;
+namespace GpuGen.Models.Views;
 
 /// <summary>How a latent walk lays its images out.</summary>
 public enum LatentLayout

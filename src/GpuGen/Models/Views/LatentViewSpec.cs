@@ -1,4 +1,4 @@
-namespace GpuGen.Viewer.Latent;
+namespace GpuGen.Models.Views;
 
 /// <summary>
 /// What a latent view decodes and how it shows it: the model's decoder (a VAE's, a GAN's generator),
