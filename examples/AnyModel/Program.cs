@@ -1,8 +1,10 @@
 // A program that uses a trained model without knowing its family: loads any GpuGen checkpoint,
-// draws samples and a picture of them, measures it, and trains it a little further.
+// draws samples and a picture of them, measures it, and trains it a little further; then trains a new
+// model from scratch through a family's recipe, as `gpugen train` does, with its parameters in code.
 // Run: dotnet run --project examples/AnyModel -c Release [-- CHECKPOINT [OUTDIR]]
 // (default: the shipped 2-D RealNVP, models/realnvp-8gaussians.safetensors)
 using GpuGen.Models;
+using GpuGen.Models.Flows;
 using GpuGen.Tensors;
 using GpuGen.Training;
 
@@ -27,3 +29,11 @@ Console.WriteLine(numbers);
 using var run = model.Continue();
 var result = TrainingDriver.Run(run, new TrainingOptions(Path.Combine(output, "run"), Steps: run.Step + 20, PictureSeed: 1));
 Console.WriteLine($"continued to step {result.Step} ({result.StepsPerSecond:F1} steps/s), loss {result.Final(0):F4}; wrote {result.Checkpoint}");
+
+// A new model from its family's recipe: `gpugen train realnvp --data moons --layers 8 --steps 300`,
+// without the command line. Every family's recipes are listed in ModelFamilies.
+var recipe = ModelFamilies.Recipes.Single(r => r.Command == "realnvp");
+var open = recipe.Prepare(recipe.Arguments((TrainParameters.Data, "moons"), (TrainParameters.Steps, 300), (FlowRecipe.Layers, 8)));
+using var fresh = open(device, resume: null);
+var trained = TrainingDriver.Run(fresh, new TrainingOptions(Path.Combine(output, "fresh"), Steps: 300, PictureSeed: 1));
+Console.WriteLine($"a new {fresh.Info.Family} on {fresh.Info.DataName}: {trained.Step} steps ({trained.StepsPerSecond:F0} steps/s), loss {trained.Final(0):F3}; wrote {trained.Checkpoint}");
