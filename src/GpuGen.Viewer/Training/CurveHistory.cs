@@ -1,12 +1,14 @@
+using GpuGen.Training;
+
 namespace GpuGen.Viewer.Training;
 
 /// <summary>
-/// A training window's copy of a monitor's curves, raw and smoothed (exponential moving average,
-/// weight 0.02 on the newest value), taken in frame by frame on the render thread.
+/// A training window's copy of a monitor's curves, raw and smoothed (<see cref="SmoothedValue"/>, as
+/// the progress line smooths them), taken in frame by frame on the render thread.
 /// </summary>
 public sealed class CurveHistory
 {
-    private double[] ema = [];
+    private SmoothedValue[] averages = [];
 
     public List<float>[] Raw { get; private set; } = [];
 
@@ -23,7 +25,7 @@ public sealed class CurveHistory
         {
             Raw = Enumerable.Range(0, curves).Select(_ => new List<float>()).ToArray();
             Smooth = Enumerable.Range(0, curves).Select(_ => new List<float>()).ToArray();
-            ema = Enumerable.Repeat(double.NaN, curves).ToArray();
+            averages = new SmoothedValue[curves];
         }
         bool changed = false;
         for (int k = 0; k < curves; k++)
@@ -32,8 +34,7 @@ public sealed class CurveHistory
             monitor.CopyCurve(k, before, Raw[k]);
             for (int i = before; i < Raw[k].Count; i++)
             {
-                ema[k] = double.IsNaN(ema[k]) ? Raw[k][i] : 0.98 * ema[k] + 0.02 * Raw[k][i];
-                Smooth[k].Add((float)ema[k]);
+                Smooth[k].Add((float)averages[k].Add(Raw[k][i]));
             }
             changed |= Raw[k].Count != before;
         }

@@ -15,7 +15,6 @@ namespace GpuGen.Training;
 public static class TrainingDriver
 {
     /// <summary>Weight of the newest value in the progress line's moving averages.</summary>
-    private const double SmoothingWeight = 0.02;
 
     /// <summary>
     /// Trains <paramref name="run"/> as <paramref name="options"/> say. With <paramref name="parallel"/>
@@ -32,6 +31,7 @@ public static class TrainingDriver
         var curves = series.Select(_ => new List<float>()).ToArray();
         var values = new float[series.Count];
         var smoothed = new double[series.Count];
+        var averages = new SmoothedValue[series.Count];
         var files = new List<string>();
         string? lastGood = options.ResumedFrom;
         long start = run.Step, todo = Math.Max(1, options.Steps - start);
@@ -48,7 +48,7 @@ public static class TrainingDriver
             for (int i = 0; i < values.Length; i++)
             {
                 curves[i].Add(values[i]);
-                smoothed[i] = curves[i].Count == 1 ? values[i] : (1 - SmoothingWeight) * smoothed[i] + SmoothingWeight * values[i];
+                smoothed[i] = averages[i].Add(values[i]);
             }
             if (options.CheckpointEvery > 0 && run.Step % options.CheckpointEvery == 0)
             {
