@@ -19,6 +19,8 @@ public static class PixelCnnRecipe
         LearningRateHelp = "Adam learning rate (default 1e-3)",
         SamplesHelp = "images in each sample grid, drawn pixel by pixel (default 16)",
         Parameters = [Channels, Layers, Cond],
+        LiveView = new("show the loss curve, steps/s and samples live in a window",
+            "with --view: new samples (4, or one per class; each a pass of the network per pixel) every K steps", 200),
         Prepare = Prepare,
     };
 

@@ -70,6 +70,17 @@ public sealed class PixelCnnTraining : ITrainingRun
         PixelCnnPictures.Samples(model, images, gridImages).SavePng(path);
     }
 
+    /// <summary>Four images drawn pixel by pixel (a conditional model: one per class), the pictures' sampler; about half a second an image on two cores.</summary>
+    public TrainingPreview Preview(ulong seed)
+    {
+        var c = model.Config;
+        int n = model.Conditional ? c.Classes : 4;
+        var images = model.Sample(n, seed);
+        var values = new float[images.Length];
+        for (int i = 0; i < images.Length; i++) values[i] = images[i];
+        return TrainingPreview.Images(values, n, 1, c.Height, c.Width, model.Step, "samples, pixel by pixel") with { Low = 0, High = 255, Columns = model.Conditional ? n : 0 };
+    }
+
     public void Finish(JsonOut summary, TrainingResult result, ulong seed, TextWriter report)
     {
         double bits = result.Final(0) / Math.Log(2);
