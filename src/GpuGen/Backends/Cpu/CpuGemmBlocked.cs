@@ -5,7 +5,7 @@ namespace GpuGen.Backends.Cpu;
 
 /// <summary>
 /// The blocked loop nest for one thread (GotoBLAS/BLIS order): for each KC block of depth and NC
-/// block of columns, pack B once (kc × nc, kept in L2: ≤ 1 MiB, ~0.7 MiB at 1024³, of the Zen 5
+/// block of columns, pack B once (kc × nc, kept in L2: ≤ 384 KiB, 342 × 256 at 1024³, of the Zen 5
 /// core's 1 MiB), then walk A sliver by sliver (packed once per KC block when there are several NC
 /// blocks); each A sliver (MR × kc, ≤ 18 KiB) stays in L1 while the kernel streams every B sliver of
 /// the panel past it. KC ≤ 384 keeps that sliver in L1 beside the streamed B lines.
@@ -15,6 +15,14 @@ namespace GpuGen.Backends.Cpu;
 internal static unsafe partial class CpuGemm
 {
     private const int Mr = 12, Nr = 32, KcMax = 384, BPanelFloats = 256 * 1024;
+
+    /// <summary>
+    /// Floats of packed B per panel (384 KiB, a bit over a third of the core's 1 MiB L2): at 1024³ a
+    /// panel is 342 × 256. Panels sized to the whole 1 MiB buffer (342 × 512 at 1024³, 0.7 MiB) left
+    /// little room in L2 beside them for the packed A block, read again for every panel, and the C
+    /// lines the kernels update: they measured 2–4% slower at 1024³ (bench/RESULTS.md, issue 25).
+    /// </summary>
+    private const int BPanelBudget = 96 * 1024;
     /// <summary>Tunables (settable by benchmarks): read A in place while N ≤ DirectAMaxN, B while M ≤ DirectBMaxM.</summary>
     internal static int DirectAMaxN = 256, DirectBMaxM = 192;
 
@@ -87,7 +95,7 @@ internal static unsafe partial class CpuGemm
         int kcStep = (v.K + kBlocks - 1) / kBlocks;
         bool directB = v.Bj == 1 && v.M <= DirectBMaxM;
         bool directA = v.Ak == 1 && v.N <= DirectAMaxN;
-        int ncMax = directB ? v.N : Math.Max(Nr, BPanelFloats / kcStep / Nr * Nr);
+        int ncMax = directB ? v.N : Math.Max(Nr, BPanelBudget / kcStep / Nr * Nr);
         int nBlocks = (v.N + ncMax - 1) / ncMax;
         int ncStep = directB ? v.N : ((v.N + nBlocks - 1) / nBlocks + Nr - 1) / Nr * Nr;
         bool wide = UseVector512;
