@@ -10,7 +10,7 @@ namespace GpuGen.Backends.Cpu;
 /// blocks); each A sliver (MR × kc, ≤ 18 KiB) stays in L1 while the kernel streams every B sliver of
 /// the panel past it. KC ≤ 384 keeps that sliver in L1 beside the streamed B lines.
 /// Packing is skipped where it does not pay: a row-major A is read in place when few B slivers reuse
-/// it (N ≤ 256), and a row-major B is read in place when few A slivers reuse it (M ≤ 192).
+/// it (N ≤ 512), and a row-major B is read in place when few A slivers reuse it (M ≤ 192).
 /// </summary>
 internal static unsafe partial class CpuGemm
 {
@@ -23,8 +23,12 @@ internal static unsafe partial class CpuGemm
     /// lines the kernels update: they measured 2–4% slower at 1024³ (bench/RESULTS.md, issue 25).
     /// </summary>
     private const int BPanelBudget = 96 * 1024;
-    /// <summary>Tunables (settable by benchmarks): read A in place while N ≤ DirectAMaxN, B while M ≤ DirectBMaxM.</summary>
-    internal static int DirectAMaxN = 256, DirectBMaxM = 192;
+    /// <summary>
+    /// Tunables (settable by benchmarks): read A in place while N ≤ DirectAMaxN, B while M ≤ DirectBMaxM.
+    /// 512 rather than 256 for A: the Linear layers' 128×784×512 nt (N = 392 per core) and 128×512×784
+    /// and 128×512×512 nn (N = 512) measured 2–6% faster reading A in place (bench/RESULTS.md, issue 25).
+    /// </summary>
+    internal static int DirectAMaxN = 512, DirectBMaxM = 192;
 
     /// <summary>Tunable (settable by benchmarks): pack A's K block once for every panel of B rather than once per panel.</summary>
     internal static bool PackAOnce = true;
