@@ -36,6 +36,10 @@ public sealed class GemmTests(ITestOutputHelper output)
         yield return [64, 32, 840];
         yield return [28, 70, 300];
         yield return [15, 33, 20];
+        // Packing inside the kernels: 200 rows per core (> 192) pack a row-major B in the first A
+        // sliver's kernels (the ragged 24-wide last sliver apart), over two K blocks, with an 8-row
+        // sliver at the end (200 = 16·12 + 8).
+        yield return [400, 120, 400];
     }
 
     /// <summary>

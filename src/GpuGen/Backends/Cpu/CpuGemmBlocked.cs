@@ -11,6 +11,9 @@ namespace GpuGen.Backends.Cpu;
 /// the panel past it. KC ≤ 384 keeps that sliver in L1 beside the streamed B lines.
 /// Packing is skipped where it does not pay: a row-major A is read in place when few B slivers reuse
 /// it (N ≤ 512), and a row-major B is read in place when few A slivers reuse it (M ≤ 192).
+/// Where the 512-bit kernels run, a row-major B panel has no packing pass of its own: the first A
+/// sliver's kernels pack it as they read it (<see cref="Kernel12x32PackB"/>); the loads feed FMAs, and
+/// the stores go to a port the kernels leave idle.
 /// </summary>
 internal static unsafe partial class CpuGemm
 {
@@ -32,6 +35,9 @@ internal static unsafe partial class CpuGemm
 
     /// <summary>Tunable (settable by benchmarks): pack A's K block once for every panel of B rather than once per panel.</summary>
     internal static bool PackAOnce = true;
+
+    /// <summary>Tunable (settable by benchmarks): pack row-major B's full slivers inside the first A sliver's kernels (<see cref="Kernel12x32PackB"/>).</summary>
+    internal static bool PackBInKernel = true;
 
     /// <summary>
     /// One GEMM as strided views: A(i,k) = A[i·Ai + k·Ak], B(k,j) = B[k·Bk + j·Bj],
@@ -117,7 +123,14 @@ internal static unsafe partial class CpuGemm
                 int nc = Math.Min(ncStep, v.N - jc);
                 float* bBlock = v.B + pc * v.Bk + jc * v.Bj;
                 int nFull = nc / Nr * Nr;
-                if (!directB)
+                // Row-major B whose first A sliver is a full 12-row one: that sliver's kernels pack the
+                // full B slivers as they read them; only a ragged last sliver is packed here.
+                bool packInKernel = PackBInKernel && !directB && wide && v.Bj == 1 && v.M >= Mr && SliverRows(v.M) == Mr;
+                if (packInKernel)
+                {
+                    if (nFull < nc) PackB(bBlock + nFull, v.Bk, 1, kc, nc - nFull, s.B + (nint)nFull * kc);
+                }
+                else if (!directB)
                     PackB(bBlock, v.Bk, v.Bj, kc, nc, s.B);
                 else if (nFull < nc)
                     PackB(bBlock + nFull, v.Bk, 1, kc, nc - nFull, s.BEdge);
@@ -143,7 +156,8 @@ internal static unsafe partial class CpuGemm
                         else if (nr == Nr) { bp = bBlock + j; bs = v.Bk; }
                         else { bp = s.BEdge; bs = Nr; }
                         float* cp = cRow + j * v.Cj;
-                        if (!wide) Kernel256(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, mrs, nr, v.Alpha, beta, s.Tile);
+                        if (packInKernel && i == 0 && nr == Nr) Kernel12x32PackB(kc, ap, rs, ks, bBlock + j, v.Bk, bp, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
+                        else if (!wide) Kernel256(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, mrs, nr, v.Alpha, beta, s.Tile);
                         else if (mrs == Mr) Kernel12x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
                         else if (mrs == 8) Kernel8x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
                         else Kernel4x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
