@@ -36,6 +36,10 @@ public sealed class GemmTests(ITestOutputHelper output)
         yield return [64, 32, 840];
         yield return [28, 70, 300];
         yield return [15, 33, 20];
+        // Packing inside the kernels: 200 rows per core (> 192) pack a row-major B in the first A
+        // sliver's kernels (the ragged 24-wide last sliver apart), over two K blocks, with an 8-row
+        // sliver at the end (200 = 16·12 + 8).
+        yield return [400, 120, 400];
     }
 
     /// <summary>
@@ -138,10 +142,10 @@ public sealed class GemmTests(ITestOutputHelper output)
     [Fact]
     public void LargeProblemUsesEveryBlockAndBothCores()
     {
-        // 600×700×500: two N panels of packed B (nc ≤ 736), two K blocks (kc = 250), both cores.
+        // 600×700×500: two N panels of packed B (nc ≤ 384), two K blocks (kc = 250), both cores.
         Check("cpu", GemmArgs.Simple(600, 700, 500), seed: 600);
         Check("cpu", GemmArgs.Simple(600, 700, 500, transA: true, transB: true, beta: 1f), seed: 601);
-        // K = 1100 → three K blocks; N = 1030 → two panels with a 6-wide edge sliver.
+        // K = 1100 → three K blocks; N = 1030 → five panels, the last with a 6-wide edge sliver.
         Check("cpu", GemmArgs.Simple(130, 1030, 1100, transB: true, alpha: 0.5f, beta: 0.5f), seed: 1000);
     }
 

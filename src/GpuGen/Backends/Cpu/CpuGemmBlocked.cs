@@ -5,21 +5,39 @@ namespace GpuGen.Backends.Cpu;
 
 /// <summary>
 /// The blocked loop nest for one thread (GotoBLAS/BLIS order): for each KC block of depth and NC
-/// block of columns, pack B once (kc × nc, kept in L2: ≤ 1 MiB, ~0.7 MiB at 1024³, of the Zen 5
+/// block of columns, pack B once (kc × nc, kept in L2: ≤ 384 KiB, 342 × 256 at 1024³, of the Zen 5
 /// core's 1 MiB), then walk A sliver by sliver (packed once per KC block when there are several NC
 /// blocks); each A sliver (MR × kc, ≤ 18 KiB) stays in L1 while the kernel streams every B sliver of
 /// the panel past it. KC ≤ 384 keeps that sliver in L1 beside the streamed B lines.
 /// Packing is skipped where it does not pay: a row-major A is read in place when few B slivers reuse
-/// it (N ≤ 256), and a row-major B is read in place when few A slivers reuse it (M ≤ 192).
+/// it (N ≤ 512), and a row-major B is read in place when few A slivers reuse it (M ≤ 192).
+/// Where the 512-bit kernels run, a row-major B panel has no packing pass of its own: the first A
+/// sliver's kernels pack it as they read it (<see cref="Kernel12x32PackB"/>); the loads feed FMAs, and
+/// the stores go to a port the kernels leave idle.
 /// </summary>
 internal static unsafe partial class CpuGemm
 {
     private const int Mr = 12, Nr = 32, KcMax = 384, BPanelFloats = 256 * 1024;
-    /// <summary>Tunables (settable by benchmarks): read A in place while N ≤ DirectAMaxN, B while M ≤ DirectBMaxM.</summary>
-    internal static int DirectAMaxN = 256, DirectBMaxM = 192;
+
+    /// <summary>
+    /// Floats of packed B per panel (384 KiB, a bit over a third of the core's 1 MiB L2): at 1024³ a
+    /// panel is 342 × 256. Panels sized to the whole 1 MiB buffer (342 × 512 at 1024³, 0.7 MiB) left
+    /// little room in L2 beside them for the packed A block, read again for every panel, and the C
+    /// lines the kernels update: they measured 2–4% slower at 1024³ (bench/RESULTS.md, issue 25).
+    /// </summary>
+    private const int BPanelBudget = 96 * 1024;
+    /// <summary>
+    /// Tunables (settable by benchmarks): read A in place while N ≤ DirectAMaxN, B while M ≤ DirectBMaxM.
+    /// 512 rather than 256 for A: the Linear layers' 128×784×512 nt (N = 392 per core) and 128×512×784
+    /// and 128×512×512 nn (N = 512) measured 2–6% faster reading A in place (bench/RESULTS.md, issue 25).
+    /// </summary>
+    internal static int DirectAMaxN = 512, DirectBMaxM = 192;
 
     /// <summary>Tunable (settable by benchmarks): pack A's K block once for every panel of B rather than once per panel.</summary>
     internal static bool PackAOnce = true;
+
+    /// <summary>Tunable (settable by benchmarks): pack row-major B's full slivers inside the first A sliver's kernels (<see cref="Kernel12x32PackB"/>).</summary>
+    internal static bool PackBInKernel = true;
 
     /// <summary>
     /// One GEMM as strided views: A(i,k) = A[i·Ai + k·Ak], B(k,j) = B[k·Bk + j·Bj],
@@ -87,7 +105,7 @@ internal static unsafe partial class CpuGemm
         int kcStep = (v.K + kBlocks - 1) / kBlocks;
         bool directB = v.Bj == 1 && v.M <= DirectBMaxM;
         bool directA = v.Ak == 1 && v.N <= DirectAMaxN;
-        int ncMax = directB ? v.N : Math.Max(Nr, BPanelFloats / kcStep / Nr * Nr);
+        int ncMax = directB ? v.N : Math.Max(Nr, BPanelBudget / kcStep / Nr * Nr);
         int nBlocks = (v.N + ncMax - 1) / ncMax;
         int ncStep = directB ? v.N : ((v.N + nBlocks - 1) / nBlocks + Nr - 1) / Nr * Nr;
         bool wide = UseVector512;
@@ -105,7 +123,14 @@ internal static unsafe partial class CpuGemm
                 int nc = Math.Min(ncStep, v.N - jc);
                 float* bBlock = v.B + pc * v.Bk + jc * v.Bj;
                 int nFull = nc / Nr * Nr;
-                if (!directB)
+                // Row-major B whose first A sliver is a full 12-row one: that sliver's kernels pack the
+                // full B slivers as they read them; only a ragged last sliver is packed here.
+                bool packInKernel = PackBInKernel && !directB && wide && v.Bj == 1 && v.M >= Mr && SliverRows(v.M) == Mr;
+                if (packInKernel)
+                {
+                    if (nFull < nc) PackB(bBlock + nFull, v.Bk, 1, kc, nc - nFull, s.B + (nint)nFull * kc);
+                }
+                else if (!directB)
                     PackB(bBlock, v.Bk, v.Bj, kc, nc, s.B);
                 else if (nFull < nc)
                     PackB(bBlock + nFull, v.Bk, 1, kc, nc - nFull, s.BEdge);
@@ -131,7 +156,8 @@ internal static unsafe partial class CpuGemm
                         else if (nr == Nr) { bp = bBlock + j; bs = v.Bk; }
                         else { bp = s.BEdge; bs = Nr; }
                         float* cp = cRow + j * v.Cj;
-                        if (!wide) Kernel256(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, mrs, nr, v.Alpha, beta, s.Tile);
+                        if (packInKernel && i == 0 && nr == Nr) Kernel12x32PackB(kc, ap, rs, ks, bBlock + j, v.Bk, bp, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
+                        else if (!wide) Kernel256(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, mrs, nr, v.Alpha, beta, s.Tile);
                         else if (mrs == Mr) Kernel12x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
                         else if (mrs == 8) Kernel8x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
                         else Kernel4x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);

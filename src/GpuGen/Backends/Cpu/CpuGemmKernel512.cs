@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace GpuGen.Backends.Cpu;
 
@@ -18,10 +19,33 @@ namespace GpuGen.Backends.Cpu;
 internal static unsafe partial class CpuGemm
 {
     /// <summary>C tile (mr ≤ 12, nr ≤ 32) = alpha·Σ_k a·b + beta·C; beta == 0 never reads C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel12x32(int kc, float* a, nint rs, nint ks, float* b, nint bs,
+        float* c, nint ci, nint cj, int mr, int nr, float alpha, float beta, float* tile) =>
+        Kernel12x32<NoPacking>(kc, a, rs, ks, b, bs, null, c, ci, cj, mr, nr, alpha, beta, tile);
+
+    /// <summary>
+    /// <see cref="Kernel12x32"/> that packs the B sliver as it goes: it reads B(k, 0…31) from the
+    /// row-major source (b[k·bs + j]) and also writes it to <paramref name="packed"/>[k·32 + j], where
+    /// the kernels of the panel's other A slivers read it. The first A sliver of a panel runs this one,
+    /// so B's packing has no pass of its own: its loads feed FMAs, and its stores go to a port the
+    /// kernel leaves idle. The source rows are prefetched 32 rows ahead (a new page each at ldb ≥ 1024).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel12x32PackB(int kc, float* a, nint rs, nint ks, float* b, nint bs, float* packed,
+        float* c, nint ci, nint cj, int mr, int nr, float alpha, float beta, float* tile) =>
+        Kernel12x32<PackingB>(kc, a, rs, ks, b, bs, packed, c, ci, cj, mr, nr, alpha, beta, tile);
+
+    /// <summary>What a 12×32 kernel also does while it reads its slivers: nothing, or pack B (a type argument, so each is its own code).</summary>
+    private struct NoPacking;
+    private struct PackingB;
+
+    /// <summary>The 12×32 tile; <typeparamref name="TPacking"/> says whether it also copies its B sliver to <paramref name="packed"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
-    private static void Kernel12x32(int kc, float* a, nint rs, nint ks, float* b, nint bs,
+    private static void Kernel12x32<TPacking>(int kc, float* a, nint rs, nint ks, float* b, nint bs, float* packed,
         float* c, nint ci, nint cj, int mr, int nr, float alpha, float beta, float* tile)
+        where TPacking : struct
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default,
             c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default,
@@ -29,10 +53,18 @@ internal static unsafe partial class CpuGemm
             c90 = default, c91 = default, ca0 = default, ca1 = default, cb0 = default, cb1 = default;
         float* p0 = a, p4 = a + 4 * rs, p8 = a + 8 * rs;
         nint rs2 = 2 * rs, rs3 = 3 * rs;
+        nint ahead = 32 * bs;
         for (int k = 0; k < kc; k++)
         {
             var b0 = Vector512.Load(b);
             var b1 = Vector512.Load(b + 16);
+            if (typeof(TPacking) == typeof(PackingB))
+            {
+                Vector512.Store(b0, packed);
+                Vector512.Store(b1, packed + 16);
+                if (Sse.IsSupported) { Sse.Prefetch0(b + ahead); Sse.Prefetch0(b + ahead + 16); }
+                packed += Nr;
+            }
             var x = Vector512.Create(p0[0]);
             c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
             x = Vector512.Create(p0[rs]);
