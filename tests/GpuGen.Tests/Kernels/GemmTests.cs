@@ -40,6 +40,10 @@ public sealed class GemmTests(ITestOutputHelper output)
         // sliver's kernels (the ragged 24-wide last sliver apart), over two K blocks, with an 8-row
         // sliver at the end (200 = 16·12 + 8).
         yield return [400, 120, 400];
+        // A transposed B with M < N is solved as Cᵀ = op(B)ᵀ·op(A)ᵀ and C written by transposed tile
+        // stores: 300 = 25·12 full 12-row tiles over N' = 128; 200 = 16·12 + 8 ends in a full 8-row tile.
+        yield return [128, 300, 70];
+        yield return [64, 200, 100];
     }
 
     /// <summary>

@@ -144,17 +144,39 @@ internal static unsafe partial class CpuGemm
     /// </summary>
     private static View Oriented(in View v)
     {
+        if (SwapsToPackLess(v)) return Swapped(v);
         if (v.N <= NarrowMaxN || v.N % Nr == 0 || v.M <= NarrowMaxN) return v;
         double nUse = (double)v.N / ((v.N + Nr - 1) / Nr * Nr), mUse = (double)v.M / ((v.M + 3) / 4 * 4);
         if (nUse >= 0.8 || mUse <= nUse) return v;
-        return v with
-        {
-            A = v.B, Ai = v.Bj, Ak = v.Bk,
-            B = v.A, Bk = v.Ak, Bj = v.Ai,
-            Ci = v.Cj, Cj = v.Ci,
-            M = v.N, N = v.M,
-        };
+        return Swapped(v);
     }
+
+    /// <summary>
+    /// Whether a transposed B (the forward x·wᵀ of a Linear layer, and the tt shapes) is better solved as
+    /// Cᵀ = op(B)ᵀ·op(A)ᵀ: with M &lt; N the transposed operand to pack shrinks from K·N to K·M floats,
+    /// and B's rows become the rows of the new A, read in place (new N = M ≤ <see cref="DirectAMaxN"/>);
+    /// a tt problem becomes nn. C is then written transposed, by 8×8 transposes of the full tiles
+    /// (<see cref="StoreTileTransposed"/>). Left alone: K &lt; 64, where that store is a larger part of
+    /// the work, and an M that would leave the new 32-wide slivers more ragged than N does.
+    /// </summary>
+    private static bool SwapsToPackLess(in View v)
+    {
+        if (!SwapTransposedB || !UseVector512 || v.Bj == 1 || v.Cj != 1 || v.K < 64) return false;
+        if (v.M >= v.N || v.M <= NarrowMaxN || v.M > DirectAMaxN) return false;
+        double mUse = (double)v.M / ((v.M + Nr - 1) / Nr * Nr), nUse = (double)v.N / ((v.N + Nr - 1) / Nr * Nr);
+        return mUse >= 0.8 || mUse >= nUse;
+    }
+
+    /// <summary>Tunable (settable by benchmarks and tests): whether <see cref="SwapsToPackLess"/> may swap a transposed-B problem.</summary>
+    internal static bool SwapTransposedB = true;
+
+    private static View Swapped(in View v) => v with
+    {
+        A = v.B, Ai = v.Bj, Ak = v.Bk,
+        B = v.A, Bk = v.Ak, Bj = v.Ai,
+        Ci = v.Cj, Cj = v.Ci,
+        M = v.N, N = v.M,
+    };
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunJob(in Job job)

@@ -113,11 +113,13 @@ internal static unsafe partial class CpuGemm
             return;
         }
 
-        // Edge tile: spill the accumulators (unscaled) and let the scalar store write the live part.
+        // Edge tile, or C written transposed: spill the accumulators (unscaled); a full tile of a
+        // transposed C (ci == 1) is written in 8×8 and 4×4 transposed blocks, anything else by the scalar store.
         Spill(tile, c00, c01); Spill(tile + 32, c10, c11); Spill(tile + 64, c20, c21); Spill(tile + 96, c30, c31);
         Spill(tile + 128, c40, c41); Spill(tile + 160, c50, c51); Spill(tile + 192, c60, c61); Spill(tile + 224, c70, c71);
         Spill(tile + 256, c80, c81); Spill(tile + 288, c90, c91); Spill(tile + 320, ca0, ca1); Spill(tile + 352, cb0, cb1);
-        StoreTile(tile, c, ci, cj, mr, nr, alpha, beta);
+        if (mr == 12 && nr == 32 && ci == 1 && Avx.IsSupported && Fma.IsSupported) StoreTileTransposed(tile, c, cj, 12, alpha, beta);
+        else StoreTile(tile, c, ci, cj, mr, nr, alpha, beta);
     }
 
     /// <summary>The 8-row variant of <see cref="Kernel12x32"/> (16 chains), for M ≡ 5…8 (mod 12): 32 = 12 + 12 + 8, 64 = 5·12 + 4.</summary>
@@ -173,7 +175,8 @@ internal static unsafe partial class CpuGemm
 
         Spill(tile, c00, c01); Spill(tile + 32, c10, c11); Spill(tile + 64, c20, c21); Spill(tile + 96, c30, c31);
         Spill(tile + 128, c40, c41); Spill(tile + 160, c50, c51); Spill(tile + 192, c60, c61); Spill(tile + 224, c70, c71);
-        StoreTile(tile, c, ci, cj, mr, nr, alpha, beta);
+        if (mr == 8 && nr == 32 && ci == 1 && Avx.IsSupported && Fma.IsSupported) StoreTileTransposed(tile, c, cj, 8, alpha, beta);
+        else StoreTile(tile, c, ci, cj, mr, nr, alpha, beta);
     }
 
     /// <summary>The 4-row variant of <see cref="Kernel12x32"/> for the last rows of M.</summary>
@@ -239,6 +242,99 @@ internal static unsafe partial class CpuGemm
     {
         Vector512.Store(v0, t);
         Vector512.Store(v1, t + 16);
+    }
+
+    /// <summary>
+    /// Writes a full tile of <paramref name="rows"/> (8 or 12) × 32 unscaled sums to a C stored transposed,
+    /// C(i, j) = c[i + j·cj] (the problem was solved as Cᵀ = op(B)ᵀ·op(A)ᵀ): each 8 × 8 block (4 × 4 for
+    /// rows 8–11) of the tile is transposed in registers and written as contiguous runs of C's rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StoreTileTransposed(float* tile, float* c, nint cj, int rows, float alpha, float beta)
+    {
+        for (int j = 0; j < Nr; j += 8)
+            TransposeStore8x8(tile + j, Nr, c + j * cj, cj, alpha, beta);
+        if (rows == 12)
+            for (int j = 0; j < Nr; j += 4)
+                TransposeStore4x4(tile + 8 * Nr + j, Nr, c + 8 + j * cj, cj, alpha, beta);
+    }
+
+    /// <summary>dst[r·ld + c] = α·src[c·srcLd + r] + β·dst[r·ld + c] for an 8×8 block (β == 0 never reads dst).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransposeStore8x8(float* src, nint srcLd, float* dst, nint ld, float alpha, float beta)
+    {
+        var r0 = Avx.LoadVector256(src);
+        var r1 = Avx.LoadVector256(src + srcLd);
+        var r2 = Avx.LoadVector256(src + 2 * srcLd);
+        var r3 = Avx.LoadVector256(src + 3 * srcLd);
+        var r4 = Avx.LoadVector256(src + 4 * srcLd);
+        var r5 = Avx.LoadVector256(src + 5 * srcLd);
+        var r6 = Avx.LoadVector256(src + 6 * srcLd);
+        var r7 = Avx.LoadVector256(src + 7 * srcLd);
+        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        var va = Vector256.Create(alpha);
+        if (beta == 0f)
+        {
+            Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20) * va);
+            Avx.Store(dst + ld, Avx.Permute2x128(u1, u5, 0x20) * va);
+            Avx.Store(dst + 2 * ld, Avx.Permute2x128(u2, u6, 0x20) * va);
+            Avx.Store(dst + 3 * ld, Avx.Permute2x128(u3, u7, 0x20) * va);
+            Avx.Store(dst + 4 * ld, Avx.Permute2x128(u0, u4, 0x31) * va);
+            Avx.Store(dst + 5 * ld, Avx.Permute2x128(u1, u5, 0x31) * va);
+            Avx.Store(dst + 6 * ld, Avx.Permute2x128(u2, u6, 0x31) * va);
+            Avx.Store(dst + 7 * ld, Avx.Permute2x128(u3, u7, 0x31) * va);
+            return;
+        }
+        var vb = Vector256.Create(beta);
+        UpdateT(dst, Avx.Permute2x128(u0, u4, 0x20), va, vb);
+        UpdateT(dst + ld, Avx.Permute2x128(u1, u5, 0x20), va, vb);
+        UpdateT(dst + 2 * ld, Avx.Permute2x128(u2, u6, 0x20), va, vb);
+        UpdateT(dst + 3 * ld, Avx.Permute2x128(u3, u7, 0x20), va, vb);
+        UpdateT(dst + 4 * ld, Avx.Permute2x128(u0, u4, 0x31), va, vb);
+        UpdateT(dst + 5 * ld, Avx.Permute2x128(u1, u5, 0x31), va, vb);
+        UpdateT(dst + 6 * ld, Avx.Permute2x128(u2, u6, 0x31), va, vb);
+        UpdateT(dst + 7 * ld, Avx.Permute2x128(u3, u7, 0x31), va, vb);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void UpdateT(float* d, Vector256<float> v, Vector256<float> alpha, Vector256<float> beta) =>
+        Avx.Store(d, Fma.MultiplyAdd(v, alpha, Avx.LoadVector256(d) * beta));
+
+    /// <summary>dst[r·ld + c] = α·src[c·srcLd + r] + β·dst[r·ld + c] for a 4×4 block (β == 0 never reads dst).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransposeStore4x4(float* src, nint srcLd, float* dst, nint ld, float alpha, float beta)
+    {
+        var r0 = Sse.LoadVector128(src);
+        var r1 = Sse.LoadVector128(src + srcLd);
+        var r2 = Sse.LoadVector128(src + 2 * srcLd);
+        var r3 = Sse.LoadVector128(src + 3 * srcLd);
+        var t0 = Sse.UnpackLow(r0, r1); var t1 = Sse.UnpackHigh(r0, r1);
+        var t2 = Sse.UnpackLow(r2, r3); var t3 = Sse.UnpackHigh(r2, r3);
+        var o0 = Sse.MoveLowToHigh(t0, t2);
+        var o1 = Sse.MoveHighToLow(t2, t0);
+        var o2 = Sse.MoveLowToHigh(t1, t3);
+        var o3 = Sse.MoveHighToLow(t3, t1);
+        var va = Vector128.Create(alpha);
+        if (beta == 0f)
+        {
+            Sse.Store(dst, o0 * va);
+            Sse.Store(dst + ld, o1 * va);
+            Sse.Store(dst + 2 * ld, o2 * va);
+            Sse.Store(dst + 3 * ld, o3 * va);
+            return;
+        }
+        var vb = Vector128.Create(beta);
+        Sse.Store(dst, Fma.MultiplyAdd(o0, va, Sse.LoadVector128(dst) * vb));
+        Sse.Store(dst + ld, Fma.MultiplyAdd(o1, va, Sse.LoadVector128(dst + ld) * vb));
+        Sse.Store(dst + 2 * ld, Fma.MultiplyAdd(o2, va, Sse.LoadVector128(dst + 2 * ld) * vb));
+        Sse.Store(dst + 3 * ld, Fma.MultiplyAdd(o3, va, Sse.LoadVector128(dst + 3 * ld) * vb));
     }
 
     /// <summary>
