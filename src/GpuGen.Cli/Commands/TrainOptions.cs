@@ -72,13 +72,7 @@ internal sealed class TrainOptions
     /// <summary>The parsed values as the recipe reads them.</summary>
     public TrainArguments Arguments(ParseResult r) => new Parsed(r, byParameter);
 
-    private Option<T> Bind<T>(TrainParameter parameter, Option<T> option)
-    {
-        byParameter.Add(parameter, option);
-        return option;
-    }
-
-    private Option Bind(TrainParameter parameter, Option option)
+    private TOption Bind<TOption>(TrainParameter parameter, TOption option) where TOption : Option
     {
         byParameter.Add(parameter, option);
         return option;

@@ -27,7 +27,4 @@ public static class TrainParameters
 
     /// <summary>With --view: where to save the window's last frame.</summary>
     public static TrainParameter<string?> ViewScreenshot { get; } = new("--view-screenshot", "with --view: save the window's last frame, when training ends, as a PNG");
-
-    /// <summary>The live-view parameters, which a recipe whose data has no live view refuses.</summary>
-    public static IReadOnlyList<TrainParameter> LiveView { get; } = [View, ViewEvery, ViewScreenshot];
 }

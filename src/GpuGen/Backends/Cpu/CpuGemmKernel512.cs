@@ -263,79 +263,45 @@ internal static unsafe partial class CpuGemm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TransposeStore8x8(float* src, nint srcLd, float* dst, nint ld, float alpha, float beta)
     {
-        var r0 = Avx.LoadVector256(src);
-        var r1 = Avx.LoadVector256(src + srcLd);
-        var r2 = Avx.LoadVector256(src + 2 * srcLd);
-        var r3 = Avx.LoadVector256(src + 3 * srcLd);
-        var r4 = Avx.LoadVector256(src + 4 * srcLd);
-        var r5 = Avx.LoadVector256(src + 5 * srcLd);
-        var r6 = Avx.LoadVector256(src + 6 * srcLd);
-        var r7 = Avx.LoadVector256(src + 7 * srcLd);
-        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
-        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
-        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
-        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
-        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
-        var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
-        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
-        var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Load8(src, srcLd, out var r0, out var r1, out var r2, out var r3, out var r4, out var r5, out var r6, out var r7);
+        Transpose(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
         var va = Vector256.Create(alpha);
-        if (beta == 0f)
-        {
-            Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20) * va);
-            Avx.Store(dst + ld, Avx.Permute2x128(u1, u5, 0x20) * va);
-            Avx.Store(dst + 2 * ld, Avx.Permute2x128(u2, u6, 0x20) * va);
-            Avx.Store(dst + 3 * ld, Avx.Permute2x128(u3, u7, 0x20) * va);
-            Avx.Store(dst + 4 * ld, Avx.Permute2x128(u0, u4, 0x31) * va);
-            Avx.Store(dst + 5 * ld, Avx.Permute2x128(u1, u5, 0x31) * va);
-            Avx.Store(dst + 6 * ld, Avx.Permute2x128(u2, u6, 0x31) * va);
-            Avx.Store(dst + 7 * ld, Avx.Permute2x128(u3, u7, 0x31) * va);
-            return;
-        }
         var vb = Vector256.Create(beta);
-        UpdateT(dst, Avx.Permute2x128(u0, u4, 0x20), va, vb);
-        UpdateT(dst + ld, Avx.Permute2x128(u1, u5, 0x20), va, vb);
-        UpdateT(dst + 2 * ld, Avx.Permute2x128(u2, u6, 0x20), va, vb);
-        UpdateT(dst + 3 * ld, Avx.Permute2x128(u3, u7, 0x20), va, vb);
-        UpdateT(dst + 4 * ld, Avx.Permute2x128(u0, u4, 0x31), va, vb);
-        UpdateT(dst + 5 * ld, Avx.Permute2x128(u1, u5, 0x31), va, vb);
-        UpdateT(dst + 6 * ld, Avx.Permute2x128(u2, u6, 0x31), va, vb);
-        UpdateT(dst + 7 * ld, Avx.Permute2x128(u3, u7, 0x31), va, vb);
+        bool read = beta != 0f;
+        Update(dst, r0, va, vb, read);
+        Update(dst + ld, r1, va, vb, read);
+        Update(dst + 2 * ld, r2, va, vb, read);
+        Update(dst + 3 * ld, r3, va, vb, read);
+        Update(dst + 4 * ld, r4, va, vb, read);
+        Update(dst + 5 * ld, r5, va, vb, read);
+        Update(dst + 6 * ld, r6, va, vb, read);
+        Update(dst + 7 * ld, r7, va, vb, read);
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void UpdateT(float* d, Vector256<float> v, Vector256<float> alpha, Vector256<float> beta) =>
-        Avx.Store(d, Fma.MultiplyAdd(v, alpha, Avx.LoadVector256(d) * beta));
 
     /// <summary>dst[r·ld + c] = α·src[c·srcLd + r] + β·dst[r·ld + c] for a 4×4 block (β == 0 never reads dst).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TransposeStore4x4(float* src, nint srcLd, float* dst, nint ld, float alpha, float beta)
     {
-        var r0 = Sse.LoadVector128(src);
-        var r1 = Sse.LoadVector128(src + srcLd);
-        var r2 = Sse.LoadVector128(src + 2 * srcLd);
-        var r3 = Sse.LoadVector128(src + 3 * srcLd);
-        var t0 = Sse.UnpackLow(r0, r1); var t1 = Sse.UnpackHigh(r0, r1);
-        var t2 = Sse.UnpackLow(r2, r3); var t3 = Sse.UnpackHigh(r2, r3);
-        var o0 = Sse.MoveLowToHigh(t0, t2);
-        var o1 = Sse.MoveHighToLow(t2, t0);
-        var o2 = Sse.MoveLowToHigh(t1, t3);
-        var o3 = Sse.MoveHighToLow(t3, t1);
+        Load4(src, srcLd, out var r0, out var r1, out var r2, out var r3);
+        Transpose(ref r0, ref r1, ref r2, ref r3);
         var va = Vector128.Create(alpha);
-        if (beta == 0f)
-        {
-            Sse.Store(dst, o0 * va);
-            Sse.Store(dst + ld, o1 * va);
-            Sse.Store(dst + 2 * ld, o2 * va);
-            Sse.Store(dst + 3 * ld, o3 * va);
-            return;
-        }
         var vb = Vector128.Create(beta);
-        Sse.Store(dst, Fma.MultiplyAdd(o0, va, Sse.LoadVector128(dst) * vb));
-        Sse.Store(dst + ld, Fma.MultiplyAdd(o1, va, Sse.LoadVector128(dst + ld) * vb));
-        Sse.Store(dst + 2 * ld, Fma.MultiplyAdd(o2, va, Sse.LoadVector128(dst + 2 * ld) * vb));
-        Sse.Store(dst + 3 * ld, Fma.MultiplyAdd(o3, va, Sse.LoadVector128(dst + 3 * ld) * vb));
+        bool read = beta != 0f;
+        Update(dst, r0, va, vb, read);
+        Update(dst + ld, r1, va, vb, read);
+        Update(dst + 2 * ld, r2, va, vb, read);
+        Update(dst + 3 * ld, r3, va, vb, read);
     }
+
+    /// <summary>d = α·v, plus β·d when <paramref name="read"/> (β ≠ 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update(float* d, Vector256<float> v, Vector256<float> alpha, Vector256<float> beta, bool read) =>
+        Avx.Store(d, read ? Fma.MultiplyAdd(v, alpha, Avx.LoadVector256(d) * beta) : v * alpha);
+
+    /// <summary>d = α·v, plus β·d when <paramref name="read"/> (β ≠ 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update(float* d, Vector128<float> v, Vector128<float> alpha, Vector128<float> beta, bool read) =>
+        Sse.Store(d, read ? Fma.MultiplyAdd(v, alpha, Sse.LoadVector128(d) * beta) : v * alpha);
 
     /// <summary>
     /// Writes the live mr×nr corner of a 32-wide tile of unscaled sums to C(i, j) = c[i·ci + j·cj]

@@ -135,29 +135,71 @@ internal static unsafe partial class CpuGemm
     /// <summary>dst[r·ld + c] = src[c·srcLd + r] for a 4×4 block (SSE shuffles).</summary>
     private static void Transpose4x4(float* src, nint srcLd, float* dst, nint ld)
     {
-        var r0 = Sse.LoadVector128(src);
-        var r1 = Sse.LoadVector128(src + srcLd);
-        var r2 = Sse.LoadVector128(src + 2 * srcLd);
-        var r3 = Sse.LoadVector128(src + 3 * srcLd);
-        var t0 = Sse.UnpackLow(r0, r1); var t1 = Sse.UnpackHigh(r0, r1);
-        var t2 = Sse.UnpackLow(r2, r3); var t3 = Sse.UnpackHigh(r2, r3);
-        Sse.Store(dst, Sse.MoveLowToHigh(t0, t2));
-        Sse.Store(dst + ld, Sse.MoveHighToLow(t2, t0));
-        Sse.Store(dst + 2 * ld, Sse.MoveLowToHigh(t1, t3));
-        Sse.Store(dst + 3 * ld, Sse.MoveHighToLow(t3, t1));
+        Load4(src, srcLd, out var r0, out var r1, out var r2, out var r3);
+        Transpose(ref r0, ref r1, ref r2, ref r3);
+        Sse.Store(dst, r0);
+        Sse.Store(dst + ld, r1);
+        Sse.Store(dst + 2 * ld, r2);
+        Sse.Store(dst + 3 * ld, r3);
     }
 
     /// <summary>dst[r·ld + c] = src[c·srcLd + r] for an 8×8 block (three shuffle stages, AVX).</summary>
     internal static void Transpose8x8(float* src, nint srcLd, float* dst, nint ld)
     {
-        var r0 = Avx.LoadVector256(src);
-        var r1 = Avx.LoadVector256(src + srcLd);
-        var r2 = Avx.LoadVector256(src + 2 * srcLd);
-        var r3 = Avx.LoadVector256(src + 3 * srcLd);
-        var r4 = Avx.LoadVector256(src + 4 * srcLd);
-        var r5 = Avx.LoadVector256(src + 5 * srcLd);
-        var r6 = Avx.LoadVector256(src + 6 * srcLd);
-        var r7 = Avx.LoadVector256(src + 7 * srcLd);
+        Load8(src, srcLd, out var r0, out var r1, out var r2, out var r3, out var r4, out var r5, out var r6, out var r7);
+        Transpose(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+        Avx.Store(dst, r0);
+        Avx.Store(dst + ld, r1);
+        Avx.Store(dst + 2 * ld, r2);
+        Avx.Store(dst + 3 * ld, r3);
+        Avx.Store(dst + 4 * ld, r4);
+        Avx.Store(dst + 5 * ld, r5);
+        Avx.Store(dst + 6 * ld, r6);
+        Avx.Store(dst + 7 * ld, r7);
+    }
+
+    /// <summary>Rows src[0], src[ld], … of a 4×4 block into registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Load4(float* src, nint ld, out Vector128<float> r0, out Vector128<float> r1, out Vector128<float> r2, out Vector128<float> r3)
+    {
+        r0 = Sse.LoadVector128(src);
+        r1 = Sse.LoadVector128(src + ld);
+        r2 = Sse.LoadVector128(src + 2 * ld);
+        r3 = Sse.LoadVector128(src + 3 * ld);
+    }
+
+    /// <summary>Rows src[0], src[ld], … of an 8×8 block into registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Load8(float* src, nint ld, out Vector256<float> r0, out Vector256<float> r1, out Vector256<float> r2, out Vector256<float> r3,
+        out Vector256<float> r4, out Vector256<float> r5, out Vector256<float> r6, out Vector256<float> r7)
+    {
+        r0 = Avx.LoadVector256(src);
+        r1 = Avx.LoadVector256(src + ld);
+        r2 = Avx.LoadVector256(src + 2 * ld);
+        r3 = Avx.LoadVector256(src + 3 * ld);
+        r4 = Avx.LoadVector256(src + 4 * ld);
+        r5 = Avx.LoadVector256(src + 5 * ld);
+        r6 = Avx.LoadVector256(src + 6 * ld);
+        r7 = Avx.LoadVector256(src + 7 * ld);
+    }
+
+    /// <summary>Transposes the 4×4 block held as rows r0…r3, in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose(ref Vector128<float> r0, ref Vector128<float> r1, ref Vector128<float> r2, ref Vector128<float> r3)
+    {
+        var t0 = Sse.UnpackLow(r0, r1); var t1 = Sse.UnpackHigh(r0, r1);
+        var t2 = Sse.UnpackLow(r2, r3); var t3 = Sse.UnpackHigh(r2, r3);
+        r0 = Sse.MoveLowToHigh(t0, t2);
+        r1 = Sse.MoveHighToLow(t2, t0);
+        r2 = Sse.MoveLowToHigh(t1, t3);
+        r3 = Sse.MoveHighToLow(t3, t1);
+    }
+
+    /// <summary>Transposes the 8×8 block held as rows r0…r7, in registers (unpack, shuffle, swap 128-bit halves).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose(ref Vector256<float> r0, ref Vector256<float> r1, ref Vector256<float> r2, ref Vector256<float> r3,
+        ref Vector256<float> r4, ref Vector256<float> r5, ref Vector256<float> r6, ref Vector256<float> r7)
+    {
         var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
         var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
         var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
@@ -166,13 +208,13 @@ internal static unsafe partial class CpuGemm
         var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
         var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
         var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
-        Avx.Store(dst + ld, Avx.Permute2x128(u1, u5, 0x20));
-        Avx.Store(dst + 2 * ld, Avx.Permute2x128(u2, u6, 0x20));
-        Avx.Store(dst + 3 * ld, Avx.Permute2x128(u3, u7, 0x20));
-        Avx.Store(dst + 4 * ld, Avx.Permute2x128(u0, u4, 0x31));
-        Avx.Store(dst + 5 * ld, Avx.Permute2x128(u1, u5, 0x31));
-        Avx.Store(dst + 6 * ld, Avx.Permute2x128(u2, u6, 0x31));
-        Avx.Store(dst + 7 * ld, Avx.Permute2x128(u3, u7, 0x31));
+        r0 = Avx.Permute2x128(u0, u4, 0x20);
+        r1 = Avx.Permute2x128(u1, u5, 0x20);
+        r2 = Avx.Permute2x128(u2, u6, 0x20);
+        r3 = Avx.Permute2x128(u3, u7, 0x20);
+        r4 = Avx.Permute2x128(u0, u4, 0x31);
+        r5 = Avx.Permute2x128(u1, u5, 0x31);
+        r6 = Avx.Permute2x128(u2, u6, 0x31);
+        r7 = Avx.Permute2x128(u3, u7, 0x31);
     }
 }
