@@ -44,6 +44,8 @@ public sealed class GemmTests(ITestOutputHelper output)
         // stores: 300 = 25·12 full 12-row tiles over N' = 128; 200 = 16·12 + 8 ends in a full 8-row tile.
         yield return [128, 300, 70];
         yield return [64, 200, 100];
+        // tt with M ≥ N and K ≥ M is solved transposed too (as nn, nothing packed): 96 rows per core.
+        yield return [192, 64, 300];
     }
 
     /// <summary>

@@ -132,7 +132,12 @@ internal static unsafe partial class CpuGemm
         }
     }
 
-    /// <summary>dst[r·ld + c] = src[c·srcLd + r] for a 4×4 block (SSE shuffles).</summary>
+    /// <summary>
+    /// dst[r·ld + c] = src[c·srcLd + r] for a 4×4 block (SSE shuffles). Inlined, like
+    /// <see cref="Transpose8x8"/>: as methods of their own they ran as tier-0 code, ~6× slower, until
+    /// the runtime re-compiled them, which for a short run or benchmark could be never.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose4x4(float* src, nint srcLd, float* dst, nint ld)
     {
         Load4(src, srcLd, out var r0, out var r1, out var r2, out var r3);
@@ -144,6 +149,7 @@ internal static unsafe partial class CpuGemm
     }
 
     /// <summary>dst[r·ld + c] = src[c·srcLd + r] for an 8×8 block (three shuffle stages, AVX).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Transpose8x8(float* src, nint srcLd, float* dst, nint ld)
     {
         Load8(src, srcLd, out var r0, out var r1, out var r2, out var r3, out var r4, out var r5, out var r6, out var r7);
