@@ -160,7 +160,7 @@ internal static unsafe partial class CpuGemm
     /// Whether a transposed B (the forward x·wᵀ of a Linear layer, and the tt shapes) is better solved as
     /// Cᵀ = op(B)ᵀ·op(A)ᵀ: with M &lt; N the transposed operand to pack shrinks from K·N to K·M floats,
     /// and B's rows become the rows of the new A, read in place (new N = M ≤ <see cref="DirectAMaxN"/>);
-    /// a tt problem becomes nn. C is then written transposed, its full tiles transposed in registers
+    /// a tt problem becomes nn. C is then written transposed, by 8×8 transposes of the full tiles
     /// (<see cref="StoreTileTransposed"/>). A tt problem is swapped with M ≥ N too when K ≥ M: nothing
     /// is then packed with transposes at all (pixelcnn's 256×64×784 tt: 1.3× on one core), while with
     /// K &lt; M the transposed store of C costs more than B's packing saves (784×256×64 tt). Left alone:

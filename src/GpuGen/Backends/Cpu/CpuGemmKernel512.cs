@@ -114,11 +114,11 @@ internal static unsafe partial class CpuGemm
         }
 
         // Edge tile, or C written transposed: spill the accumulators (unscaled); a full tile of a
-        // transposed C (ci == 1) is transposed in registers, anything else goes to the scalar store.
+        // transposed C (ci == 1) is written in 8×8 and 4×4 transposed blocks, anything else by the scalar store.
         Spill(tile, c00, c01); Spill(tile + 32, c10, c11); Spill(tile + 64, c20, c21); Spill(tile + 96, c30, c31);
         Spill(tile + 128, c40, c41); Spill(tile + 160, c50, c51); Spill(tile + 192, c60, c61); Spill(tile + 224, c70, c71);
         Spill(tile + 256, c80, c81); Spill(tile + 288, c90, c91); Spill(tile + 320, ca0, ca1); Spill(tile + 352, cb0, cb1);
-        if (mr == 12 && nr == 32 && ci == 1) StoreTileTransposed(tile, c, cj, 12, alpha, beta);
+        if (mr == 12 && nr == 32 && ci == 1 && Avx.IsSupported && Fma.IsSupported) StoreTileTransposed(tile, c, cj, 12, alpha, beta);
         else StoreTile(tile, c, ci, cj, mr, nr, alpha, beta);
     }
 
@@ -175,7 +175,7 @@ internal static unsafe partial class CpuGemm
 
         Spill(tile, c00, c01); Spill(tile + 32, c10, c11); Spill(tile + 64, c20, c21); Spill(tile + 96, c30, c31);
         Spill(tile + 128, c40, c41); Spill(tile + 160, c50, c51); Spill(tile + 192, c60, c61); Spill(tile + 224, c70, c71);
-        if (mr == 8 && nr == 32 && ci == 1) StoreTileTransposed(tile, c, cj, 8, alpha, beta);
+        if (mr == 8 && nr == 32 && ci == 1 && Avx.IsSupported && Fma.IsSupported) StoreTileTransposed(tile, c, cj, 8, alpha, beta);
         else StoreTile(tile, c, ci, cj, mr, nr, alpha, beta);
     }
 
@@ -245,93 +245,63 @@ internal static unsafe partial class CpuGemm
     }
 
     /// <summary>
-    /// Writes a full tile of <paramref name="rows"/> (8 or 12) × 32 unscaled sums, spilled row by row to
-    /// <paramref name="tile"/>, to a C stored transposed, C(i, j) = c[i + j·cj] (the problem was solved as
-    /// Cᵀ = op(B)ᵀ·op(A)ᵀ): 16 columns at a time, each a 16×16 block transposed in registers
-    /// (<see cref="StoreTransposed16"/>). Transposing 8×8 and 4×4 blocks reloaded from the spilled tile
-    /// in halves and quarters instead made 128×512×512 nt, every tile of which is stored this way, ~10%
-    /// slower than the same work stored untransposed (512×128×512 nt).
+    /// Writes a full tile of <paramref name="rows"/> (8 or 12) × 32 unscaled sums to a C stored transposed,
+    /// C(i, j) = c[i + j·cj] (the problem was solved as Cᵀ = op(B)ᵀ·op(A)ᵀ): each 8 × 8 block (4 × 4 for
+    /// rows 8–11) of the tile is transposed in registers and written as contiguous runs of C's rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StoreTileTransposed(float* tile, float* c, nint cj, int rows, float alpha, float beta)
     {
-        var va = Vector512.Create(alpha);
-        var vb = Vector512.Create(beta);
-        StoreTransposed16(tile, c, cj, rows, va, vb, beta != 0f);
-        StoreTransposed16(tile + 16, c + 16 * cj, cj, rows, va, vb, beta != 0f);
-    }
-
-    /// <summary>
-    /// Rows 0…rows-1 of a spilled tile (16 floats each at tile + 32·i; rows past them zero) as a 16×16
-    /// block transposed in registers (unpack, shuffle, two 128-bit lane shuffles), column n written as
-    /// one run of <paramref name="rows"/> floats at c + n·cj: α·sum, plus β·C when <paramref name="read"/>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void StoreTransposed16(float* tile, float* c, nint cj, int rows, Vector512<float> alpha, Vector512<float> beta, bool read)
-    {
-        var zero = Vector512<float>.Zero;
-        Vector512<float> r0 = Vector512.Load(tile), r1 = Vector512.Load(tile + 32), r2 = Vector512.Load(tile + 64), r3 = Vector512.Load(tile + 96),
-            r4 = Vector512.Load(tile + 128), r5 = Vector512.Load(tile + 160), r6 = Vector512.Load(tile + 192), r7 = Vector512.Load(tile + 224),
-            r8 = zero, r9 = zero, r10 = zero, r11 = zero;
+        for (int j = 0; j < Nr; j += 8)
+            TransposeStore8x8(tile + j, Nr, c + j * cj, cj, alpha, beta);
         if (rows == 12)
-        {
-            r8 = Vector512.Load(tile + 256); r9 = Vector512.Load(tile + 288); r10 = Vector512.Load(tile + 320); r11 = Vector512.Load(tile + 352);
-        }
-        // After the unpacks, t holds pairs of rows interleaved; after the shuffles, u holds 4 rows of
-        // one column per 128-bit lane; v then pairs rows 0–7 (or 8–15) lane by lane.
-        var t0 = Avx512F.UnpackLow(r0, r1); var t1 = Avx512F.UnpackHigh(r0, r1);
-        var t2 = Avx512F.UnpackLow(r2, r3); var t3 = Avx512F.UnpackHigh(r2, r3);
-        var t4 = Avx512F.UnpackLow(r4, r5); var t5 = Avx512F.UnpackHigh(r4, r5);
-        var t6 = Avx512F.UnpackLow(r6, r7); var t7 = Avx512F.UnpackHigh(r6, r7);
-        var t8 = Avx512F.UnpackLow(r8, r9); var t9 = Avx512F.UnpackHigh(r8, r9);
-        var ta = Avx512F.UnpackLow(r10, r11); var tb = Avx512F.UnpackHigh(r10, r11);
-        var u0 = Avx512F.Shuffle(t0, t2, 0x44); var u1 = Avx512F.Shuffle(t0, t2, 0xEE);
-        var u2 = Avx512F.Shuffle(t1, t3, 0x44); var u3 = Avx512F.Shuffle(t1, t3, 0xEE);
-        var u4 = Avx512F.Shuffle(t4, t6, 0x44); var u5 = Avx512F.Shuffle(t4, t6, 0xEE);
-        var u6 = Avx512F.Shuffle(t5, t7, 0x44); var u7 = Avx512F.Shuffle(t5, t7, 0xEE);
-        var u8 = Avx512F.Shuffle(t8, ta, 0x44); var u9 = Avx512F.Shuffle(t8, ta, 0xEE);
-        var ua = Avx512F.Shuffle(t9, tb, 0x44); var ub = Avx512F.Shuffle(t9, tb, 0xEE);
-        var v0 = Avx512F.Shuffle4x128(u0, u4, 0x88); var v1 = Avx512F.Shuffle4x128(u0, u4, 0xDD);
-        var v2 = Avx512F.Shuffle4x128(u1, u5, 0x88); var v3 = Avx512F.Shuffle4x128(u1, u5, 0xDD);
-        var v4 = Avx512F.Shuffle4x128(u2, u6, 0x88); var v5 = Avx512F.Shuffle4x128(u2, u6, 0xDD);
-        var v6 = Avx512F.Shuffle4x128(u3, u7, 0x88); var v7 = Avx512F.Shuffle4x128(u3, u7, 0xDD);
-        var v8 = Avx512F.Shuffle4x128(u8, zero, 0x88); var v9 = Avx512F.Shuffle4x128(u8, zero, 0xDD);
-        var va = Avx512F.Shuffle4x128(u9, zero, 0x88); var vb = Avx512F.Shuffle4x128(u9, zero, 0xDD);
-        var vc = Avx512F.Shuffle4x128(ua, zero, 0x88); var vd = Avx512F.Shuffle4x128(ua, zero, 0xDD);
-        var ve = Avx512F.Shuffle4x128(ub, zero, 0x88); var vf = Avx512F.Shuffle4x128(ub, zero, 0xDD);
-        StoreColumn(c, rows, Avx512F.Shuffle4x128(v0, v8, 0x88), alpha, beta, read);
-        StoreColumn(c + cj, rows, Avx512F.Shuffle4x128(v2, va, 0x88), alpha, beta, read);
-        StoreColumn(c + 2 * cj, rows, Avx512F.Shuffle4x128(v4, vc, 0x88), alpha, beta, read);
-        StoreColumn(c + 3 * cj, rows, Avx512F.Shuffle4x128(v6, ve, 0x88), alpha, beta, read);
-        StoreColumn(c + 4 * cj, rows, Avx512F.Shuffle4x128(v1, v9, 0x88), alpha, beta, read);
-        StoreColumn(c + 5 * cj, rows, Avx512F.Shuffle4x128(v3, vb, 0x88), alpha, beta, read);
-        StoreColumn(c + 6 * cj, rows, Avx512F.Shuffle4x128(v5, vd, 0x88), alpha, beta, read);
-        StoreColumn(c + 7 * cj, rows, Avx512F.Shuffle4x128(v7, vf, 0x88), alpha, beta, read);
-        StoreColumn(c + 8 * cj, rows, Avx512F.Shuffle4x128(v0, v8, 0xDD), alpha, beta, read);
-        StoreColumn(c + 9 * cj, rows, Avx512F.Shuffle4x128(v2, va, 0xDD), alpha, beta, read);
-        StoreColumn(c + 10 * cj, rows, Avx512F.Shuffle4x128(v4, vc, 0xDD), alpha, beta, read);
-        StoreColumn(c + 11 * cj, rows, Avx512F.Shuffle4x128(v6, ve, 0xDD), alpha, beta, read);
-        StoreColumn(c + 12 * cj, rows, Avx512F.Shuffle4x128(v1, v9, 0xDD), alpha, beta, read);
-        StoreColumn(c + 13 * cj, rows, Avx512F.Shuffle4x128(v3, vb, 0xDD), alpha, beta, read);
-        StoreColumn(c + 14 * cj, rows, Avx512F.Shuffle4x128(v5, vd, 0xDD), alpha, beta, read);
-        StoreColumn(c + 15 * cj, rows, Avx512F.Shuffle4x128(v7, vf, 0xDD), alpha, beta, read);
+            for (int j = 0; j < Nr; j += 4)
+                TransposeStore4x4(tile + 8 * Nr + j, Nr, c + 8 + j * cj, cj, alpha, beta);
     }
 
-    /// <summary>d[0…rows-1] = α·v[0…rows-1] (+ β·d when <paramref name="read"/>), rows = 8 or 12: an 8-wide and a 4-wide store.</summary>
+    /// <summary>dst[r·ld + c] = α·src[c·srcLd + r] + β·dst[r·ld + c] for an 8×8 block (β == 0 never reads dst).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreColumn(float* d, int rows, Vector512<float> v, Vector512<float> alpha, Vector512<float> beta, bool read)
+    private static void TransposeStore8x8(float* src, nint srcLd, float* dst, nint ld, float alpha, float beta)
     {
-        v *= alpha;
-        var lo = v.GetLower();
-        if (read) lo = Vector256.FusedMultiplyAdd(Vector256.Load(d), beta.GetLower(), lo);
-        lo.Store(d);
-        if (rows == 12)
-        {
-            var hi = Avx512F.ExtractVector128(v, 2);
-            if (read) hi = Vector128.FusedMultiplyAdd(Vector128.Load(d + 8), beta.GetLower().GetLower(), hi);
-            hi.Store(d + 8);
-        }
+        Load8(src, srcLd, out var r0, out var r1, out var r2, out var r3, out var r4, out var r5, out var r6, out var r7);
+        Transpose(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+        var va = Vector256.Create(alpha);
+        var vb = Vector256.Create(beta);
+        bool read = beta != 0f;
+        Update(dst, r0, va, vb, read);
+        Update(dst + ld, r1, va, vb, read);
+        Update(dst + 2 * ld, r2, va, vb, read);
+        Update(dst + 3 * ld, r3, va, vb, read);
+        Update(dst + 4 * ld, r4, va, vb, read);
+        Update(dst + 5 * ld, r5, va, vb, read);
+        Update(dst + 6 * ld, r6, va, vb, read);
+        Update(dst + 7 * ld, r7, va, vb, read);
     }
+
+    /// <summary>dst[r·ld + c] = α·src[c·srcLd + r] + β·dst[r·ld + c] for a 4×4 block (β == 0 never reads dst).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransposeStore4x4(float* src, nint srcLd, float* dst, nint ld, float alpha, float beta)
+    {
+        Load4(src, srcLd, out var r0, out var r1, out var r2, out var r3);
+        Transpose(ref r0, ref r1, ref r2, ref r3);
+        var va = Vector128.Create(alpha);
+        var vb = Vector128.Create(beta);
+        bool read = beta != 0f;
+        Update(dst, r0, va, vb, read);
+        Update(dst + ld, r1, va, vb, read);
+        Update(dst + 2 * ld, r2, va, vb, read);
+        Update(dst + 3 * ld, r3, va, vb, read);
+    }
+
+    /// <summary>d = α·v, plus β·d when <paramref name="read"/> (β ≠ 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update(float* d, Vector256<float> v, Vector256<float> alpha, Vector256<float> beta, bool read) =>
+        Avx.Store(d, read ? Fma.MultiplyAdd(v, alpha, Avx.LoadVector256(d) * beta) : v * alpha);
+
+    /// <summary>d = α·v, plus β·d when <paramref name="read"/> (β ≠ 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Update(float* d, Vector128<float> v, Vector128<float> alpha, Vector128<float> beta, bool read) =>
+        Sse.Store(d, read ? Fma.MultiplyAdd(v, alpha, Sse.LoadVector128(d) * beta) : v * alpha);
 
     /// <summary>
     /// Writes the live mr×nr corner of a 32-wide tile of unscaled sums to C(i, j) = c[i·ci + j·cj]
