@@ -30,6 +30,19 @@ internal static unsafe partial class CpuGemm
                     Vector512.Store(Vector512.Load(s + 16), dst + k * Nr + 16);
                 }
             }
+            else if (bj == 1 && Avx512F.IsSupported)
+            {
+                // A ragged last sliver: masked loads (lanes past w read nothing and come back zero).
+                var lane = Vector512<int>.Indices;
+                var m0 = Vector512.LessThan(lane, Vector512.Create(w)).AsSingle();
+                var m1 = Vector512.LessThan(lane, Vector512.Create(w - 16)).AsSingle();
+                var zero = Vector512<float>.Zero;
+                for (int k = 0; k < kc; k++, s += bk)
+                {
+                    Vector512.Store(Avx512F.MaskLoad(s, m0, zero), dst + k * Nr);
+                    Vector512.Store(Avx512F.MaskLoad(s + 16, m1, zero), dst + k * Nr + 16);
+                }
+            }
             else if (bj == 1)
             {
                 for (int k = 0; k < kc; k++, s += bk)
