@@ -142,30 +142,31 @@ internal static unsafe partial class CpuGemm
     internal static bool SplitByNForPackedB = true;
 
     /// <summary>
-    /// Solves Cᵀ = op(B)ᵀ·op(A)ᵀ instead when N is ragged and that costs less: the micro-kernel computes
-    /// 32 columns at a time, so N = 34 pays for 64, while 34 rows cost only 36 (three 12-row slivers).
-    /// The views just swap roles and strides; C is then written transposed. But op(A) becomes the new
-    /// B, which a row-major A turns into a packing with transposes (K·M floats), so the orientations
-    /// are compared by their padded work per useful element (<see cref="PaddedWork"/>) plus that
-    /// packing and the transposed store, <see cref="TransposedPackColumns"/> per useful column.
-    /// dcgan's 128×49×1024 nn: kept 64/49 = 1.31, swapped 52/49 + 20/49 = 1.47; kept measured 1.13×
-    /// faster once a ragged last sliver was packed with masked loads. Only clearly ragged N (less than
-    /// 80% of its 32-column slivers used) is considered; the thin-N path is left alone.
+    /// Solves Cᵀ = op(B)ᵀ·op(A)ᵀ instead when N is ragged and M is not: the micro-kernel computes 32
+    /// columns at a time, so N = 34 would pay for 64, while 34 rows cost only 36 (three 12-row slivers).
+    /// The views just swap roles and strides; C is then written transposed. Except for nn: there
+    /// the swap turns the row-major A into a B packed with transposes (K·M floats), where keeping the
+    /// orientation packs only the ragged last sliver of B, a masked copy. So for nn the two are compared
+    /// by their padded work per useful element (<see cref="PaddedWork"/>) plus, for the swap, that
+    /// packing and the transposed store (<see cref="TransposedPackColumns"/> per useful column): dcgan's
+    /// 128×49×1024 nn, kept 64/49 = 1.31 against swapped 52/49 + 20/49 = 1.47, measured 1.13× faster
+    /// kept. With B transposed the swap stays (128×20×512 nt: kept was 1.38× slower, its ragged
+    /// transposed B sliver packed element by element). The thin-N path is left alone.
     /// </summary>
     private static View Oriented(in View v)
     {
         if (SwapsToPackLess(v)) return Swapped(v);
         if (v.N <= NarrowMaxN || v.N % Nr == 0 || v.M <= NarrowMaxN) return v;
-        if ((double)v.N / PaddedCols(v.N) >= 0.8) return v;
-        double kept = PaddedWork(v.M, v.N) + (v.Bj != 1 ? TransposedPackColumns / v.M : 0);
-        double swapped = PaddedWork(v.N, v.M) + (v.Ai != 1 ? TransposedPackColumns / v.N : 0);
-        return swapped < kept ? Swapped(v) : v;
+        double nUse = (double)v.N / PaddedCols(v.N), mUse = (double)v.M / ((v.M + 3) / 4 * 4);
+        if (nUse >= 0.8 || mUse <= nUse) return v;
+        if (v.Ai != 1 && v.Bj == 1 && PaddedWork(v.N, v.M) + TransposedPackColumns / v.N >= PaddedWork(v.M, v.N)) return v;
+        return Swapped(v);
     }
 
     /// <summary>
-    /// The cost of an operand packed with transposes, per float, in columns of register-tile work (see
-    /// <see cref="Oriented"/>): 0.4–0.5 cycles a float against 32 FMA lanes a cycle is 13–16, and the
-    /// swapped problem's transposed store of C adds the rest; 20 is what dcgan's 128×49×1024 nn measured.
+    /// The cost of a row-major A packed with transposes as the swapped problem's B, per float, in columns
+    /// of register-tile work (see <see cref="Oriented"/>): 0.4–0.5 cycles a float against 32 FMA lanes a
+    /// cycle is 13–16, and the transposed store of C adds the rest; 20 is what dcgan's 128×49×1024 nn measured.
     /// </summary>
     private const double TransposedPackColumns = 20;
 
