@@ -191,10 +191,10 @@ internal static unsafe partial class CpuGemm
     /// and B's rows become the rows of the new A, read in place (new N = M ≤ <see cref="DirectAMaxN"/>);
     /// a tt problem becomes nn. C is then written transposed, by 8×8 transposes of the full tiles
     /// (<see cref="StoreTileTransposed"/>). A tt problem is swapped with M ≥ N too when K ≥ M: nothing
-    /// is then packed with transposes at all (pixelcnn's 256×64×784 tt: 1.2× on one core, 1.1× on two), while with
-    /// K &lt; M the transposed store of C costs more than B's packing saves (784×256×64 tt). Left alone:
-    /// K &lt; 64, where that store is a larger part of the work, and an M that would leave the new
-    /// 32-wide slivers more ragged than N does.
+    /// is then packed with transposes at all (pixelcnn's 256×64×784 tt: 1.2× on one core, 1.1× on
+    /// two), while with K &lt; M the transposed store of C costs more than B's packing saves
+    /// (784×256×64 tt). Left alone: K &lt; 64, where that store is a larger part of the work, and an M
+    /// that would leave the new 32-wide slivers more ragged than N does.
     /// </summary>
     private static bool SwapsToPackLess(in View v)
     {

@@ -53,7 +53,7 @@ internal static unsafe partial class CpuGemm
     /// ends. Otherwise each tile ends waiting on up to 24 lines from L3 or memory at once: pixelcnn's
     /// 784×256×64 tt (32 batches, C = 0.8 MB each, K = 64 so a tile's loop is short) measured 1.24×
     /// with it. Not for β = 0, where C is only written (96×784×32 tn was ~8% slower with its C fetched
-    /// ahead of the stores); not for a C that fits in L2 (the per-tap GEMMs, C ≤ 32 KiB, were 1–3%
+    /// ahead of the stores); not for a C that fits in L2 (the per-tap GEMMs, C ≤ 16 KiB, were up to 3%
     /// slower); and not when C's rows are a multiple of 4 KiB apart: the tile's 24 lines then fall into
     /// two sets of the 12-way L1 and evict each other and the kernel's operands (dcgan's 128×1024×49 nt,
     /// ldc = 1024, was 5–10% slower with it; with ldc = 512, 784×512×128 tn gained 4%).

@@ -147,8 +147,8 @@ internal static unsafe partial class CpuGemm
 
     /// <summary>
     /// dst[r·ld + c] = src[c·srcLd + r] for a 4×4 block (SSE shuffles). Inlined, like
-    /// <see cref="Transpose8x8"/>: as methods of their own they ran as tier-0 code, ~6× slower, until
-    /// the runtime re-compiled them, which for a short run or benchmark could be never.
+    /// <see cref="Transpose8x8"/>: as methods of their own they ran as tier-0 code (a transposing pack
+    /// ~6× slower) until the runtime recompiled them, which a short run or benchmark might not outlast.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose4x4(float* src, nint srcLd, float* dst, nint ld)
