@@ -201,7 +201,7 @@ internal static unsafe partial class CpuGemm
         if (!SwapTransposedB || !UseVector512 || v.Bj == 1 || v.Cj != 1 || v.K < 64 || v.M <= NarrowMaxN) return false;
         bool tt = v.Ai == 1 && v.Ak != 1;
         if (tt ? v.M >= v.N && v.K < v.M : v.M >= v.N || v.M > DirectAMaxN) return false;
-        double mUse = (double)v.M / ((v.M + Nr - 1) / Nr * Nr), nUse = (double)v.N / ((v.N + Nr - 1) / Nr * Nr);
+        double mUse = (double)v.M / PaddedCols(v.M), nUse = (double)v.N / PaddedCols(v.N);
         return mUse >= 0.8 || mUse >= nUse;
     }
 
