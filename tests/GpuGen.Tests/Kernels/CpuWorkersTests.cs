@@ -1,4 +1,5 @@
 using GpuGen.Backends.Cpu;
+using GpuGen.Tests.Support;
 using Xunit;
 
 namespace GpuGen.Tests.Kernels;
@@ -118,15 +119,5 @@ public sealed unsafe class CpuWorkersTests
     {
         if (chunk == ((int*)context)[16]) throw new InvalidOperationException($"chunk {chunk}");
         Count(context, chunk);
-    }
-}
-
-/// <summary>A fact that needs a worker thread besides the caller: skipped, with the reason, on a one-core machine.</summary>
-file sealed class MultiCoreFactAttribute : FactAttribute
-{
-    public MultiCoreFactAttribute()
-    {
-        if (Environment.ProcessorCount < 2)
-            Skip = $"one core here (Environment.ProcessorCount = {Environment.ProcessorCount}): the CPU backend has no worker thread to check";
     }
 }

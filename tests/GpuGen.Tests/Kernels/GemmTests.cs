@@ -16,7 +16,7 @@ public sealed class GemmTests(ITestOutputHelper output)
 {
     private const double U = 1.0 / (1 << 24);
 
-    /// <summary>The CPU's blocked paths: sizes around its 12 × 32 (8 × 32, 4 × 32) register tiles, 250-deep K blocks and thin N.</summary>
+    /// <summary>The CPU's blocked paths: sizes around its 12 × 32 (8 × 32, 4 × 32) register tiles, K blocks (≤ 512 deep) and thin N.</summary>
     public static IEnumerable<object[]> AwkwardSizes()
     {
         int[] sizes = [1, 7, 33, 130, 257];
@@ -36,10 +36,11 @@ public sealed class GemmTests(ITestOutputHelper output)
         yield return [64, 32, 840];
         yield return [28, 70, 300];
         yield return [15, 33, 20];
-        // Packing inside the kernels: 200 rows per core (> 192) pack a row-major B in the first A
-        // sliver's kernels (the ragged 24-wide last sliver apart), over two K blocks, with an 8-row
-        // sliver at the end (200 = 16·12 + 8).
-        yield return [400, 120, 400];
+        // Packing inside the kernels: more than 192 rows pack a row-major B in the first A sliver's
+        // kernels (the ragged 24-wide last sliver apart), over two K blocks. nn shares its rows between
+        // the cores in chunks (8 of 48 rows, the last 64 = 4·12 + 2·8); tn splits them 200 + 200
+        // (16·12 + 8).
+        yield return [400, 120, 600];
         // A transposed B with M < N is solved as Cᵀ = op(B)ᵀ·op(A)ᵀ and C written by transposed tile
         // stores: 300 = 25·12 full 12-row tiles over N' = 128; 200 = 16·12 + 8 ends in a full 8-row tile.
         yield return [128, 300, 70];
@@ -124,7 +125,7 @@ public sealed class GemmTests(ITestOutputHelper output)
     [DeviceData("cuda:0", Member = nameof(TransposesAndBeta))]
     public void RunsBatchesWithStridesAndOffsets(string device, bool ta, bool tb, float beta)
     {
-        foreach (var (m, n, k, batch) in new[] { (17, 40, 23, 3), (64, 64, 64, 4), (100, 3, 50, 5), (1, 1, 1, 2) })
+        foreach (var (m, n, k, batch) in new[] { (17, 40, 23, 3), (64, 64, 64, 4), (40, 50, 60, 7), (100, 3, 50, 5), (1, 1, 1, 2) })
         {
             var g = GemmArgs.Simple(m, n, k, ta, tb, alpha: 0.8f, beta: beta);
             long sizeA = (long)m * k, sizeB = (long)k * n, sizeC = (long)m * n;
@@ -150,11 +151,38 @@ public sealed class GemmTests(ITestOutputHelper output)
     [Fact]
     public void LargeProblemUsesEveryBlockAndBothCores()
     {
-        // 600×700×500: two N panels of packed B (nc ≤ 384), two K blocks (kc = 250), both cores.
-        Check("cpu", GemmArgs.Simple(600, 700, 500), seed: 600);
-        Check("cpu", GemmArgs.Simple(600, 700, 500, transA: true, transB: true, beta: 1f), seed: 601);
+        // 600×700×600: three N panels of packed B (256, 256, 188), two K blocks (kc = 300), both cores.
+        Check("cpu", GemmArgs.Simple(600, 700, 600), seed: 600);
+        Check("cpu", GemmArgs.Simple(600, 700, 600, transA: true, transB: true, beta: 1f), seed: 601);
         // K = 1100 → three K blocks; N = 1030 → five panels, the last with a 6-wide edge sliver.
         Check("cpu", GemmArgs.Simple(130, 1030, 1100, transB: true, alpha: 0.5f, beta: 0.5f), seed: 1000);
+    }
+
+    /// <summary>
+    /// One GEMM whose rows the two cores claim in chunks (a row-major A, more than 192 rows): chunks of a
+    /// later K block wait for the block before, β ≠ 0 adds to C once, and the chunk at the end takes the
+    /// remainder. The same problems with the rows split in fixed halves are the comparison.
+    /// </summary>
+    [MultiCoreTheory]
+    [InlineData(600, 700, 1100, false, 0.5f)] // 12 chunks, the last 72 rows; 3 K blocks × 3 panels
+    [InlineData(1000, 90, 600, false, 1f)]    // N = 90: a ragged 26-wide last sliver, packed on its own
+    [InlineData(197, 300, 530, true, 0f)]     // tt solved as nn (300 rows, 6 chunks); β = 0 never reads C
+    public void SharedRowsMatchReference(int m, int n, int k, bool transposed, float beta)
+    {
+        var g = GemmArgs.Simple(m, n, k, transposed, transposed, alpha: 0.75f, beta: beta);
+        Assert.True(CpuGemm.RunsWithSharedRows(g), $"{m}×{n}×{k} should run with shared rows");
+        Check("cpu", g, seed: m + n + k);
+        bool saved = CpuGemm.ShareRows;
+        try
+        {
+            CpuGemm.ShareRows = false;
+            Assert.False(CpuGemm.RunsWithSharedRows(g));
+            Check("cpu", g, seed: m + n + k + 1);
+        }
+        finally
+        {
+            CpuGemm.ShareRows = saved;
+        }
     }
 
     [Fact]

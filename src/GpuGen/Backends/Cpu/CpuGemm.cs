@@ -65,18 +65,42 @@ internal static unsafe partial class CpuGemm
 
         if (g.Batch >= 2)
         {
-            // Whole batches per core: no shared packing, no synchronisation inside a batch.
-            int half = g.Batch / 2;
-            Job mine = job, theirs = job;
-            mine.Count = half;
-            theirs.Count = g.Batch - half;
-            theirs.V.A += half * g.StrideA; theirs.V.B += half * g.StrideB; theirs.V.C += half * g.StrideC;
-            RunPair(mine, theirs);
+            // Whole batches per core (no shared packing, no synchronisation inside a batch), handed out
+            // a few at a time, the caller's from the first and the worker's from the last: a core that
+            // the host slows down takes fewer.
+            var batches = new Batches { Job = job, Parts = Math.Min(g.Batch, MaxBatchParts) };
+            CpuWorkers.Run(&RunBatches, &batches, batches.Parts);
+            return;
+        }
+
+        if (SharesRows(v, out View oriented))
+        {
+            RunShared(oriented);
             return;
         }
 
         if (Split(v, out View first, out View second)) RunPair(new Job { V = first, Count = 1 }, new Job { V = second, Count = 1 });
         else RunJob(job);
+    }
+
+    /// <summary>Most parts a batched GEMM is handed out in (each a run of consecutive batches).</summary>
+    private const int MaxBatchParts = 256;
+
+    private struct Batches
+    {
+        public Job Job;
+        public int Parts;
+    }
+
+    /// <summary>Part <paramref name="part"/> of a batched GEMM: batches [part·B/parts, (part + 1)·B/parts).</summary>
+    private static void RunBatches(void* context, int part)
+    {
+        var b = (Batches*)context;
+        Job job = b->Job;
+        int first = (int)((long)part * job.Count / b->Parts), end = (int)((long)(part + 1) * job.Count / b->Parts);
+        job.V.A += first * job.StrideA; job.V.B += first * job.StrideB; job.V.C += first * job.StrideC;
+        job.Count = end - first;
+        RunJob(job);
     }
 
     /// <summary>Runs two independent jobs on this thread and a <see cref="CpuWorkers"/> thread (or both here, if that one is late).</summary>

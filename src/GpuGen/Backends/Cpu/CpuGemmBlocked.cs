@@ -6,10 +6,10 @@ namespace GpuGen.Backends.Cpu;
 
 /// <summary>
 /// The blocked loop nest for one thread (GotoBLAS/BLIS order): for each KC block of depth and NC
-/// block of columns, pack B once (kc × nc, kept in L2: ≤ 384 KiB, 342 × 256 at 1024³, of the Zen 5
+/// block of columns, pack B once (kc × nc, kept in L2: ≤ 384 KiB, 512 × 192 at 1024³, of the Zen 5
 /// core's 1 MiB), then walk A sliver by sliver (packed once per KC block when there are several NC
-/// blocks); each A sliver (MR × kc, ≤ 18 KiB) stays in L1 while the kernel streams every B sliver of
-/// the panel past it. KC ≤ 384 keeps that sliver in L1 beside the streamed B lines.
+/// blocks); each A sliver (MR × kc, ≤ 24 KiB) stays in L1 while the kernel streams every B sliver of
+/// the panel past it. KC ≤ 512 keeps that sliver in half the 48 KiB L1, beside the streamed B lines.
 /// Packing is skipped where it does not pay: a row-major A is read in place when few B slivers reuse
 /// it (N ≤ 512), and a row-major B is read in place when few A slivers reuse it (M ≤ 192).
 /// Where the 512-bit kernels run, a row-major B panel has no packing pass of its own: the first A
@@ -18,11 +18,19 @@ namespace GpuGen.Backends.Cpu;
 /// </summary>
 internal static unsafe partial class CpuGemm
 {
-    private const int Mr = 12, Nr = 32, KcMax = 384, BPanelFloats = 256 * 1024;
+    private const int Mr = 12, Nr = 32, BPanelFloats = 256 * 1024;
+
+    /// <summary>
+    /// The deepest K block. 512 rather than 384: K = 1024 then runs as two blocks of 512 (C read and
+    /// written twice rather than three times, each kernel call twice as long as its C update); 784 and
+    /// 840 as two blocks rather than three. In-process interleaved runs measured 1024³ 2.5% faster and
+    /// the Linear layers' transposed-B GEMMs 3–7% faster (bench/RESULTS.md, issue 25).
+    /// </summary>
+    private const int KcMax = 512;
 
     /// <summary>
     /// Floats of packed B per panel (384 KiB, a bit over a third of the core's 1 MiB L2): at 1024³ a
-    /// panel is 342 × 256. Panels sized to the whole 1 MiB buffer (342 × 512 at 1024³, 0.7 MiB) left
+    /// panel is 512 × 192. Panels sized to the whole 1 MiB buffer (342 × 512 at 1024³, 0.7 MiB) left
     /// little room in L2 beside them for the packed A block, read again for every panel, and the C
     /// lines the kernels update: they measured 2–4% slower at 1024³ (bench/RESULTS.md, issue 25).
     /// </summary>
@@ -127,34 +135,51 @@ internal static unsafe partial class CpuGemm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SliverRows(int rem) => rem > 16 || (rem > 8 && rem <= 12) ? Mr : rem > 4 ? 8 : 4;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunBlocked(in View v)
+    /// <summary>
+    /// The K and N blocking of a view: K blocks of equal depth ≤ <see cref="KcMax"/>, and N panels of
+    /// whole slivers within <see cref="BPanelBudget"/> (all of N at once when B is read in place).
+    /// </summary>
+    private static void Blocking(in View v, bool directB, out int kcStep, out int ncStep)
     {
-        Scratch s = Scratch.Current;
         int kBlocks = (v.K + KcMax - 1) / KcMax;
-        int kcStep = (v.K + kBlocks - 1) / kBlocks;
-        bool directB = v.Bj == 1 && v.M <= DirectBMaxM;
-        bool directA = v.Ak == 1 && v.N <= DirectAMaxN;
+        kcStep = (v.K + kBlocks - 1) / kBlocks;
         int ncMax = directB ? v.N : Math.Max(Nr, BPanelBudget / kcStep / Nr * Nr);
         int nBlocks = (v.N + ncMax - 1) / ncMax;
-        int ncStep = directB ? v.N : ((v.N + nBlocks - 1) / nBlocks + Nr - 1) / Nr * Nr;
+        ncStep = directB ? v.N : ((v.N + nBlocks - 1) / nBlocks + Nr - 1) / Nr * Nr;
+    }
+
+    /// <summary>
+    /// One view on this thread, or this thread's part of a view whose rows two threads share
+    /// (<paramref name="share"/>, <see cref="RunShared"/>): then the rows of every panel come in
+    /// chunks claimed from the front (or the back) of that panel's queue, and A is read in place.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunBlocked(in View v, RowShare* share = null, bool fromBack = false)
+    {
+        Scratch s = Scratch.Current;
+        bool directB = v.Bj == 1 && v.M <= DirectBMaxM;
+        bool directA = v.Ak == 1 && (v.N <= DirectAMaxN || share != null);
+        Blocking(v, directB, out int kcStep, out int ncStep);
         bool wide = UseVector512;
 
         // With more than one panel of B, A's K block is packed once (its slivers side by side) and
         // read again for every panel, rather than re-packed per panel: K outermost, then the panels.
-        bool packOnce = PackAOnce && nBlocks > 1 && !directA;
+        bool packOnce = PackAOnce && ncStep < v.N && !directA && share == null;
         float* aBlock = packOnce ? s.APanel((long)(v.M + Mr) * kcStep) : null;
 
+        int panel = 0;
         for (int pc = 0; pc < v.K; pc += kcStep)
         {
             int kc = Math.Min(kcStep, v.K - pc);
-            for (int jc = 0; jc < v.N; jc += ncStep)
+            for (int jc = 0; jc < v.N; jc += ncStep, panel++)
             {
+                if (share != null && share->Exhausted(panel)) continue;
                 int nc = Math.Min(ncStep, v.N - jc);
                 float* bBlock = v.B + pc * v.Bk + jc * v.Bj;
                 int nFull = nc / Nr * Nr;
                 // Row-major B whose first A sliver is a full 12-row one: that sliver's kernels pack the
-                // full B slivers as they read them; only a ragged last sliver is packed here.
+                // full B slivers as they read them; only a ragged last sliver is packed here. (Every
+                // chunk of shared rows starts with a full sliver: see RowShare.)
                 bool packInKernel = PackBInKernel && !directB && wide && v.Bj == 1 && v.M >= Mr && SliverRows(v.M) == Mr;
                 if (packInKernel)
                 {
@@ -167,34 +192,42 @@ internal static unsafe partial class CpuGemm
                 float beta = pc == 0 ? v.Beta : 1f;
                 bool fetchC = PrefetchC && beta != 0f && v.Cj == 1 && v.Ci % 1024 != 0 && (long)v.M * v.N >= PrefetchCMinFloats;
 
-                for (int i = 0; i < v.M;)
+                for (int chunk = share == null ? 0 : share->Claim(panel, fromBack); chunk >= 0;
+                     chunk = share == null ? -1 : share->Claim(panel, fromBack))
                 {
-                    int rem = v.M - i;
-                    int mrs = SliverRows(rem);
-                    int mr = Math.Min(mrs, rem);
-                    float* aSrc = v.A + i * v.Ai + pc * v.Ak;
-                    float* ap = packOnce ? aBlock + (long)i * kc : s.A;
-                    nint rs = 1, ks = mrs;
-                    if (directA && mr == mrs) { ap = aSrc; rs = v.Ai; ks = 1; }
-                    else if (!packOnce || jc == 0) PackA(aSrc, v.Ai, v.Ak, mr, mrs, kc, ap);
-
-                    float* cRow = v.C + i * v.Ci + jc * v.Cj;
-                    for (int j = 0; j < nc; j += Nr)
+                    int i = 0, end = v.M;
+                    if (share != null) share->Begin(panel, chunk, v.M, out i, out end);
+                    while (i < end)
                     {
-                        int nr = Math.Min(Nr, nc - j);
-                        float* bp; nint bs;
-                        if (!directB) { bp = s.B + (nint)j * kc; bs = Nr; }
-                        else if (nr == Nr) { bp = bBlock + j; bs = v.Bk; }
-                        else { bp = s.BEdge; bs = Nr; }
-                        float* cp = cRow + j * v.Cj;
-                        if (fetchC) PrefetchTile(cp, v.Ci, mr);
-                        if (packInKernel && i == 0 && nr == Nr) Kernel12x32PackB(kc, ap, rs, ks, bBlock + j, v.Bk, bp, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
-                        else if (!wide) Kernel256(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, mrs, nr, v.Alpha, beta, s.Tile);
-                        else if (mrs == Mr) Kernel12x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
-                        else if (mrs == 8) Kernel8x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
-                        else Kernel4x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
+                        int rem = end - i;
+                        int mrs = SliverRows(rem);
+                        int mr = Math.Min(mrs, rem);
+                        float* aSrc = v.A + i * v.Ai + pc * v.Ak;
+                        float* ap = packOnce ? aBlock + (long)i * kc : s.A;
+                        nint rs = 1, ks = mrs;
+                        if (directA && mr == mrs) { ap = aSrc; rs = v.Ai; ks = 1; }
+                        else if (!packOnce || jc == 0) PackA(aSrc, v.Ai, v.Ak, mr, mrs, kc, ap);
+
+                        float* cRow = v.C + i * v.Ci + jc * v.Cj;
+                        for (int j = 0; j < nc; j += Nr)
+                        {
+                            int nr = Math.Min(Nr, nc - j);
+                            float* bp; nint bs;
+                            if (!directB) { bp = s.B + (nint)j * kc; bs = Nr; }
+                            else if (nr == Nr) { bp = bBlock + j; bs = v.Bk; }
+                            else { bp = s.BEdge; bs = Nr; }
+                            float* cp = cRow + j * v.Cj;
+                            if (fetchC) PrefetchTile(cp, v.Ci, mr);
+                            if (packInKernel && nr == Nr) Kernel12x32PackB(kc, ap, rs, ks, bBlock + j, v.Bk, bp, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
+                            else if (!wide) Kernel256(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, mrs, nr, v.Alpha, beta, s.Tile);
+                            else if (mrs == Mr) Kernel12x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
+                            else if (mrs == 8) Kernel8x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
+                            else Kernel4x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
+                        }
+                        packInKernel = false; // the panel's full B slivers are packed now
+                        i += mr;
                     }
-                    i += mr;
+                    if (share != null) share->Finish(panel, chunk);
                 }
             }
         }

@@ -1,0 +1,138 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace GpuGen.Backends.Cpu;
+
+/// <summary>
+/// One large GEMM on both cores without a fixed split: each core packs its own copy of every B panel
+/// and claims the panel's rows in chunks, the caller from the top and the worker (any workers) from
+/// the bottom, so a core that the host slows down simply takes fewer chunks. With a fixed half each, the GEMM took as
+/// long as the slower core: on this shared machine one core ran 1024³'s half at 163 GFLOP/s while the
+/// other ran it at 205 (the FMA loop alone ran at the same speed on both), and which core was slow
+/// changed from minute to minute.
+/// </summary>
+internal static unsafe partial class CpuGemm
+{
+    /// <summary>Tunable (settable by benchmarks and tests): whether <see cref="SharesRows"/> may share a GEMM's rows.</summary>
+    internal static bool ShareRows = true;
+
+    /// <summary>
+    /// Rows per chunk: 4 slivers. At 1024³ a chunk of one panel (48 × 192 × 512) is ~45 µs of one core's
+    /// work, which bounds the wait at the end (and at a K block a core may wait for the other to finish
+    /// the same chunk of the block before).
+    /// </summary>
+    private const int ShareChunkRows = 4 * Mr;
+
+    /// <summary>
+    /// Whether a single GEMM runs with shared rows, and as which view (<see cref="Oriented"/>): one for
+    /// the blocked kernels with enough rows for several chunks each (more than <see cref="DirectBMaxM"/>,
+    /// so every core packs its B panels) and a row-major A, which the kernels then read in place: a
+    /// packed A would have to be packed by whichever core claims a chunk first and read by the other.
+    /// Thin N, a column-major A and fewer rows keep the fixed split (<see cref="Split"/>).
+    /// </summary>
+    private static bool SharesRows(in View v, out View oriented)
+    {
+        oriented = v;
+        if (!ShareRows || CpuWorkers.Count == 0 || v.K == 0 || v.Alpha == 0f || IsNarrow(v)) return false;
+        oriented = Oriented(v);
+        return oriented.Ak == 1 && oriented.M > Math.Max(DirectBMaxM, 4 * ShareChunkRows);
+    }
+
+    /// <summary>Whether <see cref="Sgemm"/> runs <paramref name="g"/> (batch 1, on two cores) with shared rows; for tests.</summary>
+    internal static bool RunsWithSharedRows(in GemmArgs g) =>
+        g.Batch == 1 && g.Flops >= ParallelMinFlops && SharesRows(ViewOf(g, null, null, null), out _);
+
+    /// <summary>Runs <paramref name="v"/> (already oriented) on this thread and the worker, rows shared.</summary>
+    private static void RunShared(in View v)
+    {
+        Blocking(v, directB: false, out int kcStep, out int ncStep);
+        int panels = (v.K + kcStep - 1) / kcStep * ((v.N + ncStep - 1) / ncStep);
+        int chunks = v.M / ShareChunkRows;
+        var share = new RowShare(panels, (v.N + ncStep - 1) / ncStep, chunks);
+        try
+        {
+            var context = new SharedContext { V = v, Share = &share };
+            CpuWorkers.Run(&RunSharedPart, &context, CpuWorkers.Count + 1);
+        }
+        finally
+        {
+            share.Free();
+        }
+    }
+
+    private struct SharedContext
+    {
+        public View V;
+        public RowShare* Share;
+    }
+
+    private static void RunSharedPart(void* context, int part)
+    {
+        var c = (SharedContext*)context;
+        RunBlocked(c->V, c->Share, fromBack: part != 0);
+    }
+
+    /// <summary>
+    /// The chunk queues of one shared GEMM. Per panel (K block × N panel, in loop order) one word,
+    /// [front:32 | back:32], claimed by compare-and-swap; per panel and chunk a flag set once its C tile
+    /// is written. Chunk c covers rows [c·48, c·48 + 48), and the last chunk also the rest (48–95 rows),
+    /// so every chunk starts with a full 12-row sliver (which packs B where B is packed in the kernels).
+    /// A chunk of a later K block adds to the C tile of the block before, so it first waits for that
+    /// tile's flag; the core holding it is computing it, and holds nothing else, so the wait ends.
+    /// </summary>
+    private struct RowShare
+    {
+        private readonly long* queues;
+        private readonly int* done;
+        private readonly int panelsPerK, chunks;
+
+        public RowShare(int panels, int panelsPerK, int chunks)
+        {
+            this.panelsPerK = panelsPerK;
+            this.chunks = chunks;
+            queues = (long*)NativeMemory.Alloc((nuint)panels, sizeof(long));
+            done = (int*)NativeMemory.AllocZeroed((nuint)panels * (nuint)chunks, sizeof(int));
+            for (int p = 0; p < panels; p++) queues[p] = (uint)chunks;
+        }
+
+        public readonly void Free()
+        {
+            NativeMemory.Free(queues);
+            NativeMemory.Free(done);
+        }
+
+        /// <summary>Whether every chunk of <paramref name="panel"/> is taken (its B panel need not be packed).</summary>
+        public readonly bool Exhausted(int panel)
+        {
+            long q = Volatile.Read(ref queues[panel]);
+            return (int)(q >> 32) >= (int)q;
+        }
+
+        /// <summary>The next chunk of <paramref name="panel"/> from the front or the back, or −1.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public readonly int Claim(int panel, bool fromBack)
+        {
+            while (true)
+            {
+                long q = Volatile.Read(ref queues[panel]);
+                int front = (int)(q >> 32), back = (int)q;
+                if (front >= back) return -1;
+                long next = fromBack ? q - 1 : q + (1L << 32);
+                if (Interlocked.CompareExchange(ref queues[panel], next, q) == q) return fromBack ? back - 1 : front;
+            }
+        }
+
+        /// <summary>The rows of <paramref name="chunk"/>, once the same tile of the K block before is written.</summary>
+        public readonly void Begin(int panel, int chunk, int m, out int first, out int end)
+        {
+            first = chunk * ShareChunkRows;
+            end = chunk == chunks - 1 ? m : first + ShareChunkRows;
+            if (panel < panelsPerK) return;
+            int* before = done + (long)(panel - panelsPerK) * chunks + chunk;
+            var spin = new SpinWait();
+            while (Volatile.Read(ref *before) == 0) spin.SpinOnce(sleep1Threshold: -1);
+        }
+
+        public readonly void Finish(int panel, int chunk) => Volatile.Write(ref done[(long)panel * chunks + chunk], 1);
+    }
+}
