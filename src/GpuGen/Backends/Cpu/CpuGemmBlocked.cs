@@ -29,6 +29,14 @@ internal static unsafe partial class CpuGemm
     private const int KcMax = 512;
 
     /// <summary>
+    /// The deepest K block where B is read in place with its rows a multiple of 2 KiB apart (ldb a
+    /// multiple of 512): then B's rows fall into 4 of the L1's 64 sets, and the longer blocks measured
+    /// 3–13% slower (128×512×512 nn, one block of 512: 349 against 385 GFLOP/s in two of 256; the
+    /// per-tap-like 64×512×840 nn 311 against 346). Any other ldb gained from 512 (128×256×512: 371 → 388).
+    /// </summary>
+    private const int KcMaxAliasedB = 384;
+
+    /// <summary>
     /// Floats of packed B per panel (384 KiB, a bit over a third of the core's 1 MiB L2): at 1024³ a
     /// panel is 512 × 192. Panels sized to the whole 1 MiB buffer (342 × 512 at 1024³, 0.7 MiB) left
     /// little room in L2 beside them for the packed A block, read again for every panel, and the C
@@ -136,12 +144,14 @@ internal static unsafe partial class CpuGemm
     private static int SliverRows(int rem) => rem > 16 || (rem > 8 && rem <= 12) ? Mr : rem > 4 ? 8 : 4;
 
     /// <summary>
-    /// The K and N blocking of a view: K blocks of equal depth ≤ <see cref="KcMax"/>, and N panels of
+    /// The K and N blocking of a view: K blocks of equal depth ≤ <see cref="KcMax"/> (or
+    /// <see cref="KcMaxAliasedB"/>), and N panels of
     /// whole slivers within <see cref="BPanelBudget"/> (all of N at once when B is read in place).
     /// </summary>
     private static void Blocking(in View v, bool directB, out int kcStep, out int ncStep)
     {
-        int kBlocks = (v.K + KcMax - 1) / KcMax;
+        int kcMax = directB && v.Bk % 512 == 0 ? KcMaxAliasedB : KcMax;
+        int kBlocks = (v.K + kcMax - 1) / kcMax;
         kcStep = (v.K + kBlocks - 1) / kBlocks;
         int ncMax = directB ? v.N : Math.Max(Nr, BPanelBudget / kcStep / Nr * Nr);
         int nBlocks = (v.N + ncMax - 1) / ncMax;
@@ -151,14 +161,15 @@ internal static unsafe partial class CpuGemm
     /// <summary>
     /// One view on this thread, or this thread's part of a view whose rows two threads share
     /// (<paramref name="share"/>, <see cref="RunShared"/>): then the rows of every panel come in
-    /// chunks claimed from the front (or the back) of that panel's queue, and A is read in place.
+    /// chunks claimed from the front (or the back) of that panel's queue, and A is packed once per K
+    /// block into the share's buffer, each chunk by the first core to claim it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlocked(in View v, RowShare* share = null, bool fromBack = false)
     {
         Scratch s = Scratch.Current;
         bool directB = v.Bj == 1 && v.M <= DirectBMaxM;
-        bool directA = v.Ak == 1 && (v.N <= DirectAMaxN || share != null);
+        bool directA = v.Ak == 1 && v.N <= DirectAMaxN && share == null;
         Blocking(v, directB, out int kcStep, out int ncStep);
         bool wide = UseVector512;
 
@@ -166,11 +177,13 @@ internal static unsafe partial class CpuGemm
         // read again for every panel, rather than re-packed per panel: K outermost, then the panels.
         bool packOnce = PackAOnce && ncStep < v.N && !directA && share == null;
         float* aBlock = packOnce ? s.APanel((long)(v.M + Mr) * kcStep) : null;
+        int kBlock = 0;
 
         int panel = 0;
-        for (int pc = 0; pc < v.K; pc += kcStep)
+        for (int pc = 0; pc < v.K; pc += kcStep, kBlock++)
         {
             int kc = Math.Min(kcStep, v.K - pc);
+            if (share != null) aBlock = share->PackedA(kBlock);
             for (int jc = 0; jc < v.N; jc += ncStep, panel++)
             {
                 if (share != null && share->Exhausted(panel)) continue;
@@ -196,17 +209,31 @@ internal static unsafe partial class CpuGemm
                      chunk = share == null ? -1 : share->Claim(panel, fromBack))
                 {
                     int i = 0, end = v.M;
-                    if (share != null) share->Begin(panel, chunk, v.M, out i, out end);
+                    if (share != null)
+                    {
+                        share->Begin(panel, chunk, v.M, out i, out end);
+                        if (share->ClaimPacking(kBlock, chunk))
+                        {
+                            for (int r = i; r < end;)
+                            {
+                                int mrs = SliverRows(end - r), mr = Math.Min(mrs, end - r);
+                                PackA(v.A + r * v.Ai + pc * v.Ak, v.Ai, v.Ak, mr, mrs, kc, aBlock + (long)r * kc);
+                                r += mr;
+                            }
+                            share->Packed(kBlock, chunk);
+                        }
+                        else share->AwaitPacked(kBlock, chunk);
+                    }
                     while (i < end)
                     {
                         int rem = end - i;
                         int mrs = SliverRows(rem);
                         int mr = Math.Min(mrs, rem);
                         float* aSrc = v.A + i * v.Ai + pc * v.Ak;
-                        float* ap = packOnce ? aBlock + (long)i * kc : s.A;
+                        float* ap = aBlock != null ? aBlock + (long)i * kc : s.A;
                         nint rs = 1, ks = mrs;
                         if (directA && mr == mrs) { ap = aSrc; rs = v.Ai; ks = 1; }
-                        else if (!packOnce || jc == 0) PackA(aSrc, v.Ai, v.Ak, mr, mrs, kc, ap);
+                        else if (aBlock == null || (packOnce && jc == 0)) PackA(aSrc, v.Ai, v.Ak, mr, mrs, kc, ap);
 
                         float* cRow = v.C + i * v.Ci + jc * v.Cj;
                         for (int j = 0; j < nc; j += Nr)

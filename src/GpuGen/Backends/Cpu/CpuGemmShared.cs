@@ -25,17 +25,15 @@ internal static unsafe partial class CpuGemm
 
     /// <summary>
     /// Whether a single GEMM runs with shared rows, and as which view (<see cref="Oriented"/>): one for
-    /// the blocked kernels with enough rows for several chunks each (more than <see cref="DirectBMaxM"/>,
-    /// so every core packs its B panels) and a row-major A, which the kernels then read in place: a
-    /// packed A would have to be packed by whichever core claims a chunk first and read by the other.
-    /// Thin N, a column-major A and fewer rows keep the fixed split (<see cref="Split"/>).
+    /// the blocked kernels with enough rows for several chunks each, more than <see cref="DirectBMaxM"/>
+    /// (so every core packs its B panels; fewer rows keep the fixed split, <see cref="Split"/>).
     /// </summary>
     private static bool SharesRows(in View v, out View oriented)
     {
         oriented = v;
         if (!ShareRows || CpuWorkers.Count == 0 || v.K == 0 || v.Alpha == 0f || IsNarrow(v)) return false;
         oriented = Oriented(v);
-        return oriented.Ak == 1 && oriented.M > Math.Max(DirectBMaxM, 4 * ShareChunkRows);
+        return oriented.M > Math.Max(DirectBMaxM, 4 * ShareChunkRows);
     }
 
     /// <summary>Whether <see cref="Sgemm"/> runs <paramref name="g"/> (batch 1, on two cores) with shared rows; for tests.</summary>
@@ -46,9 +44,10 @@ internal static unsafe partial class CpuGemm
     private static void RunShared(in View v)
     {
         Blocking(v, directB: false, out int kcStep, out int ncStep);
-        int panels = (v.K + kcStep - 1) / kcStep * ((v.N + ncStep - 1) / ncStep);
-        int chunks = v.M / ShareChunkRows;
-        var share = new RowShare(panels, (v.N + ncStep - 1) / ncStep, chunks);
+        int kBlocks = (v.K + kcStep - 1) / kcStep, panelsPerK = (v.N + ncStep - 1) / ncStep;
+        // A packed in K blocks side by side, in this thread's buffer (it waits here until both parts are done).
+        long slab = (long)(v.M + Mr) * kcStep;
+        var share = new RowShare(kBlocks, panelsPerK, v.M / ShareChunkRows, Scratch.Current.APanel(slab * kBlocks), slab);
         try
         {
             var context = new SharedContext { V = v, Share = &share };
@@ -79,19 +78,28 @@ internal static unsafe partial class CpuGemm
     /// so every chunk starts with a full 12-row sliver (which packs B where B is packed in the kernels).
     /// A chunk of a later K block adds to the C tile of the block before, so it first waits for that
     /// tile's flag; the core holding it is computing it, and holds nothing else, so the wait ends.
+    /// A chunk's rows of A are packed once per K block, by the first core to claim the chunk in that
+    /// block (state per K block and chunk: 0 not packed, 1 packing, 2 packed), into that block's slab
+    /// of one buffer; a core that claims the chunk while the other packs it waits for the packing.
     /// </summary>
     private struct RowShare
     {
         private readonly long* queues;
-        private readonly int* done;
+        private readonly int* done, aState;
+        private readonly float* a;
+        private readonly long aSlab;
         private readonly int panelsPerK, chunks;
 
-        public RowShare(int panels, int panelsPerK, int chunks)
+        public RowShare(int kBlocks, int panelsPerK, int chunks, float* a, long aSlab)
         {
+            int panels = kBlocks * panelsPerK;
             this.panelsPerK = panelsPerK;
             this.chunks = chunks;
+            this.a = a;
+            this.aSlab = aSlab;
             queues = (long*)NativeMemory.Alloc((nuint)panels, sizeof(long));
             done = (int*)NativeMemory.AllocZeroed((nuint)panels * (nuint)chunks, sizeof(int));
+            aState = (int*)NativeMemory.AllocZeroed((nuint)kBlocks * (nuint)chunks, sizeof(int));
             for (int p = 0; p < panels; p++) queues[p] = (uint)chunks;
         }
 
@@ -99,6 +107,27 @@ internal static unsafe partial class CpuGemm
         {
             NativeMemory.Free(queues);
             NativeMemory.Free(done);
+            NativeMemory.Free(aState);
+        }
+
+        /// <summary>K block <paramref name="kBlock"/>'s packed A: row i's sliver at i·kc.</summary>
+        public readonly float* PackedA(int kBlock) => a + kBlock * aSlab;
+
+        /// <summary>Whether this core packs <paramref name="chunk"/>'s rows of A for the K block (then it calls <see cref="Packed"/>).</summary>
+        public readonly bool ClaimPacking(int kBlock, int chunk)
+        {
+            int* state = aState + (long)kBlock * chunks + chunk;
+            return Volatile.Read(ref *state) == 0 && Interlocked.CompareExchange(ref *state, 1, 0) == 0;
+        }
+
+        public readonly void Packed(int kBlock, int chunk) => Volatile.Write(ref aState[(long)kBlock * chunks + chunk], 2);
+
+        /// <summary>Returns once <paramref name="chunk"/>'s rows of A are packed for the K block.</summary>
+        public readonly void AwaitPacked(int kBlock, int chunk)
+        {
+            int* state = aState + (long)kBlock * chunks + chunk;
+            var spin = new SpinWait();
+            while (Volatile.Read(ref *state) != 2) spin.SpinOnce(sleep1Threshold: -1);
         }
 
         /// <summary>Whether every chunk of <paramref name="panel"/> is taken (its B panel need not be packed).</summary>
