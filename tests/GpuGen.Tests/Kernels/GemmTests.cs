@@ -36,10 +36,9 @@ public sealed class GemmTests(ITestOutputHelper output)
         yield return [64, 32, 840];
         yield return [28, 70, 300];
         yield return [15, 33, 20];
-        // Packing inside the kernels: more than 192 rows pack a row-major B in the first A sliver's
-        // kernels (the ragged 24-wide last sliver apart), over two K blocks. nn shares its rows between
-        // the cores in chunks (8 of 48 rows, the last 64 = 4·12 + 2·8); tn splits them 200 + 200
-        // (16·12 + 8).
+        // Packing inside the kernels: 200 rows per core (> 192) pack a row-major B in the first A
+        // sliver's kernels (the ragged 24-wide last sliver apart), over two K blocks, with an 8-row
+        // sliver at the end (200 = 16·12 + 8).
         yield return [400, 120, 600];
         // A transposed B with M < N is solved as Cᵀ = op(B)ᵀ·op(A)ᵀ and C written by transposed tile
         // stores: 300 = 25·12 full 12-row tiles over N' = 128; 200 = 16·12 + 8 ends in a full 8-row tile.
@@ -151,7 +150,9 @@ public sealed class GemmTests(ITestOutputHelper output)
     [Fact]
     public void LargeProblemUsesEveryBlockAndBothCores()
     {
-        // 600×700×600: three N panels of packed B (256, 256, 188), two K blocks (kc = 300), both cores.
+        // 600×700×600: three N panels of packed B (256, 256, 188), two K blocks (kc = 300), both cores
+        // (0.5 GFLOP: sharing the rows in chunks).
+        Assert.True(CpuGemm.RunsWithSharedRows(GemmArgs.Simple(600, 700, 600)) || Environment.ProcessorCount < 2);
         Check("cpu", GemmArgs.Simple(600, 700, 600), seed: 600);
         Check("cpu", GemmArgs.Simple(600, 700, 600, transA: true, transB: true, beta: 1f), seed: 601);
         // K = 1100 → three K blocks; N = 1030 → five panels, the last with a 6-wide edge sliver.
@@ -159,7 +160,7 @@ public sealed class GemmTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// One GEMM whose rows the two cores claim in chunks (more than 192 rows): each chunk's rows of A
+    /// One GEMM whose rows the two cores claim in chunks (more than 192 rows; here at any size): each chunk's rows of A
     /// are packed once per K block by whichever core claims it first, chunks of a later K block wait for
     /// the block before, β ≠ 0 adds to C once, and the chunk at the end takes the remainder. The same
     /// problems with the rows split in fixed halves are the comparison.
@@ -172,11 +173,13 @@ public sealed class GemmTests(ITestOutputHelper output)
     public void SharedRowsMatchReference(int m, int n, int k, bool transA, bool transB, float beta)
     {
         var g = GemmArgs.Simple(m, n, k, transA, transB, alpha: 0.75f, beta: beta);
-        Assert.True(CpuGemm.RunsWithSharedRows(g), $"{m}×{n}×{k} should run with shared rows");
-        Check("cpu", g, seed: m + n + k);
+        double savedMin = CpuGemm.ShareMinFlops;
         bool saved = CpuGemm.ShareRows;
         try
         {
+            CpuGemm.ShareMinFlops = 0; // these are smaller than the GEMMs that share rows by default
+            Assert.True(CpuGemm.RunsWithSharedRows(g), $"{m}×{n}×{k} should run with shared rows");
+            Check("cpu", g, seed: m + n + k);
             CpuGemm.ShareRows = false;
             Assert.False(CpuGemm.RunsWithSharedRows(g));
             Check("cpu", g, seed: m + n + k + 1);
@@ -184,6 +187,7 @@ public sealed class GemmTests(ITestOutputHelper output)
         finally
         {
             CpuGemm.ShareRows = saved;
+            CpuGemm.ShareMinFlops = savedMin;
         }
     }
 

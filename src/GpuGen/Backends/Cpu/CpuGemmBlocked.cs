@@ -161,15 +161,15 @@ internal static unsafe partial class CpuGemm
     /// <summary>
     /// One view on this thread, or this thread's part of a view whose rows two threads share
     /// (<paramref name="share"/>, <see cref="RunShared"/>): then the rows of every panel come in
-    /// chunks claimed from the front (or the back) of that panel's queue, and A is packed once per K
-    /// block into the share's buffer, each chunk by the first core to claim it.
+    /// chunks claimed from the front (or the back) of that panel's queue, and an A that is not read in
+    /// place is packed once per K block into the share's buffer, each chunk by the first core to claim it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunBlocked(in View v, RowShare* share = null, bool fromBack = false)
     {
         Scratch s = Scratch.Current;
         bool directB = v.Bj == 1 && v.M <= DirectBMaxM;
-        bool directA = v.Ak == 1 && v.N <= DirectAMaxN && share == null;
+        bool directA = v.Ak == 1 && v.N <= DirectAMaxN;
         Blocking(v, directB, out int kcStep, out int ncStep);
         bool wide = UseVector512;
 
@@ -183,7 +183,7 @@ internal static unsafe partial class CpuGemm
         for (int pc = 0; pc < v.K; pc += kcStep, kBlock++)
         {
             int kc = Math.Min(kcStep, v.K - pc);
-            if (share != null) aBlock = share->PackedA(kBlock);
+            if (share != null && !directA) aBlock = share->PackedA(kBlock);
             for (int jc = 0; jc < v.N; jc += ncStep, panel++)
             {
                 if (share != null && share->Exhausted(panel)) continue;
@@ -212,7 +212,8 @@ internal static unsafe partial class CpuGemm
                     if (share != null)
                     {
                         share->Begin(panel, chunk, v.M, out i, out end);
-                        if (share->ClaimPacking(kBlock, chunk))
+                        if (directA) { }
+                        else if (share->ClaimPacking(kBlock, chunk))
                         {
                             for (int r = i; r < end;)
                             {

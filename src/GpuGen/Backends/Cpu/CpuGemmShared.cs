@@ -17,6 +17,13 @@ internal static unsafe partial class CpuGemm
     internal static bool ShareRows = true;
 
     /// <summary>
+    /// Tunable (settable by tests): the fewest flops a GEMM shares its rows at. The families' GEMMs
+    /// (≤ 0.1 GFLOP) measured 1.6–7.7% slower shared than split in halves (512×512×128 tn: 364 against
+    /// 394 GFLOP/s), while at 1024³ (2.1 GFLOP) the shared rows keep both cores busy to the end.
+    /// </summary>
+    internal static double ShareMinFlops = 500e6;
+
+    /// <summary>
     /// Rows per chunk: 4 slivers. At 1024³ a chunk of one panel (48 × 192 × 512) is ~45 µs of one core's
     /// work, which bounds the wait at the end (and at a K block a core may wait for the other to finish
     /// the same chunk of the block before).
@@ -24,14 +31,15 @@ internal static unsafe partial class CpuGemm
     private const int ShareChunkRows = 4 * Mr;
 
     /// <summary>
-    /// Whether a single GEMM runs with shared rows, and as which view (<see cref="Oriented"/>): one for
-    /// the blocked kernels with enough rows for several chunks each, more than <see cref="DirectBMaxM"/>
-    /// (so every core packs its B panels; fewer rows keep the fixed split, <see cref="Split"/>).
+    /// Whether a single GEMM runs with shared rows, and as which view (<see cref="Oriented"/>): a large
+    /// one (<see cref="ShareMinFlops"/>) for the blocked kernels with enough rows for several chunks
+    /// each, more than <see cref="DirectBMaxM"/> (so every core packs its B panels). Others keep the
+    /// fixed split (<see cref="Split"/>).
     /// </summary>
     private static bool SharesRows(in View v, out View oriented)
     {
         oriented = v;
-        if (!ShareRows || CpuWorkers.Count == 0 || v.K == 0 || v.Alpha == 0f || IsNarrow(v)) return false;
+        if (!ShareRows || CpuWorkers.Count == 0 || 2.0 * v.M * v.N * v.K < ShareMinFlops || v.K == 0 || v.Alpha == 0f || IsNarrow(v)) return false;
         oriented = Oriented(v);
         return oriented.M > Math.Max(DirectBMaxM, 4 * ShareChunkRows);
     }
