@@ -57,31 +57,45 @@ internal static unsafe partial class CpuGemm
     internal static bool PackBInKernel = true;
 
     /// <summary>
-    /// Whether the kernels' C tiles are prefetched (<see cref="PrefetchTile"/>): where β ≠ 0, C is
-    /// row-major and at least this many floats (512 KiB: it will not still be in L2 from its last
-    /// tile), and its rows are not a multiple of 4 KiB apart. Settable by benchmarks.
+    /// Whether the kernels' C tiles are prefetched (<see cref="PrefetchTile"/>): where C is row-major
+    /// and at least this many floats (512 KiB: it will not still be in L2 from its last tile).
+    /// Settable by benchmarks.
     /// </summary>
     internal static bool PrefetchC = true;
     internal const long PrefetchCMinFloats = 128 * 1024;
 
+    /// <summary>The shortest K block whose C tiles are prefetched into L2 only (see <see cref="PrefetchTile"/>).</summary>
+    private const int PrefetchL2MinKc = 256;
+
     /// <summary>
-    /// Asks for the C rows a tile will update while its k loop runs, so they are in L1 when the loop
+    /// Asks for the C rows a tile will update while its k loop runs, so they are near when the loop
     /// ends. Otherwise each tile ends waiting on up to 24 lines from L3 or memory at once: pixelcnn's
     /// 784×256×64 tt (32 batches, C = 0.8 MB each, K = 64 so a tile's loop is short) measured 1.24×
-    /// with it. Not for β = 0, where C is only written (96×784×32 tn was ~8% slower with its C fetched
-    /// ahead of the stores); not for a C that fits in L2 (the per-tap GEMMs, C ≤ 16 KiB, were up to 3%
-    /// slower); and not when C's rows are a multiple of 4 KiB apart: the tile's 24 lines then fall into
-    /// two sets of the 12-way L1 and evict each other and the kernel's operands (dcgan's 128×1024×49 nt,
-    /// ldc = 1024, was 5–10% slower with it; with ldc = 512, 784×512×128 tn gained 4%).
+    /// with it. Into L1 where β ≠ 0 and C's rows are not a multiple of 4 KiB apart. Into L2 only
+    /// (<paramref name="toL2"/>) where the k loop is long (kc ≥ <see cref="PrefetchL2MinKc"/>) and
+    /// either β = 0 (C is only written: 96×784×32 tn was ~8% slower with its C fetched into L1 ahead of
+    /// the stores) or C's rows are a multiple of 4 KiB apart (the tile's 24 lines then fall into two sets
+    /// of the 12-way L1 and evict each other and the kernel's operands: dcgan's 128×1024×49 nt, ldc =
+    /// 1024, was 5–10% slower fetched into L1). At 1024³ the L2 prefetch measured 381 against 374
+    /// GFLOP/s on two cores, and 190 against 183 for one core's 512 rows with β = 1 (bench/RESULTS.md).
+    /// Never for a C that fits in L2 (the per-tap GEMMs, C ≤ 16 KiB, were up to 3% slower).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PrefetchTile(float* c, nint ci, int mr)
+    private static void PrefetchTile(float* c, nint ci, int mr, bool toL2)
     {
         if (!Sse.IsSupported) return;
         for (int r = 0; r < mr; r++)
         {
-            Sse.Prefetch0(c + r * ci);
-            Sse.Prefetch0(c + r * ci + 31);
+            if (toL2)
+            {
+                Sse.Prefetch1(c + r * ci);
+                Sse.Prefetch1(c + r * ci + 31);
+            }
+            else
+            {
+                Sse.Prefetch0(c + r * ci);
+                Sse.Prefetch0(c + r * ci + 31);
+            }
         }
     }
 
@@ -203,7 +217,8 @@ internal static unsafe partial class CpuGemm
                 else if (nFull < nc)
                     PackB(bBlock + nFull, v.Bk, 1, kc, nc - nFull, s.BEdge);
                 float beta = pc == 0 ? v.Beta : 1f;
-                bool fetchC = PrefetchC && beta != 0f && v.Cj == 1 && v.Ci % 1024 != 0 && (long)v.M * v.N >= PrefetchCMinFloats;
+                bool fetchL2 = beta == 0f || v.Ci % 1024 == 0;
+                bool fetchC = PrefetchC && v.Cj == 1 && (long)v.M * v.N >= PrefetchCMinFloats && (!fetchL2 || kc >= PrefetchL2MinKc);
 
                 for (int chunk = share == null ? 0 : share->Claim(panel, fromBack); chunk >= 0;
                      chunk = share == null ? -1 : share->Claim(panel, fromBack))
@@ -245,7 +260,7 @@ internal static unsafe partial class CpuGemm
                             else if (nr == Nr) { bp = bBlock + j; bs = v.Bk; }
                             else { bp = s.BEdge; bs = Nr; }
                             float* cp = cRow + j * v.Cj;
-                            if (fetchC) PrefetchTile(cp, v.Ci, mr);
+                            if (fetchC) PrefetchTile(cp, v.Ci, mr, fetchL2);
                             if (packInKernel && nr == Nr) Kernel12x32PackB(kc, ap, rs, ks, bBlock + j, v.Bk, bp, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
                             else if (!wide) Kernel256(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, mrs, nr, v.Alpha, beta, s.Tile);
                             else if (mrs == Mr) Kernel12x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
