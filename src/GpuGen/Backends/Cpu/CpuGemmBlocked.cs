@@ -22,9 +22,9 @@ internal static unsafe partial class CpuGemm
 
     /// <summary>
     /// The deepest K block. 512 rather than 384: K = 1024 then runs as two blocks of 512 (C read and
-    /// written twice rather than three times, each kernel call twice as long as its C update); 784 and
-    /// 840 as two blocks rather than three. In-process interleaved runs measured 1024³ 2.5% faster and
-    /// the Linear layers' transposed-B GEMMs 3–7% faster (bench/RESULTS.md, issue 25).
+    /// written twice rather than three times), 784 and 840 as two blocks rather than three, and 512 as
+    /// one. The Linear layers' transposed-B GEMMs and pixelcnn's tt ones measured 4–7% faster, dcgan's
+    /// 128×49×1024 nn 4%; 1024³ itself did not move (bench/RESULTS.md, issue 25).
     /// </summary>
     private const int KcMax = 512;
 
