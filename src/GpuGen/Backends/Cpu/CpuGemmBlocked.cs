@@ -159,8 +159,8 @@ internal static unsafe partial class CpuGemm
 
     /// <summary>
     /// The K and N blocking of a view: K blocks of equal depth ≤ <see cref="KcMax"/> (or
-    /// <see cref="KcMaxAliasedB"/>), and N panels of
-    /// whole slivers within <see cref="BPanelBudget"/> (all of N at once when B is read in place).
+    /// <see cref="KcMaxAliasedB"/>), and N panels of whole slivers within <see cref="BPanelBudget"/>
+    /// (all of N at once when B is read in place).
     /// </summary>
     private static void Blocking(in View v, bool directB, out int kcStep, out int ncStep)
     {

@@ -6,10 +6,11 @@ namespace GpuGen.Backends.Cpu;
 /// <summary>
 /// One large GEMM on both cores without a fixed split: each core packs its own copy of every B panel
 /// and claims the panel's rows in chunks, the caller from the top and the worker (any workers) from
-/// the bottom, so a core that the host slows down simply takes fewer chunks. With a fixed half each, the GEMM took as
-/// long as the slower core: on this shared machine one core ran 1024³'s half at 163 GFLOP/s while the
-/// other ran it at 205 (the FMA loop alone ran at the same speed on both), and which core was slow
-/// changed from minute to minute.
+/// the bottom, so a core that the host slows down simply takes fewer chunks. With a fixed half each,
+/// the GEMM took as long as the slower core: on this shared machine one core ran 1024³'s half at 163
+/// GFLOP/s while the other ran it at 205 (an FMA loop ran at the same speed on both), and which core
+/// was slow changed from minute to minute. With another process busy on one core, 1024³ ran at 270
+/// GFLOP/s shared against 191 in fixed halves (bench/RESULTS.md, issue 25).
 /// </summary>
 internal static unsafe partial class CpuGemm
 {
