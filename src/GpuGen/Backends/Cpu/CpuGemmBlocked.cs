@@ -197,7 +197,7 @@ internal static unsafe partial class CpuGemm
         for (int pc = 0; pc < v.K; pc += kcStep, kBlock++)
         {
             int kc = Math.Min(kcStep, v.K - pc);
-            if (share != null && !directA) aBlock = share->PackedA(kBlock);
+            if (share != null && !directA) aBlock = share->PackedA;
             for (int jc = 0; jc < v.N; jc += ncStep, panel++)
             {
                 if (share != null && share->Exhausted(panel)) continue;
@@ -230,6 +230,7 @@ internal static unsafe partial class CpuGemm
                         if (directA) { }
                         else if (share->ClaimPacking(kBlock, chunk))
                         {
+                            share->AwaitBlockDone(kBlock, chunk);
                             for (int r = i; r < end;)
                             {
                                 int mrs = SliverRows(end - r), mr = Math.Min(mrs, end - r);
