@@ -212,7 +212,7 @@ internal static unsafe partial class CpuGemm
     /// <summary>
     /// Whether a transposed B (the forward x·wᵀ of a Linear layer, and the tt shapes) is better solved as
     /// Cᵀ = op(B)ᵀ·op(A)ᵀ: with M &lt; N the transposed operand to pack shrinks from K·N to K·M floats,
-    /// and B's rows become the rows of the new A, read in place (new N = M ≤ <see cref="DirectAMaxN"/>);
+    /// and B's rows become the rows of the new A, read in place (new N = M ≤ <see cref="SwapMaxM"/>);
     /// a tt problem becomes nn. C is then written transposed, by 8×8 transposes of the full tiles
     /// (<see cref="StoreTileTransposed"/>). A tt problem is swapped with M ≥ N too when K ≥ M: nothing
     /// is then packed with transposes at all (pixelcnn's 256×64×784 tt: 1.2× on one core, 1.1× on
@@ -224,10 +224,16 @@ internal static unsafe partial class CpuGemm
     {
         if (!SwapTransposedB || !UseVector512 || v.Bj == 1 || v.Cj != 1 || v.K < 64 || v.M <= NarrowMaxN) return false;
         bool tt = v.Ai == 1 && v.Ak != 1;
-        if (tt ? v.M >= v.N && v.K < v.M : v.M >= v.N || v.M > DirectAMaxN) return false;
+        if (tt ? v.M >= v.N && v.K < v.M : v.M >= v.N || v.M > SwapMaxM) return false;
         double mUse = (double)v.M / PaddedCols(v.M), nUse = (double)v.N / PaddedCols(v.N);
         return mUse >= 0.8 || mUse >= nUse;
     }
+
+    /// <summary>
+    /// The largest M swapped (not tt): the swap was measured with the new A read in place up to N = 512,
+    /// before <see cref="DirectAMaxN"/> became 1024.
+    /// </summary>
+    private const int SwapMaxM = 512;
 
     /// <summary>Tunable (settable by benchmarks and tests): whether <see cref="SwapsToPackLess"/> may swap a transposed-B problem.</summary>
     internal static bool SwapTransposedB = true;

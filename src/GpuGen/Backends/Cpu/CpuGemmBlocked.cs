@@ -11,7 +11,7 @@ namespace GpuGen.Backends.Cpu;
 /// blocks); each A sliver (MR × kc, ≤ 24 KiB) stays in L1 while the kernel streams every B sliver of
 /// the panel past it. KC ≤ 512 keeps that sliver in half the 48 KiB L1, beside the streamed B lines.
 /// Packing is skipped where it does not pay: a row-major A is read in place when few B slivers reuse
-/// it (N ≤ 512), and a row-major B is read in place when few A slivers reuse it (M ≤ 192).
+/// it (N ≤ 1024), and a row-major B is read in place when few A slivers reuse it (M ≤ 192).
 /// Where the 512-bit kernels run, a row-major B panel has no packing pass of its own: the first A
 /// sliver's kernels pack it as they read it (<see cref="Kernel12x32PackB"/>); the loads feed FMAs, and
 /// the stores go to a port the kernels leave idle.
@@ -46,9 +46,12 @@ internal static unsafe partial class CpuGemm
     /// <summary>
     /// Tunables (settable by benchmarks): read A in place while N ≤ DirectAMaxN, B while M ≤ DirectBMaxM.
     /// 512 rather than 256 for A: the Linear layers' 128×784×512 nt (N = 392 per core) and 128×512×784
-    /// and 128×512×512 nn (N = 512) measured 2–6% faster reading A in place (bench/RESULTS.md, issue 25).
+    /// and 128×512×512 nn (N = 512) measured 2–6% faster reading A in place; 1024 rather than 512 since
+    /// the K blocks are 512 deep and C is prefetched into L2: 1024³ 398 against 392 GFLOP/s, 512×1000×300
+    /// 389 against 384, while at N = 2048 packing stayed ahead (2048³: 383 in place, 388 packed;
+    /// bench/RESULTS.md, issue 25).
     /// </summary>
-    internal static int DirectAMaxN = 512, DirectBMaxM = 192;
+    internal static int DirectAMaxN = 1024, DirectBMaxM = 192;
 
     /// <summary>Tunable (settable by benchmarks): pack A's K block once for every panel of B rather than once per panel.</summary>
     internal static bool PackAOnce = true;
