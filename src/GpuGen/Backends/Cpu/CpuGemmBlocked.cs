@@ -160,6 +160,9 @@ internal static unsafe partial class CpuGemm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SliverRows(int rem) => rem > 16 || (rem > 8 && rem <= 12) ? Mr : rem > 4 ? 8 : 4;
 
+    /// <summary>Whether the kernels read A's full slivers in place (row-major A, N ≤ <see cref="DirectAMaxN"/>).</summary>
+    private static bool ReadsAInPlace(in View v) => v.Ak == 1 && v.N <= DirectAMaxN;
+
     /// <summary>
     /// The K and N blocking of a view: K blocks of equal depth ≤ <see cref="KcMax"/> (or
     /// <see cref="KcMaxAliasedB"/>), and N panels of whole slivers within <see cref="BPanelBudget"/>
@@ -186,7 +189,7 @@ internal static unsafe partial class CpuGemm
     {
         Scratch s = Scratch.Current;
         bool directB = v.Bj == 1 && v.M <= DirectBMaxM;
-        bool directA = v.Ak == 1 && v.N <= DirectAMaxN;
+        bool directA = ReadsAInPlace(v);
         Blocking(v, directB, out int kcStep, out int ncStep);
         bool wide = UseVector512;
 

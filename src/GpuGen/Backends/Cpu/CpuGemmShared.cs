@@ -54,8 +54,9 @@ internal static unsafe partial class CpuGemm
     {
         Blocking(v, directB: false, out int kcStep, out int ncStep);
         int kBlocks = (v.K + kcStep - 1) / kcStep, panelsPerK = (v.N + ncStep - 1) / ncStep;
-        // A's K block packed in this thread's buffer (it waits here until both parts are done).
-        var share = new RowShare(kBlocks, panelsPerK, v.M / ShareChunkRows, Scratch.Current.APanel((long)(v.M + Mr) * kcStep));
+        // A's K block packed in this thread's buffer (it waits here until both parts are done), unless read in place.
+        float* a = ReadsAInPlace(v) ? null : Scratch.Current.APanel((long)(v.M + Mr) * kcStep);
+        var share = new RowShare(kBlocks, panelsPerK, v.M / ShareChunkRows, a);
         try
         {
             var context = new SharedContext { V = v, Share = &share };
