@@ -160,14 +160,15 @@ public sealed class GemmTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// One GEMM whose rows the two cores claim in chunks (more than 192 rows; here at any size): each chunk's rows of A
-    /// are packed once per K block by whichever core claims it first, chunks of a later K block wait for
-    /// the block before, β ≠ 0 adds to C once, and the chunk at the end takes the remainder. The same
-    /// problems with the rows split in fixed halves are the comparison.
+    /// One GEMM whose rows the two cores claim in chunks (more than 192 rows; here at any size): an A that
+    /// is not read in place is packed once per K block, each chunk by whichever core claims it first,
+    /// chunks of a later K block wait for the block before, β ≠ 0 adds to C once, and the chunk at the
+    /// end takes the remainder. The same problems with the rows split in fixed halves are the comparison.
     /// </summary>
     [MultiCoreTheory]
-    [InlineData(600, 700, 1100, false, false, 0.5f)] // 12 chunks, the last 72 rows; 3 K blocks × 3 panels
+    [InlineData(600, 700, 1100, false, false, 0.5f)] // 12 chunks, the last 72 rows; 3 K blocks × 3 panels; A in place
     [InlineData(1000, 90, 600, false, false, 1f)]    // N = 90: a ragged 26-wide last sliver, packed on its own
+    [InlineData(250, 1100, 600, false, false, 1f)]   // N > 1024: the row-major A packed by chunks, over 2 K blocks
     [InlineData(500, 200, 700, true, false, 1f)]     // a column-major A, packed by chunks; 2 K blocks
     [InlineData(197, 300, 530, true, true, 0f)]      // tt solved as nn (300 rows, 6 chunks); β = 0 never reads C
     public void SharedRowsMatchReference(int m, int n, int k, bool transA, bool transB, float beta)
