@@ -195,15 +195,15 @@ internal static unsafe partial class CpuGemm
 
         // With more than one panel of B, A's K block is packed once (its slivers side by side) and
         // read again for every panel, rather than re-packed per panel: K outermost, then the panels.
+        // Shared rows pack A into the share's buffer instead, chunk by chunk (PackSharedChunk).
         bool packOnce = PackAOnce && ncStep < v.N && !directA && share == null;
-        float* aBlock = packOnce ? s.APanel((long)(v.M + Mr) * kcStep) : null;
+        float* aBlock = packOnce ? s.APanel((long)(v.M + Mr) * kcStep) : share != null && !directA ? share->PackedA : null;
         int kBlock = 0;
 
         int panel = 0;
         for (int pc = 0; pc < v.K; pc += kcStep, kBlock++)
         {
             int kc = Math.Min(kcStep, v.K - pc);
-            if (share != null && !directA) aBlock = share->PackedA;
             for (int jc = 0; jc < v.N; jc += ncStep, panel++)
             {
                 if (share != null && share->Exhausted(panel)) continue;
@@ -233,19 +233,7 @@ internal static unsafe partial class CpuGemm
                     if (share != null)
                     {
                         share->Begin(panel, chunk, v.M, out i, out end);
-                        if (directA) { }
-                        else if (share->ClaimPacking(kBlock, chunk))
-                        {
-                            share->AwaitBlockDone(kBlock, chunk);
-                            for (int r = i; r < end;)
-                            {
-                                int mrs = SliverRows(end - r), mr = Math.Min(mrs, end - r);
-                                PackA(v.A + r * v.Ai + pc * v.Ak, v.Ai, v.Ak, mr, mrs, kc, aBlock + (long)r * kc);
-                                r += mr;
-                            }
-                            share->Packed(kBlock, chunk);
-                        }
-                        else share->AwaitPacked(kBlock, chunk);
+                        if (!directA) PackSharedChunk(v, share, kBlock, chunk, pc, kc, i, end, aBlock);
                     }
                     while (i < end)
                     {

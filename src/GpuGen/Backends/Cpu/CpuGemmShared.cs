@@ -68,6 +68,28 @@ internal static unsafe partial class CpuGemm
         }
     }
 
+    /// <summary>
+    /// Makes sure rows [<paramref name="first"/>, <paramref name="end"/>) of A (one chunk) are packed for
+    /// the K block at depth <paramref name="pc"/>: the first core to claim the chunk in this block packs
+    /// it (once its tiles of the block before are written), a core that comes later waits for that.
+    /// </summary>
+    private static void PackSharedChunk(in View v, RowShare* share, int kBlock, int chunk, int pc, int kc, int first, int end, float* aBlock)
+    {
+        if (!share->ClaimPacking(kBlock, chunk))
+        {
+            share->AwaitPacked(kBlock, chunk);
+            return;
+        }
+        share->AwaitBlockDone(kBlock, chunk);
+        for (int r = first; r < end;)
+        {
+            int mrs = SliverRows(end - r), mr = Math.Min(mrs, end - r);
+            PackA(v.A + r * v.Ai + pc * v.Ak, v.Ai, v.Ak, mr, mrs, kc, aBlock + (long)r * kc);
+            r += mr;
+        }
+        share->Packed(kBlock, chunk);
+    }
+
     private struct SharedContext
     {
         public View V;
