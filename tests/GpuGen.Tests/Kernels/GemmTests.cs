@@ -16,7 +16,7 @@ public sealed class GemmTests(ITestOutputHelper output)
 {
     private const double U = 1.0 / (1 << 24);
 
-    /// <summary>The CPU's blocked paths: sizes around its 12 × 32 (8 × 32, 4 × 32) register tiles, K blocks (≤ 512 deep) and thin N.</summary>
+    /// <summary>The CPU's blocked paths: sizes around its 12 × 32 (8 × 32, 4 × 32) register tiles, K blocks (≤ 1024 deep) and thin N.</summary>
     public static IEnumerable<object[]> AwkwardSizes()
     {
         int[] sizes = [1, 7, 33, 130, 257];
@@ -37,9 +37,9 @@ public sealed class GemmTests(ITestOutputHelper output)
         yield return [28, 70, 300];
         yield return [15, 33, 20];
         // Packing inside the kernels: 200 rows per core (> 192) pack a row-major B in the first A
-        // sliver's kernels (the ragged 24-wide last sliver apart), over two K blocks, with an 8-row
-        // sliver at the end (200 = 16·12 + 8).
-        yield return [400, 120, 600];
+        // sliver's kernels (the ragged 24-wide last sliver apart), over two K blocks of 550, with an
+        // 8-row sliver at the end (200 = 16·12 + 8).
+        yield return [400, 120, 1100];
         // A transposed B with M < N is solved as Cᵀ = op(B)ᵀ·op(A)ᵀ and C written by transposed tile
         // stores: 300 = 25·12 full 12-row tiles over N' = 128; 200 = 16·12 + 8 ends in a full 8-row tile.
         yield return [128, 300, 70];
@@ -150,12 +150,13 @@ public sealed class GemmTests(ITestOutputHelper output)
     [Fact]
     public void LargeProblemUsesEveryBlockAndBothCores()
     {
-        // 600×700×600: three N panels of packed B (256, 256, 188), two K blocks (kc = 300), both cores
-        // (0.5 GFLOP: sharing the rows in chunks).
-        Assert.True(CpuGemm.RunsWithSharedRows(GemmArgs.Simple(600, 700, 600)) || Environment.ProcessorCount < 2);
-        Check("cpu", GemmArgs.Simple(600, 700, 600), seed: 600);
-        Check("cpu", GemmArgs.Simple(600, 700, 600, transA: true, transB: true, beta: 1f), seed: 601);
-        // K = 1100 → three K blocks; N = 1030 → five panels, the last with a 6-wide edge sliver.
+        // 600×700×1100: five N panels of packed B (4 × 160, 60), two K blocks (kc = 550), both cores
+        // (0.9 GFLOP: sharing the rows in chunks).
+        Assert.True(CpuGemm.RunsWithSharedRows(GemmArgs.Simple(600, 700, 1100)) || Environment.ProcessorCount < 2);
+        Check("cpu", GemmArgs.Simple(600, 700, 1100), seed: 600);
+        Check("cpu", GemmArgs.Simple(600, 700, 1100, transA: true, transB: true, beta: 1f), seed: 601);
+        // K = 1100 → two K blocks; solved transposed as 1030×130 (130 rows fill their 32-wide slivers
+        // to 81%), its 130 columns one panel with a 2-wide edge sliver.
         Check("cpu", GemmArgs.Simple(130, 1030, 1100, transB: true, alpha: 0.5f, beta: 0.5f), seed: 1000);
     }
 
@@ -163,13 +164,16 @@ public sealed class GemmTests(ITestOutputHelper output)
     /// One GEMM whose rows the two cores claim in chunks (more than 192 rows; here at any size): an A that
     /// is not read in place is packed once per K block, each chunk by whichever core claims it first,
     /// chunks of a later K block wait for the block before, β ≠ 0 adds to C once, and the chunk at the
-    /// end takes the remainder. The same problems with the rows split in fixed halves are the comparison.
+    /// end takes the remainder. Then again with a core lent away, so that (on two cores) the launch runs
+    /// its parts one after the other on the caller: the first part takes its own range of every panel's
+    /// chunks and then every chunk of the other's, from the back. The same problems with the rows split
+    /// in fixed halves are the comparison.
     /// </summary>
     [MultiCoreTheory]
-    [InlineData(600, 700, 1100, false, false, 0.5f)] // 12 chunks, the last 72 rows; 3 K blocks × 3 panels; A in place
+    [InlineData(600, 700, 2100, false, false, 0.5f)] // 12 chunks, the last 72 rows; 3 K blocks × 6 panels; A in place
     [InlineData(1000, 90, 600, false, false, 1f)]    // N = 90: a ragged 26-wide last sliver, packed on its own
-    [InlineData(250, 1100, 600, false, false, 1f)]   // N > 1024: the row-major A packed by chunks, over 2 K blocks
-    [InlineData(500, 200, 700, true, false, 1f)]     // a column-major A, packed by chunks; 2 K blocks
+    [InlineData(250, 1100, 1100, false, false, 1f)]  // N > 1024: the row-major A packed by chunks, over 2 K blocks
+    [InlineData(500, 200, 1100, true, false, 1f)]    // a column-major A, packed by chunks; 2 K blocks
     [InlineData(197, 300, 530, true, true, 0f)]      // tt solved as nn (300 rows, 6 chunks); β = 0 never reads C
     public void SharedRowsMatchReference(int m, int n, int k, bool transA, bool transB, float beta)
     {
@@ -181,6 +185,7 @@ public sealed class GemmTests(ITestOutputHelper output)
             CpuGemm.ShareMinFlops = 0; // these are smaller than the GEMMs that share rows by default
             Assert.True(CpuGemm.RunsWithSharedRows(g), $"{m}×{n}×{k} should run with shared rows");
             Check("cpu", g, seed: m + n + k);
+            using (CpuWorkers.LendCore()) Check("cpu", g, seed: m + n + k + 2);
             CpuGemm.ShareRows = false;
             Assert.False(CpuGemm.RunsWithSharedRows(g));
             Check("cpu", g, seed: m + n + k + 1);

@@ -6,10 +6,10 @@ namespace GpuGen.Backends.Cpu;
 
 /// <summary>
 /// The blocked loop nest for one thread (GotoBLAS/BLIS order): for each KC block of depth and NC
-/// block of columns, pack B once (kc × nc, kept in L2: ≤ 384 KiB, 512 × 192 at 1024³, of the Zen 5
+/// block of columns, pack B once (kc × nc, kept in L2: ≤ 384 KiB, 1024 × 96 at 1024³, of the Zen 5
 /// core's 1 MiB), then walk A sliver by sliver (packed once per KC block when there are several NC
-/// blocks); each A sliver (MR × kc, ≤ 24 KiB) stays in L1 while the kernel streams every B sliver of
-/// the panel past it. KC ≤ 512 keeps that sliver in half the 48 KiB L1, beside the streamed B lines.
+/// blocks); the kernel streams every B sliver of the panel past each A sliver (MR × kc, ≤ 48 KiB),
+/// which is reread from L1 and L2 for each.
 /// Packing is skipped where it does not pay: a row-major A is read in place when few B slivers reuse
 /// it (N ≤ 1024), and a row-major B is read in place when few A slivers reuse it (M ≤ 192).
 /// Where the 512-bit kernels run, a row-major B panel has no packing pass of its own: the first A
@@ -21,12 +21,15 @@ internal static unsafe partial class CpuGemm
     private const int Mr = 12, Nr = 32, BPanelFloats = 256 * 1024;
 
     /// <summary>
-    /// The deepest K block. 512 rather than 384: K = 1024 then runs as two blocks of 512 (C read and
-    /// written twice rather than three times), 784 and 840 as two blocks rather than three, and 512 as
-    /// one. The Linear layers' transposed-B GEMMs and pixelcnn's tt ones measured 4–7% faster, dcgan's
-    /// 128×49×1024 nn 4%; 1024³ itself did not move (bench/RESULTS.md, issue 25).
+    /// The deepest K block: 1024, so every K up to 1024 is one block, C is written once and never
+    /// read back, and the cores sharing a GEMM's rows never wait at a block's end. The A sliver
+    /// (12 × 1024 floats, 48 KiB) then no longer stays in the 48 KiB L1 while the B slivers stream past;
+    /// it is reread from L2, and still every shape with K in (512, 1024] measured faster than with
+    /// blocks of ≤ 512: 1024³ 390 against 378–381 GFLOP/s on two cores; the per-tap 64×64×840 and
+    /// 32×96×840 1.1%; 128×512×784 nt 2.9%, 32×96×784 nt 5.8%, dcgan's 128×49×1024 nn 3.9%
+    /// (bench/RESULTS.md, issue 25). Earlier 512 rather than 384 gained 4–7% on the Linear layers' GEMMs.
     /// </summary>
-    private const int KcMax = 512;
+    private const int KcMax = 1024;
 
     /// <summary>
     /// The deepest K block where B is read in place with its rows a multiple of 2 KiB apart (ldb a
@@ -38,16 +41,17 @@ internal static unsafe partial class CpuGemm
 
     /// <summary>
     /// Floats of packed B per panel (384 KiB, a bit over a third of the core's 1 MiB L2): at 1024³ a
-    /// panel is 512 × 192. Panels sized to the whole 1 MiB buffer (342 × 512 at 1024³, 0.7 MiB) left
-    /// little room in L2 beside them for the packed A block, read again for every panel, and the C
-    /// lines the kernels update: they measured 2–4% slower at 1024³ (bench/RESULTS.md, issue 25).
+    /// panel is 1024 × 96 (1024 × 128, 512 KiB, measured the same: 403 against 402 GFLOP/s; 1024 × 192
+    /// 387 against 394). Panels sized to the whole 1 MiB buffer (342 × 512 at 1024³ with the earlier
+    /// K blocks of ≤ 384) left little room in L2 beside them for the A slivers, read again for every
+    /// panel, and the C lines the kernels update: they measured 2–4% slower (bench/RESULTS.md, issue 25).
     /// </summary>
     private const int BPanelBudget = 96 * 1024;
     /// <summary>
     /// Tunables (settable by benchmarks): read A in place while N ≤ DirectAMaxN, B while M ≤ DirectBMaxM.
     /// 512 rather than 256 for A: the Linear layers' 128×784×512 nt (N = 392 per core) and 128×512×784
     /// and 128×512×512 nn (N = 512) measured 2–6% faster reading A in place; 1024 rather than 512 since
-    /// the K blocks are 512 deep and C is prefetched into L2: 1024³ 398 against 392 GFLOP/s, 512×1000×300
+    /// K blocks of 512 and C prefetched into L2: 1024³ 398 against 392 GFLOP/s, 512×1000×300
     /// 389 against 384, while at N = 2048 packing stayed ahead (2048³: 383 in place, 388 packed;
     /// bench/RESULTS.md, issue 25).
     /// </summary>
@@ -180,12 +184,13 @@ internal static unsafe partial class CpuGemm
 
     /// <summary>
     /// One view on this thread, or this thread's part of a view whose rows two threads share
-    /// (<paramref name="share"/>, <see cref="RunShared"/>): then the rows of every panel come in
-    /// chunks claimed from the front (or the back) of that panel's queue, and an A that is not read in
-    /// place is packed once per K block into the share's buffer, each chunk by the first core to claim it.
+    /// (<paramref name="share"/>, <see cref="RunShared"/>, this thread being <paramref name="part"/>):
+    /// then the rows of every panel come in chunks, claimed from this part's range of them and then
+    /// from the back of the others', and an A that is not read in place is packed once per K block into
+    /// the share's buffer, each chunk by the first core to claim it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunBlocked(in View v, RowShare* share = null, bool fromBack = false)
+    private static void RunBlocked(in View v, RowShare* share = null, int part = 0)
     {
         Scratch s = Scratch.Current;
         bool directB = v.Bj == 1 && v.M <= DirectBMaxM;
@@ -226,8 +231,8 @@ internal static unsafe partial class CpuGemm
                 bool fetchL2 = beta == 0f || v.Ci % 1024 == 0;
                 bool fetchC = PrefetchC && v.Cj == 1 && (long)v.M * v.N >= PrefetchCMinFloats && (!fetchL2 || kc >= PrefetchL2MinKc);
 
-                for (int chunk = share == null ? 0 : share->Claim(panel, fromBack); chunk >= 0;
-                     chunk = share == null ? -1 : share->Claim(panel, fromBack))
+                for (int chunk = share == null ? 0 : share->Claim(panel, part); chunk >= 0;
+                     chunk = share == null ? -1 : share->Claim(panel, part))
                 {
                     int i = 0, end = v.M;
                     if (share != null)

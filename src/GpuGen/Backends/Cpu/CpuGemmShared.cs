@@ -5,8 +5,9 @@ namespace GpuGen.Backends.Cpu;
 
 /// <summary>
 /// One large GEMM on both cores without a fixed split: each core packs its own copy of every B panel
-/// and claims the panel's rows in chunks, the caller from the top and the worker (any workers) from
-/// the bottom, so a core that the host slows down simply takes fewer chunks. With a fixed half each,
+/// and claims the panel's rows in chunks, first from the front of its own equal range of them (the
+/// rows a fixed split would give it), then, once that range is empty, from the back of the other's
+/// range; so a core that the host slows down simply ends up with fewer chunks. With a fixed half each,
 /// the GEMM took as long as the slower core: on this shared machine one core ran 1024³'s half at 163
 /// GFLOP/s while the other ran it at 205 (an FMA loop ran at the same speed on both), and which core
 /// was slow changed from minute to minute. With another process busy on one core, 1024³ ran at 270
@@ -16,6 +17,8 @@ internal static unsafe partial class CpuGemm
 {
     /// <summary>Tunable (settable by benchmarks and tests): whether <see cref="SharesRows"/> may share a GEMM's rows.</summary>
     internal static bool ShareRows = true;
+    /// <summary>Tunable (settable by benchmarks): false gives part 0 every chunk, so the others only take from its back (one queue per panel).</summary>
+    internal static bool OwnRanges = true;
 
     /// <summary>
     /// Tunable (settable by tests): the fewest flops a GEMM shares its rows at. The families' GEMMs
@@ -56,11 +59,12 @@ internal static unsafe partial class CpuGemm
         int kBlocks = (v.K + kcStep - 1) / kcStep, panelsPerK = (v.N + ncStep - 1) / ncStep;
         // A's K block packed in this thread's buffer (it waits here until both parts are done), unless read in place.
         float* a = ReadsAInPlace(v) ? null : Scratch.Current.APanel((long)(v.M + Mr) * kcStep);
-        var share = new RowShare(kBlocks, panelsPerK, v.M / ShareChunkRows, a);
+        int parts = CpuWorkers.Count + 1;
+        var share = new RowShare(kBlocks, panelsPerK, v.M / ShareChunkRows, parts, a);
         try
         {
             var context = new SharedContext { V = v, Share = &share };
-            CpuWorkers.Run(&RunSharedPart, &context, CpuWorkers.Count + 1);
+            CpuWorkers.Run(&RunSharedPart, &context, parts);
         }
         finally
         {
@@ -99,13 +103,17 @@ internal static unsafe partial class CpuGemm
     private static void RunSharedPart(void* context, int part)
     {
         var c = (SharedContext*)context;
-        RunBlocked(c->V, c->Share, fromBack: part != 0);
+        RunBlocked(c->V, c->Share, part);
     }
 
     /// <summary>
-    /// The chunk queues of one shared GEMM. Per panel (K block × N panel, in loop order) one word,
-    /// [front:32 | back:32], claimed by compare-and-swap; per panel and chunk a flag set once its C tile
-    /// is written. Chunk c covers rows [c·48, c·48 + 48), and the last chunk also the rest (48–95 rows),
+    /// The chunk queues of one shared GEMM. Per panel (K block × N panel, in loop order) and part one
+    /// word in a cache line of its own, [front:32 | back:32] of the part's range of chunks, claimed by
+    /// compare-and-swap: the owner takes its front and the others its back, so until a part's range is
+    /// empty its claims touch no line the other core writes. (With one queue per panel that both cores
+    /// claimed from, the caller from the front and the worker from the back, every claim moved the line
+    /// between the cores, and the worker walked its chunks from the bottom up; see <see cref="Claim"/>
+    /// for what the change measured.) Per panel and chunk a flag is set once its C tile is written. Chunk c covers rows [c·48, c·48 + 48), and the last chunk also the rest (48–95 rows),
     /// so every chunk starts with a full 12-row sliver (which packs B where B is packed in the kernels).
     /// A chunk of a later K block adds to the C tile of the block before, so it first waits for that
     /// tile's flag; the core holding it is computing it, and holds nothing else, so the wait ends.
@@ -118,26 +126,34 @@ internal static unsafe partial class CpuGemm
     /// </summary>
     private struct RowShare
     {
+        /// <summary>Longs between two queues: 64 bytes, so each part's queue has a cache line of its own.</summary>
+        private const int QueueStride = 8;
+
         private readonly long* queues;
         private readonly int* done, aState;
         private readonly float* a;
-        private readonly int panelsPerK, chunks;
+        private readonly int panelsPerK, chunks, parts;
 
-        public RowShare(int kBlocks, int panelsPerK, int chunks, float* a)
+        public RowShare(int kBlocks, int panelsPerK, int chunks, int parts, float* a)
         {
             int panels = kBlocks * panelsPerK;
             this.panelsPerK = panelsPerK;
             this.chunks = chunks;
+            this.parts = parts;
             this.a = a;
-            queues = (long*)NativeMemory.Alloc((nuint)panels, sizeof(long));
+            queues = (long*)NativeMemory.AlignedAlloc((nuint)panels * (nuint)parts * QueueStride * sizeof(long), 64);
             done = (int*)NativeMemory.AllocZeroed((nuint)panels * (nuint)chunks, sizeof(int));
             aState = (int*)NativeMemory.AllocZeroed((nuint)kBlocks * (nuint)chunks, sizeof(int));
-            for (int p = 0; p < panels; p++) queues[p] = (uint)chunks;
+            for (int p = 0; p < panels; p++)
+                for (int q = 0; q < parts; q++)
+                    Queue(p, q) = OwnRanges ? (long)chunks * q / parts << 32 | (uint)((long)chunks * (q + 1) / parts) : q == 0 ? (uint)chunks : 0;
         }
+
+        private readonly ref long Queue(int panel, int part) => ref queues[((long)panel * parts + part) * QueueStride];
 
         public readonly void Free()
         {
-            NativeMemory.Free(queues);
+            NativeMemory.AlignedFree(queues);
             NativeMemory.Free(done);
             NativeMemory.Free(aState);
         }
@@ -177,21 +193,40 @@ internal static unsafe partial class CpuGemm
         /// <summary>Whether every chunk of <paramref name="panel"/> is taken (its B panel need not be packed).</summary>
         public readonly bool Exhausted(int panel)
         {
-            long q = Volatile.Read(ref queues[panel]);
-            return (int)(q >> 32) >= (int)q;
+            for (int q = 0; q < parts; q++)
+            {
+                long word = Volatile.Read(ref Queue(panel, q));
+                if ((int)(word >> 32) < (int)word) return false;
+            }
+            return true;
         }
 
-        /// <summary>The next chunk of <paramref name="panel"/> from the front or the back, or −1.</summary>
+        /// <summary>
+        /// The next chunk of <paramref name="panel"/> for <paramref name="part"/>: the front of its own
+        /// range, or once that is empty the back of another part's range; −1 when every chunk is taken.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public readonly int Claim(int panel, bool fromBack)
+        public readonly int Claim(int panel, int part)
+        {
+            int own = Take(ref Queue(panel, part), fromBack: false);
+            if (own >= 0) return own;
+            for (int q = 1; q < parts; q++)
+            {
+                int stolen = Take(ref Queue(panel, (part + q) % parts), fromBack: true);
+                if (stolen >= 0) return stolen;
+            }
+            return -1;
+        }
+
+        private static int Take(ref long queue, bool fromBack)
         {
             while (true)
             {
-                long q = Volatile.Read(ref queues[panel]);
+                long q = Volatile.Read(ref queue);
                 int front = (int)(q >> 32), back = (int)q;
                 if (front >= back) return -1;
                 long next = fromBack ? q - 1 : q + (1L << 32);
-                if (Interlocked.CompareExchange(ref queues[panel], next, q) == q) return fromBack ? back - 1 : front;
+                if (Interlocked.CompareExchange(ref queue, next, q) == q) return fromBack ? back - 1 : front;
             }
         }
 
