@@ -8,8 +8,7 @@ namespace GpuGen.Backends.Cpu;
 /// The blocked loop nest for one thread (GotoBLAS/BLIS order): for each KC block of depth and NC
 /// block of columns, pack B once (kc × nc, kept in L2: ≤ 384 KiB, 1024 × 96 at 1024³, of the Zen 5
 /// core's 1 MiB), then walk A sliver by sliver (packed once per KC block when there are several NC
-/// blocks); the kernel streams every B sliver of the panel past each A sliver (MR × kc, ≤ 48 KiB),
-/// which is reread from L1 and L2 for each.
+/// blocks); the kernel streams every B sliver of the panel past each A sliver (MR × kc, ≤ 48 KiB).
 /// Packing is skipped where it does not pay: a row-major A is read in place when few B slivers reuse
 /// it (N ≤ 1024), and a row-major B is read in place when few A slivers reuse it (M ≤ 192).
 /// Where the 512-bit kernels run, a row-major B panel has no packing pass of its own: the first A
@@ -23,11 +22,12 @@ internal static unsafe partial class CpuGemm
     /// <summary>
     /// The deepest K block: 1024, so every K up to 1024 is one block, C is written once and never
     /// read back, and the cores sharing a GEMM's rows never wait at a block's end. The A sliver
-    /// (12 × 1024 floats, 48 KiB) then no longer stays in the 48 KiB L1 while the B slivers stream past;
-    /// it is reread from L2, and still every shape with K in (512, 1024] measured faster than with
-    /// blocks of ≤ 512: 1024³ 390 against 378–381 GFLOP/s on two cores; the per-tap 64×64×840 and
-    /// 32×96×840 1.1%; 128×512×784 nt 2.9%, 32×96×784 nt 5.8%, dcgan's 128×49×1024 nn 3.9%
-    /// (bench/RESULTS.md, issue 25). Earlier 512 rather than 384 gained 4–7% on the Linear layers' GEMMs.
+    /// (12 × 1024 floats, 48 KiB) then fills the whole 48 KiB L1, so it cannot stay there while the B
+    /// slivers stream past, and still every shape with K in (512, 1024] measured faster than with
+    /// blocks of ≤ 512 (in process): 1024³ 390 against 378–381 GFLOP/s on two cores; the per-tap
+    /// 64×64×840 and 32×96×840 1.2–1.4%; 128×512×784 nt 2.9%, 32×96×784 nt 5.8%, dcgan's 128×49×1024
+    /// nn 3.9% (bench/RESULTS.md, issue 25). Earlier 512 rather than 384 gained 4–7% on the Linear
+    /// layers' GEMMs.
     /// </summary>
     private const int KcMax = 1024;
 

@@ -113,8 +113,9 @@ internal static unsafe partial class CpuGemm
     /// between the cores, and with more than two cores every worker would claim from the same back end.
     /// On this 2-core machine the two measured the same: 1024³ 394.7 and 397.7 GFLOP/s against 390.3
     /// and 397.4 with one queue, in process, interleaved; with one core slowed by the host, 336 and 341
-    /// against 339 and 338.) Per panel and chunk a flag is set once its C tile is written. Chunk c covers rows [c·48, c·48 + 48), and the last chunk also the rest (48–95 rows),
-    /// so every chunk starts with a full 12-row sliver (which packs B where B is packed in the kernels).
+    /// against 339 and 338.) Per panel and chunk a flag is set once its C tile is written. Chunk c
+    /// covers rows [c·48, c·48 + 48), and the last chunk also the rest (48–95 rows), so every chunk
+    /// starts with a full 12-row sliver (which packs B where B is packed in the kernels).
     /// A chunk of a later K block adds to the C tile of the block before, so it first waits for that
     /// tile's flag; the core holding it is computing it, and holds nothing else, so the wait ends.
     /// A chunk's rows of A are packed once per K block, by the first core to claim the chunk in that
