@@ -5,22 +5,25 @@
 # for a 1-minute load < 0.9 and times the same GEMM on each core alone (`taskset -c <core>`): a run is
 # made only when every core reaches at least MIN_CORE (default 0.78) of its own one-thread FMA peak
 # (undisturbed cores read 0.78–0.90 on the 2-core Zen 5 of bench/RESULTS.md, slowed ones 0.58–0.77),
-# and the run counts only when the same check passes again right after it (a core slowed during the
-# run, or during the FMA trials at its start, once read 79.7% and once 126.8% between two passing checks).
+# and the run counts only when the same check passes again right after it (with the check before only,
+# runs read 79.7% and 126.8%: a core slowed during the GEMM, or during the FMA trials at the run's start).
 # Prints every check and run, then the median fraction of the FMA peak over the counted runs.
-# Usage: bench/sgemm-quiet-runs.sh [runs (default 5)] [max checks (default 40)]   (needs taskset: util-linux)
+# Usage: bench/sgemm-quiet-runs.sh [runs (default 5)] [max checks (default 40)]   (taskset: util-linux)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${1:-5}"; tries="${2:-40}"; min_core="${MIN_CORE:-0.78}"
 "$root/gpugen" --help >/dev/null   # builds once
 cli="$root/.gpugen/cli/GpuGen.Cli.dll"
 cores=$(nproc)
-field() { python3 -c "import json,sys; d=json.loads(sys.stdin.read().strip().splitlines()[-1]); r=d['results']['sgemm_n1024']; print($1)"; }
+# One number of the JSON line `bench sgemm_n1024 --json` ends with: fraction_of_peak, gflops (the quote
+# before the name keeps fma_peak_gflops out) or fma_peak_gflops.
+field() { tail -1 | sed -E "s/.*\"$1\":([0-9.eE+-]+).*/\1/"; }
+run_json() { dotnet "$cli" bench sgemm_n1024 --json 2>/dev/null | tail -1; }
 # Sets quiet=1 when every core alone reaches min_core of its one-thread FMA peak; each = what they read.
 check() {
   quiet=1; each=""
   for ((c = 0; c < cores; c++)); do
-    f=$(taskset -c "$c" dotnet "$cli" bench sgemm_n1024 --json 2>/dev/null | field "round(r['fraction_of_peak'], 3)")
+    f=$(taskset -c "$c" dotnet "$cli" bench sgemm_n1024 --json 2>/dev/null | field fraction_of_peak | awk '{ printf "%.3f", $1 }')
     each+=" core $c $f"
     awk "BEGIN { exit !($f >= $min_core) }" || quiet=0
   done
@@ -31,7 +34,9 @@ for ((try = 1; try <= tries && ${#fractions[@]} < runs; try++)); do
   check
   if [ "$quiet" = 0 ]; then echo "$(date -u +%H:%M:%S) check$each -> not quiet"; sleep 15; continue; fi
   before="$each"
-  line=$(dotnet "$cli" bench sgemm_n1024 --json 2>/dev/null | field "'%.1f GFLOP/s, FMA peak %.1f, %.1f%%' % (r['gflops'], d['fma_peak_gflops'], 100 * r['fraction_of_peak'])")
+  json=$(run_json)
+  line=$(printf '%.1f GFLOP/s, FMA peak %.1f, %.1f%%' "$(field gflops <<< "$json")" \
+    "$(field fma_peak_gflops <<< "$json")" "$(awk '{ print 100 * $1 }' <<< "$(field fraction_of_peak <<< "$json")")")
   check
   if [ "$quiet" = 1 ]; then
     fractions+=("$(echo "$line" | sed -E 's/.* ([0-9.]+)%$/\1/')")
