@@ -50,10 +50,11 @@ internal static unsafe partial class CpuGemm
     /// <summary>
     /// Tunables (settable by benchmarks): read A in place while N ≤ DirectAMaxN, B while M ≤ DirectBMaxM.
     /// 512 rather than 256 for A: the Linear layers' 128×784×512 nt (N = 392 per core) and 128×512×784
-    /// and 128×512×512 nn (N = 512) measured 2–6% faster reading A in place; 1024 rather than 512 since
-    /// K blocks of 512 and C prefetched into L2: 1024³ 398 against 392 GFLOP/s, 512×1000×300
-    /// 389 against 384, while at N = 2048 packing stayed ahead (2048³: 383 in place, 388 packed;
-    /// bench/RESULTS.md, issue 25).
+    /// and 128×512×512 nn (N = 512) measured 2–6% faster reading A in place; 1024 rather than 512 once
+    /// the K blocks were 512 deep and C was prefetched into L2: 1024³ 398 against 392 GFLOP/s,
+    /// 512×1000×300 389 against 384, while at N = 2048 packing stayed ahead (2048³: 383 in place, 388
+    /// packed). With K blocks of 1024, 1024³ still ran faster in place: 390.4 against 385.8 packed
+    /// (bench/RESULTS.md, issue 25).
     /// </summary>
     internal static int DirectAMaxN = 1024, DirectBMaxM = 192;
 
