@@ -48,7 +48,7 @@ public sealed class GemmTests(ITestOutputHelper output)
         yield return [192, 64, 300];
         // N = 49 (dcgan) is kept with a 17-wide last sliver packed by masked loads, unless op(A) is column-major.
         yield return [128, 49, 300];
-        // Edge slivers of ≤ 17 columns go to the 12×16 kernel, a 17th column by dot products over k:
+        // Edge slivers of ≤ 17 columns go to the 16-wide kernels, a 17th column by dot products over k:
         // N = 49 over two K blocks of 550 (A read in place); N = 81, kept even with a column-major A
         // (then packed); an edge of 16 from a packed B (M > 192); and 112 columns after the swap of a
         // transposed B, written to C transposed. 33 (above) leaves a 9-row sliver with a 1-wide edge.
@@ -180,7 +180,7 @@ public sealed class GemmTests(ITestOutputHelper output)
     [MultiCoreTheory]
     [InlineData(600, 700, 2100, false, false, 0.5f)] // 12 chunks, the last 72 rows; 3 K blocks × 6 panels; A in place
     [InlineData(1000, 90, 600, false, false, 1f)]    // N = 90: a ragged 26-wide last sliver, packed on its own
-    [InlineData(600, 81, 1100, false, false, 1f)]    // N = 81: a 17-wide edge (12×16 kernel and a dot-product column); 2 K blocks
+    [InlineData(600, 81, 1100, false, false, 1f)]    // N = 81: a 17-wide edge (16-wide kernel and a dot-product column); 2 K blocks
     [InlineData(250, 1100, 1100, false, false, 1f)]  // N > 1024: the row-major A packed by chunks, over 2 K blocks
     [InlineData(500, 200, 1100, true, false, 1f)]    // a column-major A, packed by chunks; 2 K blocks
     [InlineData(197, 300, 530, true, true, 0f)]      // tt solved as nn (300 rows, 6 chunks); β = 0 never reads C

@@ -230,7 +230,7 @@ internal static unsafe partial class CpuGemm
                     PackB(bBlock, v.Bk, v.Bj, kc, nc, s.B);
                 else if (nFull < nc)
                     PackB(bBlock + nFull, v.Bk, 1, kc, nc - nFull, s.BEdge);
-                // An edge of ≤ 17 columns goes to the 12×16 kernel for the 12-row slivers, a 17th column
+                // An edge of ≤ 17 columns goes to the 16-wide kernels of the 12- and 8-row slivers, a 17th column
                 // gathered contiguous for its dot products.
                 bool halfEdge = wide && HalfEdgeKernel && nc - nFull is > 0 and <= HalfEdgeMaxCols;
                 if (halfEdge && nc - nFull > Nr / 2) GatherColumn(bBlock + (nFull + Nr / 2) * v.Bj, v.Bk, kc, s.Column);
@@ -269,7 +269,8 @@ internal static unsafe partial class CpuGemm
                             float* cp = cRow + j * v.Cj;
                             if (fetchC) PrefetchTile(cp, v.Ci, mr, fetchL2);
                             if (packInKernel && nr == Nr) Kernel12x32PackB(kc, ap, rs, ks, bBlock + j, v.Bk, bp, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
-                            else if (halfEdge && nr < Nr && mrs == Mr) Kernel12x16(kc, ap, rs, ks, bp, bs, s.Column, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
+                            else if (halfEdge && nr < Nr && mrs == Mr) Kernel16<TwelveRows>(kc, ap, rs, ks, bp, bs, s.Column, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
+                            else if (halfEdge && nr < Nr && mrs == 8) Kernel16<EightRows>(kc, ap, rs, ks, bp, bs, s.Column, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
                             else if (!wide) Kernel256(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, mrs, nr, v.Alpha, beta, s.Tile);
                             else if (mrs == Mr) Kernel12x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
                             else if (mrs == 8) Kernel8x32(kc, ap, rs, ks, bp, bs, cp, v.Ci, v.Cj, mr, nr, v.Alpha, beta, s.Tile);
