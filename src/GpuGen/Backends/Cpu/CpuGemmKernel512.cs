@@ -97,9 +97,11 @@ internal static unsafe partial class CpuGemm
     /// The 32-wide tile of <typeparamref name="TRows"/> rows in the layouts <typeparamref name="TA"/>,
     /// <typeparamref name="TB"/>, packing B as it goes where <typeparamref name="TPacking"/> says so.
     /// k runs four steps per loop pass: the loop's own instructions (pointer steps, counter, branch)
-    /// are then 4 per 96 FMAs rather than 7 per 24, and on Intel cores they share ports with the FMAs
-    /// and loads. On the Ice Lake server cores of bench/RESULTS.md one core's 512 rows of 1024³ ran
-    /// 1.1× faster for it, and the kernel alone, with its B sliver in L2, 147 → 160 GFLOP/s.
+    /// are then ~6 per 96 FMAs rather than ~7 per 24, and on Intel cores they share ports with the FMAs
+    /// and loads. On the Ice Lake server cores of bench/RESULTS.md one core's 512 rows of 1024³ ran at
+    /// 136 GFLOP/s against 125 one k step a pass (FMA loop 178), and every shape of `sgemm_shapes` gained
+    /// 3–18% on two cores. The strides are constants where the layout fixes them, so every A and B
+    /// address is a register plus a displacement.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
@@ -116,18 +118,18 @@ internal static unsafe partial class CpuGemm
         float* p4 = a + 4 * rs, p8 = a + 8 * rs;
         nint rs2 = 2 * rs, rs3 = 3 * rs, ahead = 32 * bs;
         int k = 0;
-        for (; k <= kc - 4; k += 4)
+        // Packing B keeps one step a pass: four would need more pointers than there are registers.
+        for (; !packing && k <= kc - 4; k += 4)
         {
-            Step<TRows, TA, TPacking>(ref t, a, p4, p8, rs, rs2, rs3, 0, b, packed, ahead);
-            Step<TRows, TA, TPacking>(ref t, a, p4, p8, rs, rs2, rs3, ks, b + bs, packed + Nr, ahead);
-            Step<TRows, TA, TPacking>(ref t, a, p4, p8, rs, rs2, rs3, 2 * ks, b + 2 * bs, packed + 2 * Nr, ahead);
-            Step<TRows, TA, TPacking>(ref t, a, p4, p8, rs, rs2, rs3, 3 * ks, b + 3 * bs, packed + 3 * Nr, ahead);
+            Step<TRows, TA, TPacking>(ref t, a, p4, p8, rs, rs2, rs3, 0, b, 0, null, 0);
+            Step<TRows, TA, TPacking>(ref t, a, p4, p8, rs, rs2, rs3, ks, b, bs, null, 0);
+            Step<TRows, TA, TPacking>(ref t, a, p4, p8, rs, rs2, rs3, 2 * ks, b, 2 * bs, null, 0);
+            Step<TRows, TA, TPacking>(ref t, a, p4, p8, rs, rs2, rs3, 3 * ks, b, 3 * bs, null, 0);
             a += 4 * ks; p4 += 4 * ks; p8 += 4 * ks; b += 4 * bs;
-            if (packing) packed += 4 * Nr;
         }
         for (; k < kc; k++)
         {
-            Step<TRows, TA, TPacking>(ref t, a, p4, p8, rs, rs2, rs3, 0, b, packed, ahead);
+            Step<TRows, TA, TPacking>(ref t, a, p4, p8, rs, rs2, rs3, 0, b, 0, packed, ahead);
             a += ks; p4 += ks; p8 += ks; b += bs;
             if (packing) packed += Nr;
         }
@@ -171,21 +173,21 @@ internal static unsafe partial class CpuGemm
     }
 
     /// <summary>
-    /// One k step of <see cref="TileX32"/>: the B row at <paramref name="bRow"/> (copied to
-    /// <paramref name="packedRow"/> when packing), and A(i, k) for each row at offset <paramref name="kOff"/>.
+    /// One k step of <see cref="TileX32"/>: the B row at <paramref name="b"/> + <paramref name="bOff"/> (copied
+    /// to <paramref name="packedRow"/> when packing), and A(i, k) for each row at offset <paramref name="kOff"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Step<TRows, TA, TPacking>(ref Accumulators t, float* a, float* p4, float* p8, nint rs, nint rs2, nint rs3,
-        nint kOff, float* bRow, float* packedRow, nint ahead)
+        nint kOff, float* b, nint bOff, float* packedRow, nint ahead)
         where TRows : struct where TA : struct where TPacking : struct
     {
-        var b0 = Vector512.Load(bRow);
-        var b1 = Vector512.Load(bRow + 16);
+        var b0 = Vector512.Load(b + bOff);
+        var b1 = Vector512.Load(b + bOff + 16);
         if (typeof(TPacking) == typeof(PackingB))
         {
             Vector512.Store(b0, packedRow);
             Vector512.Store(b1, packedRow + 16);
-            if (Sse.IsSupported) { Sse.Prefetch0(bRow + ahead); Sse.Prefetch0(bRow + ahead + 16); }
+            if (Sse.IsSupported) { Sse.Prefetch0(b + bOff + ahead); Sse.Prefetch0(b + bOff + ahead + 16); }
         }
         Vector512<float> x;
         x = Vector512.Create(A<TA>(a, p4, p8, rs, rs2, rs3, 0, kOff)); t.C00 = Vector512.FusedMultiplyAdd(x, b0, t.C00); t.C01 = Vector512.FusedMultiplyAdd(x, b1, t.C01);
