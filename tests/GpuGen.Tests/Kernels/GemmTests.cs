@@ -56,6 +56,11 @@ public sealed class GemmTests(ITestOutputHelper output)
         yield return [40, 81, 70];
         yield return [250, 48, 70];
         yield return [112, 300, 70];
+        // The 4-row tile, which only M ≤ 4 reaches: all four rows, over two K blocks of 550 and with a
+        // ragged N; three rows with K not a multiple of the kernel's four k steps a pass.
+        yield return [4, 64, 1100];
+        yield return [4, 70, 33];
+        yield return [3, 45, 30];
     }
 
     /// <summary>

@@ -29,9 +29,6 @@ internal static unsafe partial class CpuGemm
         for (int k = 0; k < kc; k++) dst[k] = b[k * bk];
     }
 
-    /// <summary>The rows of an edge kernel's sliver, as a type argument (each its own code): 12, or 8 for the 8-row slivers.</summary>
-    private struct TwelveRows;
-    private struct EightRows;
 
     /// <summary>
     /// C tile (mr ≤ 12 or 8 rows, as <typeparamref name="TRows"/> says; nr ≤ 17 columns) = α·A_sliver·B_sliver

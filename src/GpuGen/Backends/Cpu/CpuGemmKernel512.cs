@@ -42,6 +42,22 @@ internal static unsafe partial class CpuGemm
         float* c, nint ci, nint cj, int mr, int nr, float alpha, float beta, float* tile) =>
         KernelX32<EightRows, NoPacking>(kc, a, rs, ks, b, bs, null, c, ci, cj, mr, nr, alpha, beta, tile);
 
+    /// <summary>The 4-row variant of <see cref="Kernel12x32"/> for the last rows of M (8 chains).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel4x32(int kc, float* a, nint rs, nint ks, float* b, nint bs,
+        float* c, nint ci, nint cj, int mr, int nr, float alpha, float beta, float* tile) =>
+        KernelX32<FourRows, NoPacking>(kc, a, rs, ks, b, bs, null, c, ci, cj, mr, nr, alpha, beta, tile);
+
+    /// <summary>The rows of a kernel's sliver, as a type argument (each its own code): 12, 8 or 4.</summary>
+    private struct TwelveRows;
+    private struct EightRows;
+    private struct FourRows;
+
+    /// <summary>Rows of a sliver of <typeparamref name="TRows"/> (a constant in each instantiation).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int RowsOf<TRows>() where TRows : struct =>
+        typeof(TRows) == typeof(TwelveRows) ? 12 : typeof(TRows) == typeof(EightRows) ? 8 : 4;
+
     /// <summary>What a 32-wide kernel also does while it reads its slivers: nothing, or pack B (a type argument, so each is its own code).</summary>
     private struct NoPacking;
     private struct PackingB;
@@ -69,14 +85,14 @@ internal static unsafe partial class CpuGemm
         }
         else
         {
-            if (rs != 1 || ks != (typeof(TRows) == typeof(TwelveRows) ? 12 : 8))
+            if (rs != 1 || ks != RowsOf<TRows>())
                 throw new InvalidOperationException($"A sliver with rs = {rs}, ks = {ks} is neither packed nor rows read in place");
             if (bs == Nr) TileX32<TRows, PackedA, PackedB, TPacking>(kc, a, rs, b, bs, packed, c, ci, cj, mr, nr, alpha, beta, tile);
             else TileX32<TRows, PackedA, RowsOfB, TPacking>(kc, a, rs, b, bs, packed, c, ci, cj, mr, nr, alpha, beta, tile);
         }
     }
 
-    /// <summary>The accumulators of a 12×32 tile, two zmm per row (an 8-row tile uses the first 16); the JIT keeps them all in registers.</summary>
+    /// <summary>The accumulators of a 12×32 tile, two zmm per row (an 8- or 4-row tile uses the first 16 or 8); the JIT keeps them all in registers.</summary>
     private struct Accumulators
     {
         public Vector512<float> C00, C01;
@@ -109,9 +125,9 @@ internal static unsafe partial class CpuGemm
         float* c, nint ci, nint cj, int mr, int nr, float alpha, float beta, float* tile)
         where TRows : struct where TA : struct where TB : struct where TPacking : struct
     {
-        bool twelve = typeof(TRows) == typeof(TwelveRows);
+        int rows = RowsOf<TRows>();
         nint ks = 1;
-        if (typeof(TA) == typeof(PackedA)) { rs = 1; ks = twelve ? 12 : 8; }
+        if (typeof(TA) == typeof(PackedA)) { rs = 1; ks = rows; }
         if (typeof(TB) == typeof(PackedB)) bs = Nr;
         bool packing = typeof(TPacking) == typeof(PackingB);
         Accumulators t = default;
@@ -135,14 +151,16 @@ internal static unsafe partial class CpuGemm
         }
 
         var va = Vector512.Create(alpha);
-        int rows = twelve ? 12 : 8;
         if (mr == rows && nr == 32 && cj == 1)
         {
             if (beta == 0f)
             {
                 Put(c, t.C00, t.C01, va); Put(c + ci, t.C10, t.C11, va); Put(c + 2 * ci, t.C20, t.C21, va); Put(c + 3 * ci, t.C30, t.C31, va);
-                Put(c + 4 * ci, t.C40, t.C41, va); Put(c + 5 * ci, t.C50, t.C51, va); Put(c + 6 * ci, t.C60, t.C61, va); Put(c + 7 * ci, t.C70, t.C71, va);
-                if (twelve)
+                if (rows >= 8)
+                {
+                    Put(c + 4 * ci, t.C40, t.C41, va); Put(c + 5 * ci, t.C50, t.C51, va); Put(c + 6 * ci, t.C60, t.C61, va); Put(c + 7 * ci, t.C70, t.C71, va);
+                }
+                if (rows == 12)
                 {
                     Put(c + 8 * ci, t.C80, t.C81, va); Put(c + 9 * ci, t.C90, t.C91, va); Put(c + 10 * ci, t.Ca0, t.Ca1, va); Put(c + 11 * ci, t.Cb0, t.Cb1, va);
                 }
@@ -151,8 +169,11 @@ internal static unsafe partial class CpuGemm
             {
                 var vb = Vector512.Create(beta);
                 Update(c, t.C00, t.C01, va, vb); Update(c + ci, t.C10, t.C11, va, vb); Update(c + 2 * ci, t.C20, t.C21, va, vb); Update(c + 3 * ci, t.C30, t.C31, va, vb);
-                Update(c + 4 * ci, t.C40, t.C41, va, vb); Update(c + 5 * ci, t.C50, t.C51, va, vb); Update(c + 6 * ci, t.C60, t.C61, va, vb); Update(c + 7 * ci, t.C70, t.C71, va, vb);
-                if (twelve)
+                if (rows >= 8)
+                {
+                    Update(c + 4 * ci, t.C40, t.C41, va, vb); Update(c + 5 * ci, t.C50, t.C51, va, vb); Update(c + 6 * ci, t.C60, t.C61, va, vb); Update(c + 7 * ci, t.C70, t.C71, va, vb);
+                }
+                if (rows == 12)
                 {
                     Update(c + 8 * ci, t.C80, t.C81, va, vb); Update(c + 9 * ci, t.C90, t.C91, va, vb); Update(c + 10 * ci, t.Ca0, t.Ca1, va, vb); Update(c + 11 * ci, t.Cb0, t.Cb1, va, vb);
                 }
@@ -163,12 +184,15 @@ internal static unsafe partial class CpuGemm
         // Edge tile, or C written transposed: spill the accumulators (unscaled); a full tile of a
         // transposed C (ci == 1) is written in 8×8 and 4×4 transposed blocks, anything else by the scalar store.
         Spill(tile, t.C00, t.C01); Spill(tile + 32, t.C10, t.C11); Spill(tile + 64, t.C20, t.C21); Spill(tile + 96, t.C30, t.C31);
-        Spill(tile + 128, t.C40, t.C41); Spill(tile + 160, t.C50, t.C51); Spill(tile + 192, t.C60, t.C61); Spill(tile + 224, t.C70, t.C71);
-        if (twelve)
+        if (rows >= 8)
+        {
+            Spill(tile + 128, t.C40, t.C41); Spill(tile + 160, t.C50, t.C51); Spill(tile + 192, t.C60, t.C61); Spill(tile + 224, t.C70, t.C71);
+        }
+        if (rows == 12)
         {
             Spill(tile + 256, t.C80, t.C81); Spill(tile + 288, t.C90, t.C91); Spill(tile + 320, t.Ca0, t.Ca1); Spill(tile + 352, t.Cb0, t.Cb1);
         }
-        if (mr == rows && nr == 32 && ci == 1 && Avx.IsSupported && Fma.IsSupported) StoreTileTransposed(tile, c, cj, rows, alpha, beta);
+        if (rows >= 8 && mr == rows && nr == 32 && ci == 1 && Avx.IsSupported && Fma.IsSupported) StoreTileTransposed(tile, c, cj, rows, alpha, beta);
         else StoreTile(tile, c, ci, cj, mr, nr, alpha, beta);
     }
 
@@ -194,11 +218,14 @@ internal static unsafe partial class CpuGemm
         x = Vector512.Create(A<TA>(a, p4, p8, rs, rs2, rs3, 1, kOff)); t.C10 = Vector512.FusedMultiplyAdd(x, b0, t.C10); t.C11 = Vector512.FusedMultiplyAdd(x, b1, t.C11);
         x = Vector512.Create(A<TA>(a, p4, p8, rs, rs2, rs3, 2, kOff)); t.C20 = Vector512.FusedMultiplyAdd(x, b0, t.C20); t.C21 = Vector512.FusedMultiplyAdd(x, b1, t.C21);
         x = Vector512.Create(A<TA>(a, p4, p8, rs, rs2, rs3, 3, kOff)); t.C30 = Vector512.FusedMultiplyAdd(x, b0, t.C30); t.C31 = Vector512.FusedMultiplyAdd(x, b1, t.C31);
-        x = Vector512.Create(A<TA>(a, p4, p8, rs, rs2, rs3, 4, kOff)); t.C40 = Vector512.FusedMultiplyAdd(x, b0, t.C40); t.C41 = Vector512.FusedMultiplyAdd(x, b1, t.C41);
-        x = Vector512.Create(A<TA>(a, p4, p8, rs, rs2, rs3, 5, kOff)); t.C50 = Vector512.FusedMultiplyAdd(x, b0, t.C50); t.C51 = Vector512.FusedMultiplyAdd(x, b1, t.C51);
-        x = Vector512.Create(A<TA>(a, p4, p8, rs, rs2, rs3, 6, kOff)); t.C60 = Vector512.FusedMultiplyAdd(x, b0, t.C60); t.C61 = Vector512.FusedMultiplyAdd(x, b1, t.C61);
-        x = Vector512.Create(A<TA>(a, p4, p8, rs, rs2, rs3, 7, kOff)); t.C70 = Vector512.FusedMultiplyAdd(x, b0, t.C70); t.C71 = Vector512.FusedMultiplyAdd(x, b1, t.C71);
-        if (typeof(TRows) == typeof(TwelveRows))
+        if (RowsOf<TRows>() >= 8)
+        {
+            x = Vector512.Create(A<TA>(a, p4, p8, rs, rs2, rs3, 4, kOff)); t.C40 = Vector512.FusedMultiplyAdd(x, b0, t.C40); t.C41 = Vector512.FusedMultiplyAdd(x, b1, t.C41);
+            x = Vector512.Create(A<TA>(a, p4, p8, rs, rs2, rs3, 5, kOff)); t.C50 = Vector512.FusedMultiplyAdd(x, b0, t.C50); t.C51 = Vector512.FusedMultiplyAdd(x, b1, t.C51);
+            x = Vector512.Create(A<TA>(a, p4, p8, rs, rs2, rs3, 6, kOff)); t.C60 = Vector512.FusedMultiplyAdd(x, b0, t.C60); t.C61 = Vector512.FusedMultiplyAdd(x, b1, t.C61);
+            x = Vector512.Create(A<TA>(a, p4, p8, rs, rs2, rs3, 7, kOff)); t.C70 = Vector512.FusedMultiplyAdd(x, b0, t.C70); t.C71 = Vector512.FusedMultiplyAdd(x, b1, t.C71);
+        }
+        if (RowsOf<TRows>() == 12)
         {
             x = Vector512.Create(A<TA>(a, p4, p8, rs, rs2, rs3, 8, kOff)); t.C80 = Vector512.FusedMultiplyAdd(x, b0, t.C80); t.C81 = Vector512.FusedMultiplyAdd(x, b1, t.C81);
             x = Vector512.Create(A<TA>(a, p4, p8, rs, rs2, rs3, 9, kOff)); t.C90 = Vector512.FusedMultiplyAdd(x, b0, t.C90); t.C91 = Vector512.FusedMultiplyAdd(x, b1, t.C91);
@@ -215,50 +242,6 @@ internal static unsafe partial class CpuGemm
         float* p = row < 4 ? a : row < 8 ? p4 : p8;
         nint o = (row & 3) switch { 0 => 0, 1 => rs, 2 => rs2, _ => rs3 };
         return p[o + kOff];
-    }
-
-    /// <summary>The 4-row variant of <see cref="Kernel12x32"/> for the last rows of M.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    [SkipLocalsInit]
-    private static void Kernel4x32(int kc, float* a, nint rs, nint ks, float* b, nint bs,
-        float* c, nint ci, nint cj, int mr, int nr, float alpha, float beta, float* tile)
-    {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default,
-            c20 = default, c21 = default, c30 = default, c31 = default;
-        nint rs2 = 2 * rs, rs3 = 3 * rs;
-        for (int k = 0; k < kc; k++)
-        {
-            var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b + 16);
-            var x = Vector512.Create(a[0]);
-            c00 = Vector512.FusedMultiplyAdd(x, b0, c00); c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a[rs]);
-            c10 = Vector512.FusedMultiplyAdd(x, b0, c10); c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a[rs2]);
-            c20 = Vector512.FusedMultiplyAdd(x, b0, c20); c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a[rs3]);
-            c30 = Vector512.FusedMultiplyAdd(x, b0, c30); c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-            a += ks; b += bs;
-        }
-
-        var va = Vector512.Create(alpha);
-        if (mr == 4 && nr == 32 && cj == 1)
-        {
-            if (beta == 0f)
-            {
-                Put(c, c00, c01, va); Put(c + ci, c10, c11, va); Put(c + 2 * ci, c20, c21, va); Put(c + 3 * ci, c30, c31, va);
-            }
-            else
-            {
-                var vb = Vector512.Create(beta);
-                Update(c, c00, c01, va, vb); Update(c + ci, c10, c11, va, vb);
-                Update(c + 2 * ci, c20, c21, va, vb); Update(c + 3 * ci, c30, c31, va, vb);
-            }
-            return;
-        }
-
-        Spill(tile, c00, c01); Spill(tile + 32, c10, c11); Spill(tile + 64, c20, c21); Spill(tile + 96, c30, c31);
-        StoreTile(tile, c, ci, cj, mr, nr, alpha, beta);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
