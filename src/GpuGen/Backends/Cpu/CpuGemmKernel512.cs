@@ -112,12 +112,12 @@ internal static unsafe partial class CpuGemm
     /// <summary>
     /// The 32-wide tile of <typeparamref name="TRows"/> rows in the layouts <typeparamref name="TA"/>,
     /// <typeparamref name="TB"/>, packing B as it goes where <typeparamref name="TPacking"/> says so.
-    /// k runs four steps per loop pass: the loop's own instructions (pointer steps, counter, branch)
-    /// are then ~6 per 96 FMAs rather than ~7 per 24, and on Intel cores they share ports with the FMAs
-    /// and loads. On the Ice Lake server cores of bench/RESULTS.md one core's 512 rows of 1024³ ran at
-    /// 136 GFLOP/s against 125 one k step a pass (FMA loop 178), and every shape of `sgemm_shapes` gained
-    /// 3–18% on two cores. The strides are constants where the layout fixes them, so every A and B
-    /// address is a register plus a displacement.
+    /// k runs four steps per loop pass: the loop's own instructions (pointer steps, address offsets,
+    /// counter, branch) are then 18–21 per 96 FMAs in the JIT's listing rather than 32, and on Intel
+    /// cores they share ports with the FMAs and loads. On the Ice Lake server cores of bench/RESULTS.md
+    /// one core's 512 rows of 1024³ ran at 136 GFLOP/s against 125 one k step a pass (FMA loop 178), and
+    /// the shapes of `sgemm_shapes` gained up to 18% on two cores. The strides are constants where the
+    /// layout fixes them, so a packed sliver's loads are a register plus a displacement.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     [SkipLocalsInit]
