@@ -95,18 +95,9 @@ internal static unsafe partial class CpuGemm
     /// <summary>The accumulators of a 12×32 tile, two zmm per row (an 8- or 4-row tile uses the first 16 or 8); the JIT keeps them all in registers.</summary>
     private struct Accumulators
     {
-        public Vector512<float> C00, C01;
-        public Vector512<float> C10, C11;
-        public Vector512<float> C20, C21;
-        public Vector512<float> C30, C31;
-        public Vector512<float> C40, C41;
-        public Vector512<float> C50, C51;
-        public Vector512<float> C60, C61;
-        public Vector512<float> C70, C71;
-        public Vector512<float> C80, C81;
-        public Vector512<float> C90, C91;
-        public Vector512<float> Ca0, Ca1;
-        public Vector512<float> Cb0, Cb1;
+        public Vector512<float> C00, C01, C10, C11, C20, C21, C30, C31;  // rows 0–3
+        public Vector512<float> C40, C41, C50, C51, C60, C61, C70, C71;  // rows 4–7
+        public Vector512<float> C80, C81, C90, C91, Ca0, Ca1, Cb0, Cb1;  // rows 8–11
     }
 
     /// <summary>
