@@ -22,11 +22,13 @@ cores=$(nproc)
 # before the name keeps fma_peak_gflops out) or fma_peak_gflops.
 field() { tail -1 | sed -E "s/.*\"$1\":([0-9.eE+-]+).*/\1/"; }
 run_json() { dotnet "$cli" bench sgemm_n1024 --json 2>/dev/null | tail -1; }
+# The fraction of its own one-thread FMA peak that core $1 alone reaches, to three places.
+core_fraction() { taskset -c "$1" dotnet "$cli" bench sgemm_n1024 --json 2>/dev/null | field fraction_of_peak | awk '{ printf "%.3f", $1 }'; }
 # Sets quiet=1 when every core alone reaches min_core of its one-thread FMA peak; each = what they read.
 check() {
   quiet=1; each=""
   for ((c = 0; c < cores; c++)); do
-    f=$(taskset -c "$c" dotnet "$cli" bench sgemm_n1024 --json 2>/dev/null | field fraction_of_peak | awk '{ printf "%.3f", $1 }')
+    f=$(core_fraction "$c")
     each+=" core $c $f"
     awk "BEGIN { exit !($f >= $min_core) }" || quiet=0
   done
@@ -35,7 +37,7 @@ if [ "$min_core" = auto ]; then
   best=0
   for ((round = 0; round < 3; round++)); do
     for ((c = 0; c < cores; c++)); do
-      f=$(taskset -c "$c" dotnet "$cli" bench sgemm_n1024 --json 2>/dev/null | field fraction_of_peak)
+      f=$(core_fraction "$c")
       best=$(awk "BEGIN { print ($f <= 1 && $f > $best) ? $f : $best }")
     done
   done

@@ -29,7 +29,6 @@ internal static unsafe partial class CpuGemm
         for (int k = 0; k < kc; k++) dst[k] = b[k * bk];
     }
 
-
     /// <summary>
     /// C tile (mr ≤ 12 or 8 rows, as <typeparamref name="TRows"/> says; nr ≤ 17 columns) = α·A_sliver·B_sliver
     /// + β·C, where the B sliver's first 16 columns are b[k·bs + 0…15] and, when nr = 17, its 17th is
@@ -89,8 +88,8 @@ internal static unsafe partial class CpuGemm
     private static void ExtraColumn<TRows>(int kc, float* a, nint rs, nint ks, float* column, float* output)
         where TRows : struct
     {
-        bool twelve = typeof(TRows) == typeof(TwelveRows);
-        int rows = twelve ? Mr : 8;
+        int rows = RowsOf<TRows>();
+        bool twelve = rows == Mr;
         var zero = Vector512<float>.Zero;
         if (ks == 1)
         {

@@ -9,8 +9,9 @@ namespace GpuGen.Backends.Cpu;
 /// A sliver holds MR rows and the B sliver is 32 columns (two zmm). 12×32 keeps 24 accumulators,
 /// two B vectors and one broadcast live = 27 of the 32 zmm registers; per k step it issues
 /// 24 FMAs (12 cycles at 2 FMA/cycle) against 2 vector loads + 12 broadcasts, so it is FMA-bound,
-/// and 24 independent chains cover the 4-cycle FMA latency × 2 ports = 8 needed. The 4×32 tile
-/// (8 chains) serves the last rows of M so a short remainder does not pay for 12.
+/// and 24 independent chains cover the 4-cycle FMA latency × 2 ports = 8 needed. The 8×32 tile
+/// (16 chains) takes the last 5–16 rows of M, the 4×32 tile (8 chains) an M of at most 4
+/// (<see cref="SliverRows"/>); all three are one kernel, <see cref="TileX32"/>.
 /// A is addressed as a[i·rs + k·ks] (packed sliver: rs = 1, ks = MR; row-major A read in place:
 /// rs = lda, ks = 1); B as b[k·bs + j] (packed: bs = 32; row-major B read in place: bs = ldb).
 /// The kernels, packing and loop nest skip tiered compilation (AggressiveOptimization): tier-0 code
@@ -36,13 +37,13 @@ internal static unsafe partial class CpuGemm
         float* c, nint ci, nint cj, int mr, int nr, float alpha, float beta, float* tile) =>
         KernelX32<TwelveRows, PackingB>(kc, a, rs, ks, b, bs, packed, c, ci, cj, mr, nr, alpha, beta, tile);
 
-    /// <summary>The 8-row variant of <see cref="Kernel12x32"/> (16 chains), for M ≡ 5…8 (mod 12): 32 = 12 + 12 + 8, 64 = 5·12 + 4.</summary>
+    /// <summary>The 8-row variant of <see cref="Kernel12x32"/> (16 chains), for the last 5–16 rows of M (<see cref="SliverRows"/>): 32 = 12 + 12 + 8, 64 = 4·12 + 8 + 8.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Kernel8x32(int kc, float* a, nint rs, nint ks, float* b, nint bs,
         float* c, nint ci, nint cj, int mr, int nr, float alpha, float beta, float* tile) =>
         KernelX32<EightRows, NoPacking>(kc, a, rs, ks, b, bs, null, c, ci, cj, mr, nr, alpha, beta, tile);
 
-    /// <summary>The 4-row variant of <see cref="Kernel12x32"/> for the last rows of M (8 chains).</summary>
+    /// <summary>The 4-row variant of <see cref="Kernel12x32"/> (8 chains), for an M of at most 4 (<see cref="SliverRows"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Kernel4x32(int kc, float* a, nint rs, nint ks, float* b, nint bs,
         float* c, nint ci, nint cj, int mr, int nr, float alpha, float beta, float* tile) =>
