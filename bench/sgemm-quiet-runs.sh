@@ -3,13 +3,16 @@
 # On a shared host one core can be slowed for minutes (its GEMM ~30% slower, its FMA loop not) without
 # it showing in the load average or in /proc/stat's steal column. So before each counted run this waits
 # for a 1-minute load < 0.9 and times the same GEMM on each core alone (`taskset -c <core>`): a run is
-# made only when every core reaches at least MIN_CORE of its own one-thread FMA peak. MIN_CORE=auto
-# (the default) first times each core alone three times and sets the gate at 0.88 × the best reading
-# (readings above 1 are left out: the FMA trial caught a slow moment): undisturbed cores read 0.78–0.90
-# on the 2-core Zen 5 of bench/RESULTS.md and slowed ones 0.58–0.77, so the gate lands near the 0.78
-# that was set by hand there; on the Ice Lake cores of the same file undisturbed ones read 0.76–0.79.
-# and the run counts only when the same check passes again right after it (with the check before only,
-# runs read 79.7% and 126.8%: a core slowed during the GEMM, or during the FMA trials at the run's start).
+# made only when every core reaches at least MIN_CORE of its own one-thread FMA peak, and it counts
+# only when the same check passes again right after it (with the check before only, runs read 79.7% and
+# 126.8%: a core slowed during the GEMM, or during the FMA trials at the run's start) and it reads at
+# most 100% of the peak (above, the FMA trials at its start caught a slow moment).
+# MIN_CORE=auto (the default) sets the gate at 0.88 × the best single-core reading so far (readings
+# above 1 are left out: the FMA trial caught a slow moment), starting from three readings of each core
+# and rising with every better one later; at the end a run counts only if its checks pass the final
+# gate. (Set once at the start, a gate taken in a disturbed minute stayed at 0.58 while the cores later
+# read 0.72–0.81.) Undisturbed cores read 0.78–0.90 on the 2-core Zen 5 of bench/RESULTS.md and slowed
+# ones 0.58–0.77; undisturbed Ice Lake cores of the same file read 0.76–0.84.
 # Prints every check and run, then the median fraction of the FMA peak over the counted runs.
 # Usage: bench/sgemm-quiet-runs.sh [runs (default 5)] [max checks (default 40)]   (taskset: util-linux)
 set -euo pipefail
@@ -24,43 +27,54 @@ field() { tail -1 | sed -E "s/.*\"$1\":([0-9.eE+-]+).*/\1/"; }
 run_json() { dotnet "$cli" bench sgemm_n1024 --json 2>/dev/null | tail -1; }
 # The fraction of its own one-thread FMA peak that core $1 alone reaches, to three places.
 core_fraction() { taskset -c "$1" dotnet "$cli" bench sgemm_n1024 --json 2>/dev/null | field fraction_of_peak | awk '{ printf "%.3f", $1 }'; }
-# Sets quiet=1 when every core alone reaches min_core of its one-thread FMA peak; each = what they read.
+# The best single-core reading so far (above 1 left out: the FMA trial caught a slow moment), and the gate it sets.
+best=0
+gate() { if [ "$min_core" = auto ]; then awk "BEGIN { printf \"%.3f\", 0.88 * $best }"; else echo "$min_core"; fi; }
+at_least() { awk "BEGIN { exit !($1 >= $2) }"; }
+# Reads every core alone: each = what they read, lowest = the lowest of them; raises best.
 check() {
-  quiet=1; each=""
+  each=""; lowest=9
   for ((c = 0; c < cores; c++)); do
     f=$(core_fraction "$c")
     each+=" core $c $f"
-    awk "BEGIN { exit !($f >= $min_core) }" || quiet=0
+    lowest=$(awk "BEGIN { print ($f < $lowest) ? $f : $lowest }")
+    best=$(awk "BEGIN { print ($f <= 1 && $f > $best) ? $f : $best }")
   done
 }
 if [ "$min_core" = auto ]; then
-  best=0
-  for ((round = 0; round < 3; round++)); do
-    for ((c = 0; c < cores; c++)); do
-      f=$(core_fraction "$c")
-      best=$(awk "BEGIN { print ($f <= 1 && $f > $best) ? $f : $best }")
-    done
-  done
-  min_core=$(awk "BEGIN { printf \"%.3f\", 0.88 * $best }")
-  echo "$(date -u +%H:%M:%S) gate: each core alone at least $min_core of its FMA peak (0.88 × the best of $((3 * cores)) readings, $best)"
+  for ((round = 0; round < 3; round++)); do check; done
+  echo "$(date -u +%H:%M:%S) gate: each core alone at least $(gate) of its FMA peak (0.88 × the best of $((3 * cores)) readings, $best; it rises with any better reading later)"
 fi
-fractions=()
-for ((try = 1; try <= tries && ${#fractions[@]} < runs; try++)); do
-  until awk "BEGIN { exit !($(cut -d' ' -f1 /proc/loadavg) < 0.9) }"; do sleep 5; done
+# Every run made with both checks passing, and the lowest core reading of its two checks.
+fractions=(); lows=()
+counted() {
+  local n=0 g; g=$(gate)
+  for low in "${lows[@]}"; do at_least "$low" "$g" && n=$((n + 1)); done
+  echo "$n"
+}
+for ((try = 1; try <= tries && $(counted) < runs; try++)); do
+  until at_least 0.9 "$(cut -d' ' -f1 /proc/loadavg)"; do sleep 5; done
   check
-  if [ "$quiet" = 0 ]; then echo "$(date -u +%H:%M:%S) check$each -> not quiet"; sleep 15; continue; fi
-  before="$each"
+  if ! at_least "$lowest" "$(gate)"; then echo "$(date -u +%H:%M:%S) check$each -> not quiet (gate $(gate))"; sleep 15; continue; fi
+  before="$each"; low_before="$lowest"
   json=$(run_json)
   line=$(printf '%.1f GFLOP/s, FMA peak %.1f, %.1f%%' "$(field gflops <<< "$json")" \
     "$(field fma_peak_gflops <<< "$json")" "$(awk '{ print 100 * $1 }' <<< "$(field fraction_of_peak <<< "$json")")")
   check
-  if [ "$quiet" = 1 ]; then
-    fractions+=("$(echo "$line" | sed -E 's/.* ([0-9.]+)%$/\1/')")
-    echo "$(date -u +%H:%M:%S) check$before -> run ${#fractions[@]}: $line; after:$each"
+  low=$(awk "BEGIN { print ($lowest < $low_before) ? $lowest : $low_before }")
+  if at_least "$low" "$(gate)" && at_least 1 "$(field fraction_of_peak <<< "$json")"; then
+    fractions+=("$(echo "$line" | sed -E 's/.* ([0-9.]+)%$/\1/')"); lows+=("$low")
+    echo "$(date -u +%H:%M:%S) check$before -> run ${#fractions[@]}: $line; after:$each (gate $(gate))"
   else
-    echo "$(date -u +%H:%M:%S) check$before -> not counted: $line; after:$each"
+    echo "$(date -u +%H:%M:%S) check$before -> not counted: $line; after:$each (gate $(gate))"
     sleep 15
   fi
 done
-if [ "${#fractions[@]}" -lt "$runs" ]; then echo "only ${#fractions[@]} quiet runs in $tries checks" >&2; exit 1; fi
-printf '%s\n' "${fractions[@]}" | sort -n | awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "median of %d quiet runs: %.1f%% of the FMA peak\n", NR, m }'
+# The runs that pass the gate as it stands at the end (a better reading late in the session raises it).
+g=$(gate); kept=()
+for i in "${!fractions[@]}"; do
+  if at_least "${lows[$i]}" "$g"; then kept+=("${fractions[$i]}")
+  else echo "run $((i + 1)) left out: a core read ${lows[$i]} in its checks, below the final gate $g"; fi
+done
+if [ "${#kept[@]}" -lt "$runs" ]; then echo "only ${#kept[@]} quiet runs in $tries checks (final gate $g)" >&2; exit 1; fi
+printf '%s\n' "${kept[@]}" | sort -n | awk -v g="$g" '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "median of %d quiet runs: %.1f%% of the FMA peak (final gate %s)\n", NR, m, g }'
