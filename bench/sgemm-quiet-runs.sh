@@ -5,8 +5,11 @@
 # for a 1-minute load < 0.9 and times the same GEMM on each core alone (`taskset -c <core>`): a run is
 # made only when every core reaches at least MIN_CORE of its own one-thread FMA peak, and it counts
 # only when the same check passes again right after it (with the check before only, runs read 79.7% and
-# 126.8%: a core slowed during the GEMM, or during the FMA trials at the run's start) and it reads at
-# most 100% of the peak (above, the FMA trials at its start caught a slow moment).
+# 126.8%: a core slowed during the GEMM, or during the FMA trials at the run's start), it reads at
+# most 100% of the peak (above, the FMA trials at its start caught a slow moment), and that peak is at
+# least 0.9 × the cores × the median one-core FMA peak of the checks (runs whose peak trials met a
+# disturbed host read 78.5% of 177.8 GFLOP/s, one core's peak, and 88.1% of 295.7, on two cores whose
+# checks passed).
 # MIN_CORE=auto (the default) sets the gate at 0.88 × the third best single-core reading so far
 # (readings above 1 are left out: the FMA trial caught a slow moment), starting from three readings of
 # each core and rising with better ones later; at the end a run counts only if its checks pass the
@@ -25,8 +28,11 @@ cores=$(nproc)
 # before the name keeps fma_peak_gflops out) or fma_peak_gflops.
 field() { tail -1 | sed -E "s/.*\"$1\":([0-9.eE+-]+).*/\1/"; }
 run_json() { dotnet "$cli" bench sgemm_n1024 --json 2>/dev/null | tail -1; }
-# The fraction of its own one-thread FMA peak that core $1 alone reaches, to three places.
-core_fraction() { taskset -c "$1" dotnet "$cli" bench sgemm_n1024 --json 2>/dev/null | field fraction_of_peak | awk '{ printf "%.3f", $1 }'; }
+# The JSON line of `bench sgemm_n1024` on core $1 alone (its fraction_of_peak is of that core's FMA peak).
+core_json() { taskset -c "$1" dotnet "$cli" bench sgemm_n1024 --json 2>/dev/null | tail -1; }
+# Every one-core FMA peak the checks measured, and their median.
+peaks=()
+one_core() { printf '%s\n' "${peaks[@]}" | sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # Every single-core reading so far but those above 1 (the FMA trial caught a slow moment); best = the
 # third highest of them (one or two readings can still be too high: 0.946 once, against 0.70–0.83
 # around it), and the gate it sets.
@@ -41,7 +47,9 @@ at_least() { awk "BEGIN { exit !($1 >= $2) }"; }
 check() {
   each=""; lowest=9
   for ((c = 0; c < cores; c++)); do
-    f=$(core_fraction "$c")
+    j=$(core_json "$c")
+    f=$(field fraction_of_peak <<< "$j" | awk '{ printf "%.3f", $1 }')
+    peaks+=("$(field fma_peak_gflops <<< "$j")")
     each+=" core $c $f"
     lowest=$(awk "BEGIN { print ($f < $lowest) ? $f : $lowest }")
     reading "$f"
@@ -68,11 +76,13 @@ for ((try = 1; try <= tries && $(counted) < runs; try++)); do
     "$(field fma_peak_gflops <<< "$json")" "$(awk '{ print 100 * $1 }' <<< "$(field fraction_of_peak <<< "$json")")")
   check
   low=$(awk "BEGIN { print ($lowest < $low_before) ? $lowest : $low_before }")
-  if at_least "$low" "$(gate)" && at_least 1 "$(field fraction_of_peak <<< "$json")"; then
+  whole=$(awk "BEGIN { printf \"%.1f\", 0.9 * $cores * $(one_core) }")
+  if at_least "$low" "$(gate)" && at_least 1 "$(field fraction_of_peak <<< "$json")" \
+     && at_least "$(field fma_peak_gflops <<< "$json")" "$whole"; then
     fractions+=("$(echo "$line" | sed -E 's/.* ([0-9.]+)%$/\1/')"); lows+=("$low")
     echo "$(date -u +%H:%M:%S) check$before -> run ${#fractions[@]}: $line; after:$each (gate $(gate))"
   else
-    echo "$(date -u +%H:%M:%S) check$before -> not counted: $line; after:$each (gate $(gate))"
+    echo "$(date -u +%H:%M:%S) check$before -> not counted: $line; after:$each (gate $(gate), FMA peak at least $whole)"
     sleep 15
   fi
 done
