@@ -10,12 +10,12 @@
 # least 0.9 × the cores × the median one-core FMA peak of the checks (runs whose peak trials met a
 # disturbed host read 78.5% of 177.8 GFLOP/s, one core's peak, and 88.1% of 295.7, on two cores whose
 # checks passed).
-# MIN_CORE=auto (the default) sets the gate at 0.88 × the third best single-core reading so far
-# (readings above 1 are left out: the FMA trial caught a slow moment), starting from three readings of
-# each core and rising with better ones later; at the end a run counts only if its checks pass the
-# final gate. (Set once at the start, a gate taken in a disturbed minute stayed at 0.58 while the cores later
-# read 0.72–0.81.) Undisturbed cores read 0.78–0.90 on the 2-core Zen 5 of bench/RESULTS.md and slowed
-# ones 0.58–0.77; undisturbed Ice Lake cores of the same file read 0.76–0.84.
+# MIN_CORE=auto (the default) sets the gate at 0.88 × the 80th percentile of the single-core readings
+# so far (readings above 1 are left out: the FMA trial caught a slow moment), starting from three
+# readings of each core and following every check's; at the end a run counts only if its checks pass
+# the final gate. (Set once at the start, a gate taken in a disturbed minute stayed at 0.58 while the
+# cores later read 0.72–0.81.) Undisturbed cores read 0.78–0.90 on the 2-core Zen 5 of
+# bench/RESULTS.md and slowed ones 0.58–0.77; undisturbed Ice Lake cores of the same file 0.76–0.86.
 # Prints every check and run, then the median fraction of the FMA peak over the counted runs.
 # Usage: bench/sgemm-quiet-runs.sh [runs (default 5)] [max checks (default 40)]   (taskset: util-linux)
 set -euo pipefail
@@ -30,17 +30,19 @@ field() { tail -1 | sed -E "s/.*\"$1\":([0-9.eE+-]+).*/\1/"; }
 run_json() { dotnet "$cli" bench sgemm_n1024 --json 2>/dev/null | tail -1; }
 # The JSON line of `bench sgemm_n1024` on core $1 alone (its fraction_of_peak is of that core's FMA peak).
 core_json() { taskset -c "$1" dotnet "$cli" bench sgemm_n1024 --json 2>/dev/null | tail -1; }
+# The median of the numbers on standard input, one a line.
+median() { sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # Every one-core FMA peak the checks measured, and their median.
 peaks=()
-one_core() { printf '%s\n' "${peaks[@]}" | sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+one_core() { printf '%s\n' "${peaks[@]}" | median; }
 # Every single-core reading so far but those above 1 (the FMA trial caught a slow moment); best = the
-# third highest of them (one or two readings can still be too high: 0.946 once, against 0.70–0.83
-# around it), and the gate it sets.
+# 80th percentile of them (the highest few can still be too high: 0.89–0.99 within minutes, against
+# 0.75–0.79 in the quiet checks around them), and the gate it sets.
 readings=(); best=0
 gate() { if [ "$min_core" = auto ]; then awk "BEGIN { printf \"%.3f\", 0.88 * $best }"; else echo "$min_core"; fi; }
 reading() {
   at_least 1 "$1" && readings+=("$1")
-  best=$(printf '%s\n' "${readings[@]}" | sort -rn | sed -n "$(( ${#readings[@]} < 3 ? ${#readings[@]} : 3 ))p")
+  best=$(printf '%s\n' "${readings[@]}" | sort -n | sed -n "$(( (4 * ${#readings[@]} + 4) / 5 ))p")
 }
 at_least() { awk "BEGIN { exit !($1 >= $2) }"; }
 # Reads every core alone: each = what they read, lowest = the lowest of them; raises best.
@@ -57,7 +59,7 @@ check() {
 }
 if [ "$min_core" = auto ]; then
   for ((round = 0; round < 3; round++)); do check; done
-  echo "$(date -u +%H:%M:%S) gate: each core alone at least $(gate) of its FMA peak (0.88 × the third best of $((3 * cores)) readings, $best; it rises with better readings later)"
+  echo "$(date -u +%H:%M:%S) gate: each core alone at least $(gate) of its FMA peak (0.88 × the 80th percentile of $((3 * cores)) readings, $best; it follows every check's readings)"
 fi
 # Every run made with both checks passing, and the lowest core reading of its two checks.
 fractions=(); lows=()
@@ -86,11 +88,11 @@ for ((try = 1; try <= tries && $(counted) < runs; try++)); do
     sleep 15
   fi
 done
-# The runs that pass the gate as it stands at the end (a better reading late in the session raises it).
+# The runs that pass the gate as it stands at the end.
 g=$(gate); kept=()
 for i in "${!fractions[@]}"; do
   if at_least "${lows[$i]}" "$g"; then kept+=("${fractions[$i]}")
   else echo "run $((i + 1)) left out: a core read ${lows[$i]} in its checks, below the final gate $g"; fi
 done
 if [ "${#kept[@]}" -lt "$runs" ]; then echo "only ${#kept[@]} quiet runs in $tries checks (final gate $g)" >&2; exit 1; fi
-printf '%s\n' "${kept[@]}" | sort -n | awk -v g="$g" '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "median of %d quiet runs: %.1f%% of the FMA peak (final gate %s)\n", NR, m, g }'
+printf 'median of %d quiet runs: %.1f%% of the FMA peak (final gate %s)\n' "${#kept[@]}" "$(printf '%s\n' "${kept[@]}" | median)" "$g"
