@@ -210,7 +210,8 @@ static void same_from_every_core(void)
     static const shape probe = {200, 300, 400, 0, 0, 1, 0.f, 1};
     operands o = {.s = &probe, .copies = cores};
     unsigned long long state = 7;
-    float *a = filled(200L * 400, &state), *b = filled(400L * 300, &state), *alone = filled(200L * 300, &state);
+    float *a = filled(200L * 400, &state), *b = filled(400L * 300, &state), *alone = malloc(sizeof(float) * 200 * 300);
+    if (!alone) { fprintf(stderr, "openblas_shapes: out of memory\n"); exit(1); }
     for (int i = 0; i < cores; i++) { o.a[i] = a; o.b[i] = b; o.c[i] = filled(200L * 300, &state); }
     openblas_set_num_threads(1);
     gemms(&o, 0, 0, 1);
